@@ -1,0 +1,36 @@
+"""The LMS: a Flask extension for seminars, courses, e-learning and the conference.
+
+Mount it in a host app with ``LMS(app)`` or ``lms.init_app(app)``, or run it
+alone through :func:`create_app` (see ``wsgi.py``). Nothing runs at import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from lms.extension import LMS
+
+__all__ = ["LMS", "create_app"]
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the standalone app.
+
+    ``config`` may be a mapping or an object of settings; without it the
+    environment decides through ``config.load_config`` (``LMS_ENV``).
+    """
+    from lms.paths import TEMPLATE_DIR
+
+    app = Flask("lms", instance_relative_config=True, template_folder=str(TEMPLATE_DIR))
+    if config is None:
+        from config import load_config
+
+        config = load_config()
+    if isinstance(config, dict):
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    LMS(app, standalone=True)
+    return app

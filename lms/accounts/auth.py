@@ -1,0 +1,55 @@
+"""Flask-Login wiring: session users, and bearer tokens on the API."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from lms.extensions import db
+
+
+def load_user(user_id: str):
+    """Load the user named by a session id ``"<id>:<auth_version>"``.
+
+    A password change bumps ``auth_version``, so older sessions load nothing.
+    """
+    from lms.accounts.models import User
+
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except (ValueError, TypeError):
+        return None
+    if user is None or user.auth_version != version or not user.active:
+        return None
+    return user
+
+
+def load_user_from_request(req):
+    """Authenticate ``Authorization: Bearer <token>`` on API paths only."""
+    from lms.accounts.services import authenticate_api_token
+
+    state = current_app.extensions["lms"]
+    if not req.path.startswith(f"{state.url_prefix}/api/"):
+        return None
+    header = req.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    user = authenticate_api_token(token.strip())
+    if user is not None:
+        request.environ["lms.auth"] = "token"
+        db.session.commit()  # records last_used_at
+    return user
+
+
+def configure_login_manager(manager: LoginManager) -> None:
+    """Point Flask-Login at LMS users and LMS pages."""
+    manager.user_loader(load_user)
+    manager.request_loader(load_user_from_request)
+    manager.login_view = "lms_accounts.login"
+    manager.login_message = _l("Please log in to see this page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"

@@ -1,0 +1,1 @@
+"""Administration: people and their roles, and outgoing mail when no SMTP is set."""

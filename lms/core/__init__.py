@@ -1,0 +1,1 @@
+"""Core: the page frame, home page, health check, language switch, errors, security."""

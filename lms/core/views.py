@@ -1,0 +1,47 @@
+"""Home page, health check and the language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from lms.core.i18n import LANGUAGES, SESSION_KEY
+from lms.core.security import is_safe_redirect
+from lms.extensions import db
+from lms.paths import STATIC_DIR
+
+bp = Blueprint("lms_core", __name__, static_folder=str(STATIC_DIR), static_url_path="/lms-static")
+
+
+@bp.get("/")
+def home():
+    """The landing page: what the LMS offers, and where to start."""
+    return render_template("lms/core/home.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the database answers, 503 with a short reason when it does not."""
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # any driver error means "not healthy"; never show a stack trace
+        current_app.logger.warning("health check: database unreachable", exc_info=True)
+        return jsonify(status="unavailable", reason="database unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language; saved on the account when logged in."""
+    from lms.accounts.services import set_language as save_language
+
+    language = request.form.get("language", "")
+    target = request.form.get("next", "")
+    if language in LANGUAGES:
+        session[SESSION_KEY] = language
+        if current_user.is_authenticated:
+            save_language(current_user, language)
+            db.session.commit()
+    return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))

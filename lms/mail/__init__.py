@@ -1,0 +1,1 @@
+"""Mail: a transactional outbox, rendered bilingual templates, SMTP delivery with retry."""

@@ -1,0 +1,4 @@
+"""Imports every model module, so ``db.metadata`` knows every table (for Alembic)."""
+
+from lms.accounts import models as accounts_models  # noqa: F401
+from lms.mail import models as mail_models  # noqa: F401

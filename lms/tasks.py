@@ -1,0 +1,47 @@
+"""Background work on huey: SQLite-backed by default, Redis when ``REDIS_URL`` is set.
+
+The huey instance is made per app in ``init_app`` (nothing at import) and kept in
+``app.extensions["lms"].huey``; ``flask lms worker`` runs its consumer.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+
+def make_huey(app: Flask) -> Huey:
+    """Build the queue and register the LMS's tasks on it."""
+    config = app.config
+    if config["LMS_HUEY_IMMEDIATE"]:
+        huey: Huey = MemoryHuey("lms", immediate=True)
+    elif config["REDIS_URL"]:
+        huey = RedisHuey("lms", url=config["REDIS_URL"])
+    else:
+        huey = SqliteHuey("lms", filename=config["LMS_HUEY_PATH"])
+
+    @huey.task(name="lms.deliver_mail")
+    def deliver_mail(message_id: int) -> str:
+        from lms.mail.delivery import deliver_message
+
+        with app.app_context():
+            return deliver_message(message_id)
+
+    @huey.periodic_task(crontab(minute="*"), name="lms.sweep_outbox")
+    def sweep_outbox() -> int:
+        from lms.mail.delivery import sweep_outbox as sweep
+
+        with app.app_context():
+            return sweep()
+
+    huey.lms_tasks = {"deliver_mail": deliver_mail, "sweep_outbox": sweep_outbox}
+    return huey
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """Ask the worker to send a committed message now. Never raises: the sweep is the net."""
+    try:
+        current_app.extensions["lms"].huey.lms_tasks["deliver_mail"](message_id)
+    except Exception:
+        current_app.logger.warning("could not enqueue mail %s; the sweep will send it",
+                                   message_id, exc_info=True)
