@@ -1,0 +1,81 @@
+# Two commands: `make run` (set up and serve on SQLite) and `make test` (set up and test).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup setup-test assets translations extract-messages db lint chromium bench clean
+
+run: setup db
+	@$(FLASK) lms load-demo
+	@echo "Serving on http://127.0.0.1:$(PORT) (worker running beside it; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) lms worker & \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+setup: $(VENV)/.runtime assets translations
+
+setup-test: $(VENV)/.dev assets translations chromium
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Designsystemet's CSS and theme are copied from npm into an ignored folder; never committed.
+assets: node_modules/.package-lock.json
+	@mkdir -p lms/static/vendor
+	@cp node_modules/@digdir/designsystemet-css/dist/src/index.css lms/static/vendor/designsystemet.css
+	@cp node_modules/@digdir/designsystemet-theme/brand/digdir.css lms/static/vendor/theme.css
+
+translations: $(VENV)/.runtime
+	@$(VENV)/bin/pybabel compile --statistics -d lms/translations 2>&1 | grep -v '^compiling' || true
+
+# After changing strings: extract, merge into both catalogues, then translate.
+extract-messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project=lms -o lms/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations
+
+db: setup
+	@$(FLASK) lms upgrade-db
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# The suite on SQLite, then again on PostgreSQL when LMS_TEST_DATABASE_URL is set
+# (CI sets it; there a missing PostgreSQL fails the run).
+test: setup-test lint
+	$(PY) -m pytest
+	@if [ -n "$$LMS_TEST_DATABASE_URL" ]; then \
+	  LMS_TEST_DB=postgresql $(PY) -m pytest; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped"; exit 1; \
+	else echo "LMS_TEST_DATABASE_URL not set: skipped the PostgreSQL run (e.g. $(PG_TEST_URL))"; fi
+
+bench: setup-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules lms/static/vendor
