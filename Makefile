@@ -43,11 +43,10 @@ assets: node_modules/.package-lock.json
 translations: $(VENV)/.runtime
 	@$(VENV)/bin/pybabel compile --statistics -d lms/translations 2>&1 | grep -v '^compiling' || true
 
-# After changing strings: extract, merge into both catalogues, then translate.
+# After changing strings: extract them, merge into nb and en (English is filled from the
+# source text), then translate the new nb entries in lms/translations/nb/LC_MESSAGES/messages.po.
 extract-messages: $(VENV)/.runtime
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  --project=lms -o lms/translations/messages.pot .
-	$(VENV)/bin/pybabel update --no-fuzzy-matching -i lms/translations/messages.pot -d lms/translations
+	$(PY) scripts/i18n.py update
 
 db: setup
 	@$(FLASK) lms upgrade-db

@@ -50,7 +50,9 @@ class Config:
     def __init__(self) -> None:
         env = os.environ.get
         instance = Path(env("LMS_INSTANCE_PATH", str(INSTANCE_DIR)))
-        self.SQLALCHEMY_DATABASE_URI = env("DATABASE_URL") or f"sqlite:///{instance / 'lms.sqlite3'}"
+        self.SQLALCHEMY_DATABASE_URI = (
+            env("DATABASE_URL") or f"sqlite:///{instance / 'lms.sqlite3'}"
+        )
         self.REDIS_URL = env("REDIS_URL", "")
         self.LMS_BASE_URL = env("LMS_BASE_URL", "http://127.0.0.1:5000")
         self.LMS_TIMEZONE = env("LMS_TIMEZONE", "Europe/Oslo")

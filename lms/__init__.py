@@ -6,6 +6,7 @@ alone through :func:`create_app` (see ``wsgi.py``). Nothing runs at import.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -23,7 +24,12 @@ def create_app(config: Any = None) -> Flask:
     """
     from lms.paths import TEMPLATE_DIR
 
-    app = Flask("lms", instance_relative_config=True, template_folder=str(TEMPLATE_DIR))
+    app = Flask(
+        "lms",
+        instance_path=_instance_path(),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_DIR),
+    )
     if config is None:
         from config import load_config
 
@@ -34,3 +40,9 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     LMS(app, standalone=True)
     return app
+
+
+def _instance_path() -> str | None:
+    """``LMS_INSTANCE_PATH`` (made absolute, as Flask requires), else Flask's default."""
+    path = os.environ.get("LMS_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None

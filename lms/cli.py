@@ -41,7 +41,11 @@ def create_user(email: str, role: str, name: str, language: str) -> None:
     roles = () if role == "participant" else (role,)
     try:
         user = services.create_user(
-            email, password, name or email.split("@")[0], language=language, roles=roles,
+            email,
+            password,
+            name or email.split("@")[0],
+            language=language,
+            roles=roles,
             verified=True,
         )
     except services.AccountError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lms.accounts import services
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105  (published demo login, not a secret)
 DEMO_USERS = (
     ("participant@demo.lms", "participant", "Pia Deltaker"),
     ("instructor@demo.lms", "instructor", "Ivar Instruktør"),

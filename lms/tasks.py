@@ -43,5 +43,6 @@ def enqueue_delivery(message_id: int) -> None:
     try:
         current_app.extensions["lms"].huey.lms_tasks["deliver_mail"](message_id)
     except Exception:
-        current_app.logger.warning("could not enqueue mail %s; the sweep will send it",
-                                   message_id, exc_info=True)
+        current_app.logger.warning(
+            "could not enqueue mail %s; the sweep will send it", message_id, exc_info=True
+        )

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from lms import create_app
 from lms.extensions import db
@@ -87,10 +88,33 @@ def _clean_tables() -> None:
             connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Without this, requests reuse the test's app context and share ``g``, the
+    Babel locale and the database session with the test and with each other,
+    which hides bugs. Work the test did in its own session is committed first,
+    so the request sees it; afterwards the test's objects are expired, so the
+    test reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(migrated_database):
-    """A fresh app on the migrated database; every table is emptied afterwards."""
+    """A fresh app on the migrated database; every table is emptied afterwards.
+
+    The test body runs inside an app context (for factories and services);
+    client requests get their own (see ``IsolatedClient``).
+    """
     application = create_app(test_config())
+    application.test_client_class = IsolatedClient
     with application.app_context():
         yield application
         db.session.remove()

@@ -87,9 +87,7 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20), primary_key=True)
     user: Mapped[User] = relationship(back_populates="roles")
 
-    __table_args__ = (
-        CheckConstraint("role IN ('instructor', 'organiser', 'admin')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('instructor', 'organiser', 'admin')", name="role"),)
 
 
 class UserToken(db.Model):
@@ -98,9 +96,7 @@ class UserToken(db.Model):
     __tablename__ = "lms_user_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("lms_users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     payload: Mapped[str] = mapped_column(Text, default="")
@@ -123,9 +119,7 @@ class ApiToken(db.Model):
     __tablename__ = "lms_api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("lms_users.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))

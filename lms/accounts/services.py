@@ -273,7 +273,9 @@ def set_roles(actor: User, user: User, roles: set[str]) -> None:
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a named token; the secret is returned once and only its hash is kept."""
     raw = "lms_" + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name.strip(), token_hash=hash_token(raw), prefix=raw[:10])
+    token = ApiToken(
+        user_id=user.id, name=name.strip(), token_hash=hash_token(raw), prefix=raw[:10]
+    )
     db.session.add(token)
     db.session.flush()
     return token, raw

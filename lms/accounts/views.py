@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def signup():
         return redirect(url_for("lms_core.home"))
     form = forms.SignupForm()
     if request.method == "GET":
-        form.language.data = str(current_app.jinja_env.globals["lms_locale"]())
+        form.language.data = str(get_locale() or "nb")
     if form.validate_on_submit():
         services.sign_up(
             form.email.data,

@@ -110,7 +110,9 @@ def release_stale_claims() -> int:
         update(OutboxMessage)
         .where(
             OutboxMessage.status == "sending",
-            or_(OutboxMessage.locked_at.is_(None), OutboxMessage.locked_at < utcnow() - STALE_AFTER),
+            or_(
+                OutboxMessage.locked_at.is_(None), OutboxMessage.locked_at < utcnow() - STALE_AFTER
+            ),
         )
         .values(status="pending", locked_at=None)
         .execution_options(synchronize_session=False)
