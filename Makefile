@@ -66,7 +66,7 @@ lint: $(VENV)/.dev
 # The suite on SQLite, then again on PostgreSQL when LMS_TEST_DATABASE_URL is set
 # (CI sets it; there a missing PostgreSQL fails the run).
 test: setup-test lint
-	$(PY) -m pytest
+	env -u LMS_TEST_DATABASE_URL $(PY) -m pytest
 	@if [ -n "$$LMS_TEST_DATABASE_URL" ]; then \
 	  LMS_TEST_DB=postgresql $(PY) -m pytest; \
 	elif [ "$$CI" = "true" ]; then \

@@ -4,9 +4,11 @@
 
 It builds a throwaway SQLite database (migrations + demo users), serves the LMS
 (``wsgi:app``) and the baseline (``bench/baseline_app.py``) with identical gunicorn
-settings, loads each target with wrk, and prints throughput as a ratio to the
-baseline measured in the same round: on a noisy 2-core machine only the ratio
-means anything. Servers are stopped (whole process groups) on every exit path.
+settings, loads each target with wrk between two baseline runs (B T1 B T2 B …) and
+prints its throughput as a ratio to the baseline around it: on a noisy 2-core machine
+only ratios mean anything. It also reads the servers' CPU time from ``/proc``, so
+each page gets a CPU cost per request, which the neighbours disturb far less.
+Servers are stopped (whole process groups) on every exit path.
 """
 
 from __future__ import annotations
@@ -77,16 +79,22 @@ def select_targets(names: list[str] | None) -> list[Target]:
     return [t for t in TARGETS if t.name == "baseline" or t.name in names]
 
 
-def probe(url: str, headers: dict[str, str], expect: str | None) -> None:
-    """Fetch once and check status and content, so we never benchmark an error page."""
+def probe(url: str, headers: dict[str, str], expect: str | None) -> bool:
+    """Fetch once and check status and content, so we never benchmark an error page.
+
+    Returns whether the response sets a cookie: a page that re-signs the session on
+    every request pays for it, and the table shows it.
+    """
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         body = response.read().decode(errors="replace")
         final = response.url
+        sets_cookie = response.headers.get("Set-Cookie") is not None
     if final != url:
         raise RuntimeError(f"{url} redirected to {final}")
     if expect is not None and expect not in body:
         raise RuntimeError(f"{url} does not contain {expect!r}")
+    return sets_cookie
 
 
 def machine_notes() -> dict:
@@ -118,78 +126,129 @@ def machine_notes() -> dict:
     }
 
 
-def run_rounds(args, targets: list[Target], servers: dict[str, Server]) -> dict[str, list]:
-    """Load every target ``args.rounds`` times, interleaved, so drift hits all alike."""
-    runs: dict[str, list[WrkResult]] = {t.name: [] for t in targets}
-    for round_no in range(1, args.rounds + 1):
+def run_rounds(args, targets: list[Target], servers: dict[str, Server]) -> list[dict]:
+    """Load the baseline before and after every target (B T1 B T2 B …), ``args.rounds`` times.
+
+    A target's ratio is its req/s over the mean of the two baseline runs around it,
+    so drift on a shared machine (another job starting, thermal limits) hits both
+    sides of the ratio alike. Every target is warmed up once, unmeasured, first.
+    """
+    by_name = {t.name: t for t in targets}
+    baseline = by_name["baseline"]
+    others = [t for t in targets if t is not baseline]
+
+    def load(target: Target, duration: str) -> WrkResult:
+        server = servers[target.server]
+        cpu_before = server.cpu_seconds()
+        result = run_wrk(
+            server.base_url + target.path,
+            threads=args.threads,
+            connections=args.connections,
+            duration=duration,
+            headers=target.headers,
+        )
+        cpu_after = server.cpu_seconds()
+        if cpu_before is not None and cpu_after is not None and result.requests:
+            result.server_cpu_ms_per_request = (cpu_after - cpu_before) * 1000 / result.requests
+        return result
+
+    if args.warmup not in ("0", "0s", ""):
         for target in targets:
-            url = servers[target.server].base_url + target.path
-            if args.warmup not in ("0", "0s", ""):
-                run_wrk(
-                    url,
-                    threads=args.threads,
-                    connections=args.connections,
-                    duration=args.warmup,
-                    headers=target.headers,
-                )
-            result = run_wrk(
-                url,
-                threads=args.threads,
-                connections=args.connections,
-                duration=args.duration,
-                headers=target.headers,
-            )
+            load(target, args.warmup)
+    runs: dict[str, list[WrkResult]] = {t.name: [] for t in targets}
+    ratios: dict[str, list[float]] = {t.name: [] for t in targets}
+    cpu_ratios: dict[str, list[float]] = {t.name: [] for t in targets}
+    for round_no in range(1, args.rounds + 1):
+        before = load(baseline, args.duration)
+        runs["baseline"].append(before)
+        for target in others:
+            result = load(target, args.duration)
+            after = load(baseline, args.duration)
             runs[target.name].append(result)
+            runs["baseline"].append(after)
+            around = (before.requests_per_second + after.requests_per_second) / 2
+            ratios[target.name].append(result.requests_per_second / around)
+            cpu = [r.server_cpu_ms_per_request for r in (before, result, after)]
+            if None not in cpu and cpu[1] > 0:
+                cpu_ratios[target.name].append((cpu[0] + cpu[2]) / 2 / cpu[1])
             print(
                 f"  round {round_no}/{args.rounds}  {target.name:<18} "
-                f"{result.requests_per_second:8.0f} req/s",
+                f"{result.requests_per_second:7.0f} req/s  (baseline around it {around:.0f})",
                 file=sys.stderr,
             )
-    return runs
+            before = after
+    ratios["baseline"] = cpu_ratios["baseline"] = [1.0]
+    return [summarise(by_name[name], runs[name], ratios[name], cpu_ratios[name]) for name in runs]
 
 
-def summarise(targets: list[Target], runs: dict[str, list[WrkResult]]) -> list[dict]:
-    """Per target: median req/s and latencies, and the median of per-round ratios."""
-    baseline = runs["baseline"]
-    rows = []
-    for target in targets:
-        results = runs[target.name]
-        ratios = [
-            r.requests_per_second / b.requests_per_second
-            for r, b in zip(results, baseline, strict=True)
-        ]
-        rows.append(
-            {
-                "name": target.name,
-                "server": target.server,
-                "path": target.path,
-                "description": target.description,
-                "requests_per_second": statistics.median(r.requests_per_second for r in results),
-                "ratio_to_baseline": statistics.median(ratios),
-                "latency_p50_ms": statistics.median(r.latency_p50_ms for r in results),
-                "latency_p99_ms": statistics.median(r.latency_p99_ms for r in results),
-                "failures": sum(r.failures for r in results),
-                "rounds": [r.as_dict() for r in results],
-            }
-        )
-    return rows
+def _median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
-def print_table(rows: list[dict], args) -> None:
+def summarise(
+    target: Target, results: list[WrkResult], ratios: list[float], cpu_ratios: list[float]
+) -> dict:
+    """Medians over the runs of one target, and the medians of its bracketed ratios."""
+    rates = [r.requests_per_second for r in results]
+    return {
+        "name": target.name,
+        "server": target.server,
+        "path": target.path,
+        "description": target.description,
+        "requests_per_second": statistics.median(rates),
+        "ratio_to_baseline": statistics.median(ratios),
+        "ratios": ratios,
+        "spread": (max(rates) - min(rates)) / statistics.median(rates),
+        "server_cpu_ms_per_request": _median([r.server_cpu_ms_per_request for r in results]),
+        "cpu_ratio_to_baseline": _median(cpu_ratios),
+        "cpu_ratios": cpu_ratios,
+        "latency_p50_ms": statistics.median(r.latency_p50_ms for r in results),
+        "latency_p99_ms": statistics.median(r.latency_p99_ms for r in results),
+        "failures": sum(r.failures for r in results),
+        "sets_cookie": target.sets_cookie,
+        "runs": [r.as_dict() for r in results],
+    }
+
+
+def print_table(rows: list[dict], args, notes: dict) -> None:
     print(
         f"\ngunicorn -w {args.workers} (sync)  |  wrk -t{args.threads} -c{args.connections} "
-        f"-d{args.duration}  |  {args.rounds} round(s), medians\n"
+        f"-d{args.duration}  |  {args.rounds} round(s), medians  |  {notes['cpus']} CPUs, "
+        f"load before {notes['load_average_before'][0]:.1f}\n"
     )
-    header = f"{'target':<18} {'path':<8} {'req/s':>8} {'ratio':>7} {'p50 ms':>8} {'p99 ms':>8}"
-    print(header + f" {'fails':>6}")
-    print("-" * (len(header) + 7))
+    header = (
+        f"{'target':<18} {'path':<8} {'req/s':>7} {'ratio':>6} {'spread':>7} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'cpu ms':>7} {'cpu ratio':>9} {'cookie':>6} {'fails':>5}"
+    )
+    print(header)
+    print("-" * len(header))
     for row in rows:
+        cpu, cpu_ratio = row["server_cpu_ms_per_request"], row["cpu_ratio_to_baseline"]
         print(
-            f"{row['name']:<18} {row['path']:<8} {row['requests_per_second']:>8.0f} "
-            f"{row['ratio_to_baseline']:>7.2f} {row['latency_p50_ms']:>8.2f} "
-            f"{row['latency_p99_ms']:>8.2f} {row['failures']:>6}"
+            f"{row['name']:<18} {row['path']:<8} {row['requests_per_second']:>7.0f} "
+            f"{row['ratio_to_baseline']:>6.2f} {row['spread']:>6.0%} "
+            f"{row['latency_p50_ms']:>7.1f} {row['latency_p99_ms']:>7.1f} "
+            f"{_fmt(cpu, '.2f'):>7} {_fmt(cpu_ratio, '.2f'):>9} "
+            f"{'set' if row['sets_cookie'] else '-':>6} {row['failures']:>5}"
         )
-    print("\nratio = req/s of the target / req/s of the baseline in the same round")
+    print(
+        "\nratio     = target req/s / mean req/s of the baseline runs just before and after it"
+        "\nspread    = (max - min) / median req/s over this target's runs (baseline: run noise)"
+        "\ncpu ms    = server CPU (gunicorn arbiter + workers, user + system) per request"
+        "\ncpu ratio = baseline cpu ms / target cpu ms (≈ the req/s ratio on cores not shared)"
+        "\ncookie    = the response sets a cookie (the session is signed anew)"
+    )
+    busy = notes["load_average_before"][0]
+    if notes["cpus"] and busy > notes["cpus"] / 2:
+        print(
+            f"\nWARNING: load average was {busy:.1f} on {notes['cpus']} CPUs before the run: "
+            "something else is busy, so even the ratios are unreliable."
+        )
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "n/a" if value is None else format(value, spec)
 
 
 def write_json(rows: list[dict], args, notes: dict) -> Path:
@@ -257,9 +316,11 @@ def main(argv: list[str] | None = None) -> int:
                 target.headers = {"User-Agent": USER_AGENT}
                 if target.setup is not None:
                     target.headers.update(target.setup(ctx))
-                probe(ctx.url(target.server, target.path), target.headers, target.expect)
+                target.sets_cookie = probe(
+                    ctx.url(target.server, target.path), target.headers, target.expect
+                )
             started = time.monotonic()
-            runs = run_rounds(args, targets, servers)
+            rows = run_rounds(args, targets, servers)
             print(f"  loaded for {time.monotonic() - started:.0f}s", file=sys.stderr)
             for server in servers.values():
                 if server.process is None or server.process.poll() is not None:
@@ -267,8 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for server in servers.values():
                 server.stop()
-    rows = summarise(targets, runs)
-    print_table(rows, args)
+    notes["load_average_after"] = os.getloadavg()
+    print_table(rows, args, notes)
     if any(row["failures"] for row in rows):
         print("\nWARNING: some requests failed (non-2xx/3xx or socket errors); see --json")
     if args.json:
@@ -277,4 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("interrupted; servers stopped")

@@ -129,6 +129,28 @@ class Server:
             time.sleep(0.1)
         raise RuntimeError(f"{self.name} server not healthy after {timeout:.0f}s:\n{self.log()}")
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) used so far by the arbiter and its live workers.
+
+        Read from ``/proc`` for every process in the server's group. Throughput on a
+        shared machine depends on what else runs; CPU per request mostly does not.
+        ``None`` where there is no ``/proc``.
+        """
+        if self.process is None or not Path("/proc").is_dir():
+            return None
+        ticks = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # the process ended while we looked
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+            if int(fields[2]) == self.process.pid:  # pgrp
+                ticks += int(fields[11]) + int(fields[12])  # utime + stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def log(self) -> str:
         try:
             return self.log_path.read_text(errors="replace")[-4000:]

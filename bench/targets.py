@@ -51,6 +51,7 @@ class Target:
     setup: Setup | None = None
     description: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    sets_cookie: bool = False
 
 
 def session_cookie_for(email: str) -> Setup:
@@ -85,13 +86,18 @@ def session_cookie_for(email: str) -> Setup:
 
 
 def anonymous_cookie(ctx: Context) -> dict[str, str]:
-    """A returning visitor without an account: the session cookie from a first visit
-    (it holds the CSRF token), so later pages need not mint and sign a new one."""
+    """A returning visitor without an account: the session cookie a browser holds after
+    a couple of pages (CSRF token in it), so the app need not mint and sign a new one.
+
+    Two visits, as a browser would: Flask-Login's session protection marks a new
+    session non-fresh on the second request, and the cookie settles after that.
+    """
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.addheaders = [("User-Agent", USER_AGENT)]
-    with opener.open(ctx.url("lms", "/"), timeout=10):
-        pass
+    for _ in range(2):
+        with opener.open(ctx.url("lms", "/"), timeout=10):
+            pass
     return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)}
 
 

@@ -28,6 +28,7 @@ class WrkResult:
     latency_max_ms: float
     non_2xx_3xx: int
     socket_errors: int
+    server_cpu_ms_per_request: float | None = None
 
     @property
     def failures(self) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
-from lms.core.security import add_security_headers
+from lms.core.security import add_security_headers, has_nul_character
 
 if TYPE_CHECKING:
     from lms.extension import LMSState
@@ -18,8 +18,10 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
     from lms.api.views import bp as api_bp
+    from lms.core.converters import IdConverter
     from lms.core.views import bp as core_bp
 
+    app.url_map.converters.setdefault("lms_id", IdConverter)
     prefix = state.url_prefix
     for bp, sub in ((core_bp, ""), (accounts_bp, ""), (admin_bp, "/admin"), (api_bp, "/api/v1")):
         app.register_blueprint(bp, url_prefix=f"{prefix}{sub}" or None)
@@ -29,8 +31,27 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     csrf.exempt(api_bp)  # the API checks CSRF itself when a browser session calls it
 
     def security_headers(response):
-        if state.standalone or request.blueprint in state.blueprints:
+        from lms.core.errors import is_lms_request
+
+        # is_lms_request also covers an LMS error page for an unknown path under the prefix.
+        if state.standalone or is_lms_request(state):
             add_security_headers(response)
         return response
 
     app.after_request(security_headers)
+
+    def refuse_bad_bodies():
+        from lms.core.errors import is_lms_request
+
+        if not (state.standalone or is_lms_request(state)):
+            return
+        # Werkzeug answers 413 only when a view reads the body; refuse it up front so an
+        # oversized request gets 413 whichever view it reaches, and is never processed.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
+        # A NUL character makes PostgreSQL's driver raise (a 500 deep in a view): refuse it.
+        if has_nul_character(request):
+            abort(400)
+
+    app.before_request(refuse_bad_bodies)

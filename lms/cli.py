@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -100,6 +101,12 @@ def upgrade_db() -> None:
 @with_appcontext
 def worker(workers: int) -> None:
     """Run the background worker (mail delivery, periodic sweeps)."""
+    logger = logging.getLogger("huey")
+    if not logger.handlers:  # as huey's own huey_consumer does: say what the worker runs
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     huey = current_app.extensions["lms"].huey
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     consumer.run()

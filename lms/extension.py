@@ -69,8 +69,7 @@ class LMS:
 
     def init_app(self, app: Flask) -> None:
         """Register the LMS on ``app``: config defaults, database, login, CSRF, blueprints."""
-        if "lms" in app.extensions:
-            raise RuntimeError("The LMS is already registered on this app.")
+        self._refuse_conflicts(app)
         self._set_defaults(app)
         self._init_database(app)
         self._init_login(app)
@@ -107,27 +106,22 @@ class LMS:
         if config["LMS_HUEY_PATH"] is None:
             config["LMS_HUEY_PATH"] = str(Path(app.instance_path) / "huey.sqlite3")
         secure = config["LMS_BASE_URL"].startswith("https://")
-        config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-        config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-        config.setdefault("SESSION_COOKIE_SECURE", secure)
+        # Flask pre-fills these keys (SameSite None, Secure False, no body limit), so
+        # setdefault would never apply ours: replace only values still at Flask's default.
+        _flask_default(config, "SESSION_COOKIE_HTTPONLY", True)
+        _flask_default(config, "SESSION_COOKIE_SAMESITE", "Lax")
+        _flask_default(config, "SESSION_COOKIE_SECURE", secure)
+        _flask_default(config, "MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
         config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
         config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
         config.setdefault("REMEMBER_COOKIE_SECURE", secure)
-        config.setdefault("MAX_CONTENT_LENGTH", 5 * 1024 * 1024)
         config.setdefault("WTF_CSRF_TIME_LIMIT", None)
         if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
             options.setdefault("pool_pre_ping", True)
 
     def _init_database(self, app: Flask) -> None:
-        existing = app.extensions.get("sqlalchemy")
-        if existing is not None and existing is not db:
-            raise RuntimeError(
-                "This app already has its own Flask-SQLAlchemy instance. The LMS keeps its "
-                "tables on lms.extensions.db: declare the host's models on that instance "
-                "(from lms.extensions import db) instead of creating a second one."
-            )
-        if existing is None:
+        if app.extensions.get("sqlalchemy") is None:
             db.init_app(app)
         with app.app_context():
             for engine in db.engines.values():
@@ -140,19 +134,33 @@ class LMS:
 
         install_outbox_hooks()
 
+    def _refuse_conflicts(self, app: Flask) -> None:
+        """Refuse, before touching the app, what the LMS cannot share with a host."""
+        if "lms" in app.extensions:
+            raise RuntimeError("The LMS is already registered on this app.")
+        existing_db = app.extensions.get("sqlalchemy")
+        if existing_db is not None and existing_db is not db:
+            raise RuntimeError(
+                "This app already has its own Flask-SQLAlchemy instance. The LMS keeps its "
+                "tables on lms.extensions.db: declare the host's models on that instance "
+                "(from lms.extensions import db) instead of creating a second one."
+            )
+        host_manager = getattr(app, "login_manager", None)
+        reuse = app.config.get("LMS_LOGIN_MANAGER", DEFAULTS["LMS_LOGIN_MANAGER"]) == "reuse"
+        if host_manager is not None and host_manager is not login_manager and not reuse:
+            raise RuntimeError(
+                "This app already has a Flask-Login LoginManager. The LMS will not replace "
+                "it. Either let the LMS own login (remove yours), or set "
+                "LMS_LOGIN_MANAGER = 'reuse' and make your user_loader return LMS users "
+                "(lms.accounts.auth.load_user)."
+            )
+
     def _init_login(self, app: Flask) -> None:
         from lms.accounts.auth import configure_login_manager
 
         host_manager = getattr(app, "login_manager", None)
         if host_manager is not None and host_manager is not login_manager:
-            if app.config["LMS_LOGIN_MANAGER"] != "reuse":
-                raise RuntimeError(
-                    "This app already has a Flask-Login LoginManager. The LMS will not replace "
-                    "it. Either let the LMS own login (remove yours), or set "
-                    "LMS_LOGIN_MANAGER = 'reuse' and make your user_loader return LMS users "
-                    "(lms.accounts.auth.load_user)."
-                )
-            return
+            return  # LMS_LOGIN_MANAGER = "reuse", checked in _refuse_conflicts
         login_manager.init_app(app)
         configure_login_manager(login_manager)
 
@@ -176,6 +184,12 @@ class LMS:
             timezone_selector=select_timezone,
             default_translation_directories=str(TRANSLATIONS_DIR),
         )
+
+
+def _flask_default(config, key: str, value: Any) -> None:
+    """``setdefault`` for a key Flask fills in itself: a host's own value still wins."""
+    if key not in config or config[key] == Flask.default_config.get(key):
+        config[key] = value
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -23,7 +23,11 @@ from lms.extensions import db
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
 TEST_PASSWORD = "correct horse battery"
-_SESSION_TMP = Path(tempfile.mkdtemp(prefix="lms-tests-"))
+# Kept in the environment so a second import of this file (``from tests.conftest import …``
+# loads it again under another name) and subprocesses use the same SQLite file.
+if "LMS_TEST_TMP" not in os.environ:
+    os.environ["LMS_TEST_TMP"] = tempfile.mkdtemp(prefix="lms-tests-")
+_SESSION_TMP = Path(os.environ["LMS_TEST_TMP"])
 
 
 def pytest_report_header(config):

@@ -19,9 +19,15 @@ def _password_length(form, field) -> None:
         raise ValidationError(_l("Use at most 1000 characters."))
 
 
+def _strip(value):
+    """Drop the spaces a paste or an autofill leaves around an address."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label=None):
     return EmailField(
         label or _l("E-mail address"),
+        filters=[_strip],
         validators=[
             InputRequired(_l("Enter your e-mail address.")),
             Length(max=254, message=_l("Use at most 254 characters.")),

@@ -172,7 +172,10 @@ def change_password():
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             db.session.commit()
-            login_user(current_user, remember=False)
+            # Re-issue this session (and a remember cookie, if it had one) under the new
+            # auth_version; pass the real user, not the proxy, or Flask-Login recurses.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user._get_current_object(), remember=cookie in request.cookies)
             flash(_("Your password is changed."), "success")
             return redirect(url_for(".profile"))
     return _render_profile(400, password_form=form)
@@ -228,7 +231,7 @@ def create_token():
     return response, 201, {"Cache-Control": "no-store"}
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@bp.post("/profile/tokens/<lms_id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
     """Revoke one of your own tokens; anyone else's is a 404."""

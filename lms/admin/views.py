@@ -19,8 +19,11 @@ bp = Blueprint("lms_admin", __name__)
 PAGE_SIZE = 50
 
 
+MAX_PAGE = 100_000  # a larger ?page= would overflow the database's OFFSET
+
+
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @bp.get("/users")
@@ -41,7 +44,7 @@ def users():
     )
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<lms_id:user_id>", methods=["GET", "POST"])
 @role_required("admin")
 def user_roles(user_id: int):
     """Show one person and set their roles."""
@@ -73,7 +76,7 @@ def mail():
     return render_template("lms/admin/mail.html", pagination=pagination)
 
 
-@bp.get("/mail/<int:message_id>")
+@bp.get("/mail/<lms_id:message_id>")
 @role_required("admin")
 def mail_message(message_id: int):
     """One outgoing message, text and HTML."""

@@ -39,3 +39,18 @@ def is_safe_redirect(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def has_nul_character(request) -> bool:
+    """True if the path, query or form holds a NUL character.
+
+    No person types one, and PostgreSQL text columns refuse it (the driver raises,
+    which would be a 500), so such a request is answered 400 before any view runs.
+    """
+    if "\x00" in request.path:
+        return True
+    for multidict in (request.args, request.form):
+        for key, values in multidict.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return True
+    return False

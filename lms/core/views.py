@@ -18,9 +18,17 @@ from sqlalchemy import text
 from lms.core.i18n import LANGUAGES, SESSION_KEY
 from lms.core.security import is_safe_redirect
 from lms.extensions import db
-from lms.paths import STATIC_DIR
+from lms.paths import STATIC_DIR, TEMPLATE_DIR
 
-bp = Blueprint("lms_core", __name__, static_folder=str(STATIC_DIR), static_url_path="/lms-static")
+# The blueprint carries the LMS's templates, so a host app finds them; the host's own
+# template folder is searched first, which is how a host overrides any LMS template.
+bp = Blueprint(
+    "lms_core",
+    __name__,
+    static_folder=str(STATIC_DIR),
+    static_url_path="/lms-static",
+    template_folder=str(TEMPLATE_DIR),
+)
 
 
 @bp.get("/")

@@ -43,9 +43,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["From"] = current_app.config["LMS_MAIL_FROM"]
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Content-Language"] = message.language
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    # Last: set_content and add_alternative drop or move every Content-* header before them.
+    email["Content-Language"] = message.language
     return email
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
@@ -63,7 +63,7 @@ def queue_mail(to_address: str, kind: str, language: str, **context: Any) -> Out
     )
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
 
 
@@ -78,13 +78,17 @@ def install_outbox_hooks() -> None:
 
 
 def _after_commit(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
-    if not ids:
+    messages = session.info.pop(_PENDING_KEY, None)
+    if not messages:
         return
     from lms.tasks import enqueue_delivery
 
-    for message_id in ids:
-        enqueue_delivery(message_id)
+    for message in messages:
+        state = inspect(message)
+        # A row flushed inside a savepoint that was rolled back is transient again:
+        # it was never committed, and its id may already belong to another row.
+        if state.persistent:
+            enqueue_delivery(state.identity[0])
 
 
 def _after_rollback(session: Session, _previous_transaction) -> None:

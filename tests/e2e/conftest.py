@@ -8,6 +8,7 @@ app's services and the browser sees it at once. pytest runs with
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(app):
     """Serve ``app`` from a thread on a free port; fail the test on any server-side 500."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     # Mailed links must lead back to this server.
@@ -78,7 +80,10 @@ def live_server(app):
         live.errors.append(exception)
 
     got_request_exception.connect(record, app)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    # A short poll interval makes shutdown() quick (the default waits up to half a second).
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server", daemon=True
+    )
     thread.start()
     yield live
     server.shutdown()

@@ -1,0 +1,89 @@
+"""axe-core on every page of the LMS, logged out and as each role, in both languages.
+
+The page list lives in ``site_pages.PAGES``; when you add a page to the LMS, add it
+there (``test_every_lms_page_is_listed`` fails until you do). One test per visitor
+(role and language) walks all of that visitor's pages in one browser context and
+reports every page's violations together.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import AXE_JS
+from .site_pages import (
+    NOT_PAGES,
+    PAGES,
+    VISITOR_IDS,
+    VISITORS,
+    endpoint_of,
+    lms_page_endpoints,
+    log_in_as,
+    open_page,
+    pages_for,
+)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+
+
+def format_violations(violations: list[dict]) -> str:
+    """One block per rule: id, impact, help, and each offending node's target."""
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"  - {violation['id']} ({violation.get('impact')}): {violation['help']} "
+            f"<{violation['helpUrl']}>"
+        )
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"      {node['target']}: {summary}")
+            lines.append(f"        {node['html'][:200]}")
+    return "\n".join(lines)
+
+
+def run_axe(page) -> list[dict]:
+    """Inject axe-core (the context must bypass the app's CSP) and return its violations."""
+    page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("role", "lang"), VISITORS, ids=VISITOR_IDS)
+def test_every_page_has_no_wcag_violations(new_context, live_server, role, lang):
+    """WCAG 2.0/2.1 A and AA as axe-core checks them: zero violations on every page."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make setup-test)", pytrace=False)
+    # bypass_csp: the app's CSP (rightly) refuses the injected axe script.
+    context = new_context(bypass_csp=True, extra_http_headers={"Accept-Language": lang})
+    page = context.new_page()
+    user = log_in_as(page, role, lang)
+    failures = []
+    specs = pages_for(role)
+    for spec in specs:
+        open_page(page, live_server.app, spec, lang, user)
+        violations = run_axe(page)
+        if violations:
+            failures.append(f"{spec.id} in {lang} ({page.url}):\n{format_violations(violations)}")
+    assert specs
+    assert not failures, "WCAG violations:\n" + "\n".join(failures)
+
+
+def test_every_lms_page_is_listed(app):
+    """Each LMS route a browser can GET has at least one entry in PAGES."""
+    pages = lms_page_endpoints(app)
+    listed = {spec.endpoint for spec in PAGES}
+    missing = pages - listed
+    assert not missing, (
+        f"LMS pages without an entry in tests/e2e/site_pages.py PAGES: {sorted(missing)}. "
+        "Add each (with its roles and error states) so the axe and layout tests visit it, "
+        "or, if it is not a page, add it to NOT_PAGES with the reason."
+    )
+    unknown = listed - pages - {None}
+    assert not unknown, f"PAGES names endpoints that are not LMS pages: {sorted(unknown)}"
+    stale = set(NOT_PAGES) - {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert not stale, f"NOT_PAGES names routes that no longer exist: {sorted(stale)}"
+    for spec in PAGES:
+        if isinstance(spec.open, str):
+            path = spec.open.partition("?")[0]
+            assert endpoint_of(app, path) == spec.endpoint, f"{spec.id}: {path} -> {spec.endpoint}?"

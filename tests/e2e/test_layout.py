@@ -1,0 +1,155 @@
+"""Layout checks a screen reader or axe cannot make: reflow at 320 px, a visible focus
+indicator on everything Tab reaches, and flash messages in a live region."""
+
+from __future__ import annotations
+
+import pytest
+
+from .keyboard import translator
+from .site_pages import (
+    ANONYMOUS,
+    VISITOR_IDS,
+    VISITORS,
+    log_in_as,
+    open_page,
+    pages_for,
+)
+
+NARROW = {"width": 320, "height": 640}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("role", "lang"), VISITORS, ids=VISITOR_IDS)
+def test_no_horizontal_scrolling_at_320px(new_context, live_server, role, lang):
+    """WCAG 1.4.10 Reflow: every page fits 320 CSS px without scrolling sideways."""
+    context = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": lang})
+    page = context.new_page()
+    user = log_in_as(page, role, lang)
+    too_wide = []
+    for spec in pages_for(role):
+        open_page(page, live_server.app, spec, lang, user)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > NARROW["width"]:
+            culprits = page.evaluate(WIDEST_JS, NARROW["width"])
+            too_wide.append(f"{spec.id} in {lang}: {width}px wide; too wide: {culprits}")
+    assert not too_wide, "pages that scroll sideways at 320 px:\n" + "\n".join(too_wide)
+
+
+# The innermost elements that reach past the viewport or whose text overflows them.
+WIDEST_JS = """limit => {
+  const wide = e => e.getBoundingClientRect().right > limit + 0.5
+    || (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+        && getComputedStyle(e).overflowX === 'visible');
+  return [...document.querySelectorAll('body *')]
+    .filter(e => wide(e) && ![...e.children].some(wide))
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
+              + ' ' + Math.round(e.getBoundingClientRect().right) + 'px');
+}"""
+
+
+def _focus_problem(name: str, focused: dict, resting: dict) -> str | None:
+    visible = (focused["outlineStyle"] != "none" and focused["outlineWidth"] >= 2) or (
+        focused["shadow"] != "none"
+    )
+    changed = (focused["outline"], focused["shadow"]) != (resting["outline"], resting["shadow"])
+    if visible and changed:
+        return None
+    return f"{name}: focused {focused} vs not focused {resting}"
+
+
+# After a Tab: who has focus, its style, and its style once focus has left it.
+PROBE_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const style = () => {
+    const s = getComputedStyle(e);
+    return {outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+            outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth),
+            shadow: s.boxShadow};
+  };
+  e.dataset.focusProbe = e.dataset.focusProbe || String(Math.random());
+  const focused = style();
+  e.blur();
+  const resting = style();
+  e.focus();  // Tab carries on from here
+  return {key: e.dataset.focusProbe, tag: e.tagName.toLowerCase(),
+          name: e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' '
+                + JSON.stringify((e.innerText || e.name || '').trim().slice(0, 30)),
+          focused, resting};
+}"""
+CONTROLS = ("a", "button", "input", "select", "textarea", "summary")
+
+
+def _check_focus_ring(page, label: str) -> tuple[int, list[str]]:
+    """Tab through the page; every link, button and field must show a focus ring."""
+    problems, checked, seen = [], 0, set()
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        probe = page.evaluate(PROBE_JS)
+        if probe is None or probe["key"] in seen:
+            break  # focus has gone round the page
+        seen.add(probe["key"])
+        if probe["tag"] in CONTROLS:
+            checked += 1
+            problem = _focus_problem(
+                f"{label}: {probe['name']}", probe["focused"], probe["resting"]
+            )
+            if problem:
+                problems.append(problem)
+    return checked, problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("role", [ANONYMOUS, "participant", "admin"])
+def test_focus_indicator_is_visible(new_context, live_server, role):
+    """WCAG 2.4.7: links, buttons and fields show a focus ring that differs from rest."""
+    page = new_context(extra_http_headers={"Accept-Language": "en"}).new_page()
+    user = log_in_as(page, role, "en")
+    problems, total = [], 0
+    for spec in pages_for(role):
+        open_page(page, live_server.app, spec, "en", user)
+        checked, found = _check_focus_ring(page, spec.id)
+        assert checked >= 3, f"{spec.id}: Tab reached only {checked} controls"
+        total += checked
+        problems.extend(found)
+    assert not problems, f"no visible focus indicator ({len(problems)} of {total}):\n" + "\n".join(
+        problems
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_flash_messages_are_in_a_live_region(new_context, live_server, lang):
+    """Success, information and error messages sit in role=status / role=alert regions,
+    so screen readers announce them."""
+    t = translator(live_server.app, lang)
+    page = new_context(extra_http_headers={"Accept-Language": lang}).new_page()
+    cases = [
+        (
+            "/verify/not-a-valid-token",
+            "alert",
+            t("That confirmation link is not valid any more. Log in to get a new one."),
+        ),
+        ("/profile", "status", t("Please log in to see this page.")),
+    ]
+    for path, role, text in cases:
+        page.goto(path)
+        _assert_announced(page, text, role)
+    log_in_as(page, "participant", lang)  # lands on the home page with a success message
+    _assert_announced(page, t("You are logged in."), "status")
+
+
+def _assert_announced(page, text: str, role: str) -> None:
+    alert = page.locator(".ds-alert", has_text=text)
+    assert alert.count() == 1, f"no message {text!r} on {page.url}"
+    region = alert.evaluate(
+        """e => { const r = e.closest('[role=status], [role=alert], [aria-live]');
+                  return r && {role: r.getAttribute('role'),
+                               live: r.getAttribute('aria-live') || ''}; }"""
+    )
+    assert region is not None, f"{text!r} is not inside a live region"
+    assert region["role"] == role and region["live"] != "off", (
+        f"{text!r} is in {region}, expected role={role}"
+    )
