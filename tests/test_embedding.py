@@ -199,7 +199,7 @@ def test_host_login_manager_is_refused_with_instructions(bare_host):
     # Refused before anything was attached: no database, migrations, CSRF or config added.
     for name in ("lms", "sqlalchemy", "migrate", "csrf"):
         assert name not in bare_host.extensions
-    assert "LMS_URL_PREFIX" not in bare_host.config
+    assert "LMS_TIMEZONE" not in bare_host.config
 
 
 def test_host_sqlalchemy_instance_is_refused_with_instructions(bare_host):
