@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "lms" / "translations"
 POT = TRANSLATIONS / "messages.pot"
 LOCALES = ("nb", "en")
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 
 
@@ -53,10 +53,24 @@ def fill_english() -> None:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if message.id and not all(_forms(message.string)):
             message.string = message.id
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+
+
+def _forms(value) -> tuple[str, ...]:
+    """A message's text, or each of its plural forms."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _placeholders_match(expected: set[str], forms: tuple[str, ...], plural: bool) -> bool:
+    """Each translation uses the source's placeholders; a plural form may leave out the count."""
+    for form in forms:
+        used = set(PLACEHOLDER.findall(form))
+        if used - expected or (not plural and used != expected):
+            return False
+    return True
 
 
 def problems() -> list[str]:
@@ -74,11 +88,12 @@ def problems() -> list[str]:
         for msgid, message in have.items():
             if msgid not in wanted:
                 continue
-            if not message.string:
+            expected = set(PLACEHOLDER.findall(" ".join(_forms(msgid))))
+            if not all(_forms(message.string)):
                 found.append(f"{locale}: untranslated {msgid!r}")
             elif message.fuzzy:
                 found.append(f"{locale}: fuzzy {msgid!r}")
-            elif set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(message.string)):
+            elif not _placeholders_match(expected, _forms(message.string), message.pluralizable):
                 found.append(f"{locale}: placeholders differ in {msgid!r}")
     return found
 

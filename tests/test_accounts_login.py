@@ -30,7 +30,7 @@ def test_login_with_the_right_password(client, factory):
 
 
 def test_login_ignores_the_case_of_the_email(client, factory):
-    user = factory.user("ola@example.no")
+    factory.user("ola@example.no")
     assert log_in(client, " OLA@Example.no ").status_code == 302
 
 
@@ -93,7 +93,9 @@ def test_without_remember_me_no_remember_cookie_is_set(client, factory):
 def test_remember_me_keeps_the_user_logged_in_after_the_session_ends(client, factory):
     user = factory.user()
     response = log_in(client, user.email, remember="y")
-    set_cookie = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(REMEMBER_COOKIE)]
+    set_cookie = [
+        h for h in response.headers.getlist("Set-Cookie") if h.startswith(REMEMBER_COOKIE)
+    ]
     assert set_cookie, "remember me sets a remember cookie"
     assert "HttpOnly" in set_cookie[0]
     assert "SameSite=Lax" in set_cookie[0]

@@ -53,8 +53,8 @@ def test_profile_saves_the_editable_fields(client, user):
         "Rådgiver",
         "nb",
     )
-    assert client.get("/profile").get_data(as_text=True).startswith(
-        '<!doctype html>\n<html lang="nb"'
+    assert (
+        client.get("/profile").get_data(as_text=True).startswith('<!doctype html>\n<html lang="nb"')
     ), "the interface follows the saved language"
 
 

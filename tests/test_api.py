@@ -177,9 +177,7 @@ def test_wrong_method_is_405_json(client, token):
 def test_oversized_api_body_is_413_json(client, token, app):
     _user, raw = token
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = client.delete(
-        "/api/v1/tokens/1", headers={**bearer(raw)}, data={"x": "y" * 4096}
-    )
+    response = client.delete("/api/v1/tokens/1", headers={**bearer(raw)}, data={"x": "y" * 4096})
     assert_error(response, 413, "payload_too_large")
 
 

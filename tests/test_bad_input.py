@@ -16,7 +16,7 @@ from accounts_support import (
     reload_user,
     snapshot,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 GOOD_PASSWORD = "a long enough password"
@@ -321,6 +321,9 @@ def test_fuzz_anonymous_forms_never_5xx(app, factory):
 
     @FUZZ
     @given(form_strategy(ANONYMOUS_FIELDS))
+    @example(("/signup", {**SIGNUP, "name": "Nul\x00"}))
+    @example(("/signup", {**SIGNUP, "email": "ola@example.no\x00"}))
+    @example(("/login", {"email": "ola@example.no", "password": "\x00"}))
     def check(case):
         path, data = case
         response = client.post(path, data={"csrf_token": token, **data})
@@ -336,26 +339,30 @@ def test_fuzz_member_forms_never_5xx(app, factory, admin, client):
 
     @FUZZ
     @given(form_strategy(MEMBER_FIELDS))
+    @example(("/profile", {"name": "Nul\x00", "language": "en"}))
+    @example(("/profile/tokens", {"token_name": "\x00"}))
+    @example(("/admin/users/{target}", {"roles": "admin\x00"}))
     def check(case):
         path, data = case
-        response = client.post(
-            path.format(target=target.id), data={"csrf_token": token, **data}
-        )
+        response = client.post(path.format(target=target.id), data={"csrf_token": token, **data})
         assert response.status_code < 500, (path, data)
 
     check()
 
 
-PATH_PREFIXES = [
-    "/admin/users/",
-    "/admin/mail/",
-    "/api/v1/",
-    "/api/v1/tokens/",
-    "/verify/",
-    "/reset-password/",
-    "/profile/email/confirm/",
-    "/profile/tokens/",
-    "/",
+PATHS = [
+    "/admin/users",
+    "/admin/users/{}",
+    "/admin/mail",
+    "/admin/mail/{}",
+    "/api/v1/{}",
+    "/api/v1/tokens/{}",
+    "/verify/{}",
+    "/reset-password/{}",
+    "/profile/email/confirm/{}",
+    "/profile/tokens/{}/revoke",
+    "/login",
+    "/{}",
 ]
 
 
@@ -364,13 +371,16 @@ def test_fuzz_paths_and_queries_never_5xx(app, admin, client):
 
     @FUZZ
     @given(
-        st.sampled_from(PATH_PREFIXES),
+        st.sampled_from(PATHS),
         TEXT,
         st.sampled_from(["GET", "POST", "DELETE", "PUT", "PATCH"]),
         st.dictionaries(st.sampled_from(["q", "page", "next"]), TEXT, max_size=3),
     )
-    def check(prefix, segment, method, query):
-        path = prefix + quote(segment, safe="")
+    @example("/admin/users", "", "GET", {"q": "\x00"})
+    @example("/admin/users/{}", "99999999999999999999", "GET", {})
+    @example("/verify/{}", "\x00", "GET", {})
+    def check(template, segment, method, query):
+        path = template.format(quote(segment, safe=""))
         response = client.open(
             path, method=method, query_string=query, headers={"X-CSRFToken": token}
         )

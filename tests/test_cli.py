@@ -193,7 +193,7 @@ def test_password_prompt_on_a_terminal_hides_and_confirms(app, tmp_path):
     if pid == 0:  # the child: a real terminal is its stdin and controlling tty
         try:
             os.chdir(ROOT)
-            os.execve(sys.executable, command, env)
+            os.execve(sys.executable, command, env)  # noqa: S606 (no shell wanted)
         finally:
             os._exit(127)  # never fall back into pytest in the child
     try:

@@ -98,13 +98,11 @@ MATRIX = [
         members(400),
         {"new_email": "x@example.no", "email_password": "wrong password"},
     ),
+    Route("GET", "lms_accounts.confirm_email", "/profile/email/confirm/not-a-token", everyone(302)),
     Route(
-        "GET", "lms_accounts.confirm_email", "/profile/email/confirm/not-a-token", everyone(302)
+        "POST", "lms_accounts.create_token", "/profile/tokens", members(201), {"token_name": "t"}
     ),
-    Route("POST", "lms_accounts.create_token", "/profile/tokens", members(201), {"token_name": "t"}),
-    Route(
-        "POST", "lms_accounts.revoke_token", "/profile/tokens/{token}/revoke", members(404)
-    ),
+    Route("POST", "lms_accounts.revoke_token", "/profile/tokens/{token}/revoke", members(404)),
     Route("GET", "lms_admin.users", "/admin/users", admins_only(200)),
     Route("GET", "lms_admin.user_roles", "/admin/users/{user}", admins_only(200)),
     Route(

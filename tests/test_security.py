@@ -12,6 +12,7 @@ import conftest
 import pytest
 from accounts_support import (
     TEST_PASSWORD,
+    csrf_token,
     english,
     is_logged_in,
     link_path,
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from lms import create_app
 from lms.accounts import services
 from lms.accounts.models import ApiToken, UserToken
-from lms.accounts.passwords import verify_password
+from lms.accounts.passwords import burn_time, verify_password
 from lms.extensions import db
 
 # --- CSRF ----------------------------------------------------------------------------
@@ -188,9 +189,7 @@ def test_every_html_form_endpoint_has_a_csrf_case(app):
 
 
 @pytest.mark.parametrize("endpoint", sorted(CSRF_ATTACKS))
-def test_post_without_csrf_token_is_refused_and_changes_nothing(
-    endpoint, client, factory, login
-):
+def test_post_without_csrf_token_is_refused_and_changes_nothing(endpoint, client, factory, login):
     attack = CSRF_ATTACKS[endpoint](factory, login, client)
     response = client.post(attack.path, data=attack.data)
     assert response.status_code == 400
@@ -337,9 +336,7 @@ def test_language_switch_returns_to_the_page(client):
         client, "/language", {"language": "en", "next": "/login?next=/profile"}, form_page="/"
     )
     assert response.headers["Location"] == "/login?next=/profile"
-    assert client.get("/").get_data(as_text=True).startswith(
-        '<!doctype html>\n<html lang="en"'
-    )
+    assert client.get("/").get_data(as_text=True).startswith('<!doctype html>\n<html lang="en"')
 
 
 # --- No enumeration ------------------------------------------------------------------
@@ -390,15 +387,59 @@ def test_login_says_the_same_for_unknown_email_and_wrong_password(app, factory):
     assert mails() == [], "a wrong password sends no verification mail"
 
 
+@pytest.fixture
+def argon2_calls(monkeypatch):
+    """Counts real Argon2 hash and verify calls: the work that makes a request slow."""
+    from argon2 import PasswordHasher
+
+    calls = []
+    for name in ("hash", "verify"):
+        real = getattr(PasswordHasher, name)
+
+        def counted(self, *args, _real=real, _name=name, **kwargs):
+            calls.append(_name)
+            return _real(self, *args, **kwargs)
+
+        monkeypatch.setattr(PasswordHasher, name, counted)
+    return calls
+
+
+def test_signup_with_a_taken_email_costs_as_much_as_a_new_one(app, factory, argon2_calls):
+    """Timing must not tell either: both paths run one Argon2 operation."""
+    factory.user("taken@example.no")
+    data = {"name": "X", "language": "nb", "password": "x" * 12, "confirm": "x" * 12}
+    client = app.test_client()
+    token = csrf_token(client, "/signup")
+    burn_time("warm-up")  # the dummy hash is made once per app, then reused
+    del argon2_calls[:]
+    client.post("/signup", data={**data, "email": "free@example.no", "csrf_token": token})
+    new_account = len(argon2_calls)
+    del argon2_calls[:]
+    client.post("/signup", data={**data, "email": "taken@example.no", "csrf_token": token})
+    assert new_account == 1
+    assert len(argon2_calls) == new_account
+
+
+def test_login_with_an_unknown_email_costs_as_much_as_a_wrong_password(app, factory, argon2_calls):
+    user = factory.user("known@example.no")
+    client = app.test_client()
+    token = csrf_token(client, "/login")
+    burn_time("warm-up")  # the dummy hash is made once per app, then reused
+    del argon2_calls[:]
+    client.post("/login", data={"email": "x@example.no", "password": "p", "csrf_token": token})
+    unknown = list(argon2_calls)
+    del argon2_calls[:]
+    client.post("/login", data={"email": user.email, "password": "p", "csrf_token": token})
+    assert unknown == argon2_calls == ["verify"]
+
+
 # --- Headers and cookies -------------------------------------------------------------
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/no-such-page", "/api/v1/me", "/healthz"])
 def test_security_headers(client, path):
     headers = client.get(path).headers
-    csp = dict(
-        part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";")
-    )
+    csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
     assert csp["script-src"] == "'self'", "no inline or third-party script"
     assert "unsafe" not in headers["Content-Security-Policy"]
     assert csp["frame-ancestors"] == "'none'"
@@ -452,8 +493,12 @@ def test_cookies_are_secure_behind_https(migrated_database):
             token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
             response = client.post(
                 "/login",
-                data={"csrf_token": token, "email": "ola@example.no", "password": TEST_PASSWORD,
-                      "remember": "y"},
+                data={
+                    "csrf_token": token,
+                    "email": "ola@example.no",
+                    "password": TEST_PASSWORD,
+                    "remember": "y",
+                },
                 headers={"Referer": "https://lms.example/login"},
                 **base,
             )

@@ -78,6 +78,7 @@ def sign_up(
     """
     existing = find_user_by_email(email)
     if existing is not None:
+        burn_time(password)  # as long as hashing a new password, so timing tells nothing
         queue_mail(existing.email, "account_exists", existing.language, user=existing)
         return None
     user = create_user(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, widgets
+from wtforms import SelectChoice, SelectMultipleField, widgets
 
 ROLE_LABELS = {
     "instructor": _l("Instructor"),
@@ -13,12 +13,20 @@ ROLE_LABELS = {
 }
 
 
+MAIL_STATUS_LABELS = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+}
+
+
 class RolesForm(FlaskForm):
     """Which granted roles a user holds; everyone is a participant."""
 
     roles = SelectMultipleField(
         _l("Roles"),
-        choices=list(ROLE_LABELS.items()),
+        choices=[SelectChoice(role, label) for role, label in ROLE_LABELS.items()],
         option_widget=widgets.CheckboxInput(),
         widget=widgets.ListWidget(prefix_label=False),
     )

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from lms.accounts import services
 from lms.accounts.models import User
 from lms.accounts.permissions import role_required
-from lms.admin.forms import ROLE_LABELS, RolesForm
+from lms.admin.forms import MAIL_STATUS_LABELS, ROLE_LABELS, RolesForm
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
@@ -73,7 +73,9 @@ def mail():
     """Outgoing mail, newest first: what a developer reads when no SMTP is set."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("lms/admin/mail.html", pagination=pagination)
+    return render_template(
+        "lms/admin/mail.html", pagination=pagination, status_labels=MAIL_STATUS_LABELS
+    )
 
 
 @bp.get("/mail/<lms_id:message_id>")
@@ -81,4 +83,6 @@ def mail():
 def mail_message(message_id: int):
     """One outgoing message, text and HTML."""
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("lms/admin/mail_message.html", message=message)
+    return render_template(
+        "lms/admin/mail_message.html", message=message, status_labels=MAIL_STATUS_LABELS
+    )

@@ -74,6 +74,8 @@ def live_server(app):
     url = f"http://127.0.0.1:{server.server_port}"
     # Mailed links must lead back to this server.
     app.config["LMS_BASE_URL"] = url
+    # Let the browser cache the style sheets instead of revalidating them on every page.
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     live = LiveServer(app=app, url=url)
 
     def record(sender, exception, **extra):

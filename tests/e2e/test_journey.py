@@ -28,6 +28,7 @@ from .keyboard import (
 from .site_pages import LANGUAGES, PASSWORD, mailed_link
 
 NAME = "Kari Nordmann"
+EMAIL = "kari.nordmann@example.no"
 LITERALS = {
     "nb": {
         "Log in": "Logg inn",
@@ -40,7 +41,6 @@ LITERALS = {
         "Skip to main content": "Skip to main content",
     },
 }
-EMAIL = "kari.nordmann@example.no"
 
 
 def html_lang(page) -> str:
