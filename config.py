@@ -65,6 +65,7 @@ class Config:
         self.LMS_SMTP_STARTTLS = _env_bool("LMS_SMTP_STARTTLS")
         self.LMS_MAIL_FROM = env("LMS_MAIL_FROM", "Anskaffelser LMS <noreply@localhost>")
         self.LMS_HUEY_PATH = env("LMS_HUEY_PATH", str(instance / "huey.sqlite3"))
+        self.LMS_TRUSTED_PROXIES = _env_int("LMS_TRUSTED_PROXIES", 0)
         if self.LMS_BASE_URL.startswith("https://"):
             self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = True
 

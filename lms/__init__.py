@@ -39,6 +39,13 @@ def create_app(config: Any = None) -> Flask:
     else:
         app.config.from_object(config)
     LMS(app, standalone=True)
+    proxies = int(app.config.get("LMS_TRUSTED_PROXIES", 0) or 0)
+    if proxies:
+        # Behind N reverse proxies, trust N X-Forwarded-* hops: rate limits then count the
+        # real client address, and url_for(_external=True) sees https.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     return app
 
 

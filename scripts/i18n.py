@@ -27,9 +27,25 @@ PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 
 def extract() -> None:
     subprocess.run(
-        [PYBABEL, "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-         "--no-location", "--sort-output", "--project=lms", "-o", str(POT), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            PYBABEL,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "--project=lms",
+            "-o",
+            str(POT),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -42,7 +58,9 @@ def update() -> None:
         subprocess.run(
             [PYBABEL, command, "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale]
             + (["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else []),
-            cwd=ROOT, check=True, capture_output=True,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
     fill_english()
     print("\n".join(problems()) or "All catalogues complete.")

@@ -12,6 +12,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+import jinja2
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
@@ -92,6 +93,23 @@ def _clean_tables() -> None:
             connection.execute(table.delete())
 
 
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the whole test run."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _MemoryBytecodeCache()
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
@@ -119,6 +137,8 @@ def app(migrated_database):
     """
     application = create_app(test_config())
     application.test_client_class = IsolatedClient
+    # Every test builds a new app; sharing compiled templates saves most of the run time.
+    application.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with application.app_context():
         yield application
         db.session.remove()
@@ -159,15 +179,28 @@ class Factory:
     def __init__(self) -> None:
         self._count = 0
 
-    def user(self, email: str | None = None, *, roles=(), verified=True, password=TEST_PASSWORD,
-             language="nb", name=None):
+    def user(
+        self,
+        email: str | None = None,
+        *,
+        roles=(),
+        verified=True,
+        password=TEST_PASSWORD,
+        language="nb",
+        name=None,
+    ):
         from lms.accounts import services
 
         self._count += 1
         email = email or f"user{self._count}@example.no"
         user = services.create_user(
-            email, password, name or f"Test Person {self._count}", organisation="Testkommune",
-            language=language, roles=tuple(roles), verified=verified,
+            email,
+            password,
+            name or f"Test Person {self._count}",
+            organisation="Testkommune",
+            language=language,
+            roles=tuple(roles),
+            verified=verified,
         )
         db.session.commit()
         return user

@@ -198,3 +198,29 @@ def test_session_cookie_is_secure_behind_https(migrated_database, tmp_path, base
         assert "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
     finally:
         dispose(app)
+
+
+def test_trusted_proxies_make_rate_limits_count_the_real_client():
+    """Behind a proxy, X-Forwarded-For decides the address (and only when configured)."""
+    from lms import create_app
+    from tests.conftest import test_config
+
+    seen = {}
+
+    def build(proxies):
+        app = create_app(test_config(LMS_TRUSTED_PROXIES=proxies))
+
+        @app.get("/whoami")
+        def whoami():
+            from flask import request
+
+            seen["addr"] = request.remote_addr
+            return ""
+
+        return app
+
+    headers = {"X-Forwarded-For": "203.0.113.7"}
+    build(1).test_client().get("/whoami", headers=headers)
+    assert seen["addr"] == "203.0.113.7"
+    build(0).test_client().get("/whoami", headers=headers)
+    assert seen["addr"] != "203.0.113.7"

@@ -15,9 +15,23 @@ def test_template_is_current_with_the_source(tmp_path):
     """Every marked string in the code is in messages.pot (run `make extract-messages`)."""
     fresh = tmp_path / "fresh.pot"
     subprocess.run(
-        [i18n.PYBABEL, "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-         "--no-location", "-o", str(fresh), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            i18n.PYBABEL,
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with fresh.open("rb") as a, i18n.POT.open("rb") as b:
         in_source = {m.id for m in read_po(a) if m.id}
