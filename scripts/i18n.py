@@ -25,28 +25,13 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 
 
-def extract() -> None:
+def extract(output: Path = POT) -> None:
+    """Write every marked string in the code and templates to ``output``."""
     subprocess.run(
-        [
-            PYBABEL,
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
-            "--no-location",
-            "--sort-output",
-            "--project=lms",
-            "-o",
-            str(POT),
-            ".",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+        [PYBABEL, "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+         "--no-location", "--sort-output", "--project=lms", "-o", str(output), "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
 
 
 def update() -> None:
