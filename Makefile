@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup setup-test assets translations extract-messages db lint chromium bench clean
+.PHONY: run test setup setup-test assets translations extract-messages db lint chromium wrk bench clean
 
 run: setup db
 	@$(FLASK) lms load-demo
@@ -59,6 +59,14 @@ chromium:
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; \
 	fi
 
+# wrk drives the load in bench/ (Debian package).
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install Debian's wrk package (sudo apt-get install wrk)"; exit 1; fi; \
+	fi
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -73,8 +81,8 @@ test: setup-test lint
 	  echo "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped"; exit 1; \
 	else echo "LMS_TEST_DATABASE_URL not set: skipped the PostgreSQL run (e.g. $(PG_TEST_URL))"; fi
 
-bench: setup-test
-	$(PY) bench/run.py
+bench: setup wrk
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules lms/static/vendor

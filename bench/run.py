@@ -65,7 +65,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--json", action="store_true", help=f"write {RESULTS_DIR}/latest.json")
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.rounds < 1 or args.workers < 1:
+        parser.error("--rounds and --workers must be at least 1")
+    return args
 
 
 def select_targets(names: list[str] | None) -> list[Target]:
@@ -146,6 +149,7 @@ def run_rounds(args, targets: list[Target], servers: dict[str, Server]) -> list[
             connections=args.connections,
             duration=duration,
             headers=target.headers,
+            script=target.wrk_script,
         )
         cpu_after = server.cpu_seconds()
         if cpu_before is not None and cpu_after is not None and result.requests:
@@ -199,7 +203,7 @@ def summarise(
         "requests_per_second": statistics.median(rates),
         "ratio_to_baseline": statistics.median(ratios),
         "ratios": ratios,
-        "spread": (max(rates) - min(rates)) / statistics.median(rates),
+        "spread": (max(rates) - min(rates)) / statistics.median(rates) if len(rates) > 1 else None,
         "server_cpu_ms_per_request": _median([r.server_cpu_ms_per_request for r in results]),
         "cpu_ratio_to_baseline": _median(cpu_ratios),
         "cpu_ratios": cpu_ratios,
@@ -227,7 +231,7 @@ def print_table(rows: list[dict], args, notes: dict) -> None:
         cpu, cpu_ratio = row["server_cpu_ms_per_request"], row["cpu_ratio_to_baseline"]
         print(
             f"{row['name']:<18} {row['path']:<8} {row['requests_per_second']:>7.0f} "
-            f"{row['ratio_to_baseline']:>6.2f} {row['spread']:>6.0%} "
+            f"{row['ratio_to_baseline']:>6.2f} {_fmt(row['spread'], '.0%'):>7} "
             f"{row['latency_p50_ms']:>7.1f} {row['latency_p99_ms']:>7.1f} "
             f"{_fmt(cpu, '.2f'):>7} {_fmt(cpu_ratio, '.2f'):>9} "
             f"{'set' if row['sets_cookie'] else '-':>6} {row['failures']:>5}"

@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # wrk sends no User-Agent of its own; every request (setup and load) sends this one,
 # so Flask-Login's session protection sees the same client that logged in.
@@ -42,6 +43,8 @@ class Target:
     ``server`` is ``"lms"`` or ``"baseline"``. ``expect`` is a string the page must
     contain (checked once before the load, so a target that silently redirects or
     errors is caught). ``setup`` returns headers to send with every request.
+    ``wrk_script`` is a wrk Lua script for anything but a plain GET (a POST body,
+    rotating paths); the check before the load still fetches ``path`` with GET.
     """
 
     name: str
@@ -50,6 +53,7 @@ class Target:
     expect: str | None = None
     setup: Setup | None = None
     description: str = ""
+    wrk_script: Path | None = None
     headers: dict[str, str] = field(default_factory=dict)
     sets_cookie: bool = False
 

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 INSTALL_HINT = "wrk is not installed. On Debian/Ubuntu: apt-get install wrk"
 
@@ -52,9 +53,14 @@ def run_wrk(
     connections: int,
     duration: str,
     headers: dict[str, str] | None = None,
+    script: Path | None = None,
     timeout: str = "10s",
 ) -> WrkResult:
-    """Load ``url`` and return the parsed summary. Raises if wrk fails or prints nothing usable."""
+    """Load ``url`` and return the parsed summary. Raises if wrk fails or prints nothing usable.
+
+    ``script`` is a wrk Lua script (``-s``), for requests other than a plain GET:
+    e.g. ``wrk.method = "POST"; wrk.body = "..."`` for a form.
+    """
     args = [
         require_wrk(),
         f"-t{threads}",
@@ -65,6 +71,8 @@ def run_wrk(
     ]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
+    if script is not None:
+        args += ["-s", str(script)]
     args.append(url)
     done = subprocess.run(args, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -73,7 +81,7 @@ def run_wrk(
 
 
 def _ms(value: str, unit: str) -> float:
-    return float(value) * _UNITS_MS[unit]
+    return round(float(value) * _UNITS_MS[unit], 3)
 
 
 def parse_wrk(output: str) -> WrkResult:

@@ -133,3 +133,11 @@ def test_weaker_hash_is_upgraded_at_login(client, factory, app):
     new_hash = reload_user(user).password_hash
     assert new_hash != old_hash
     assert "t=2" in new_hash
+
+
+def test_a_logged_in_page_loads_the_user_with_one_query(client, factory, login, count_queries):
+    """The user and their roles arrive in one query, on every logged-in request."""
+    login(factory.user(roles=("organiser",)))
+    with count_queries() as statements:
+        assert client.get("/").status_code == 200
+    assert len(statements) == 1, statements

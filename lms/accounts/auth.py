@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
 
@@ -18,7 +19,8 @@ def load_user(user_id: str):
 
     try:
         raw_id, raw_version = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
+        # One query for the user and their roles: this runs on every logged-in request.
+        user = db.session.get(User, int(raw_id), options=[joinedload(User.roles)])
         version = int(raw_version)
     except (ValueError, TypeError):
         return None
