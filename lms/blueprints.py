@@ -18,12 +18,24 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
     from lms.api.views import bp as api_bp
+    from lms.calendar.views import bp as calendar_bp
     from lms.core.converters import IdConverter
     from lms.core.views import bp as core_bp
+    from lms.events.views import bp as events_bp
+    from lms.registrations.views import bp as registrations_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)
     prefix = state.url_prefix
-    for bp, sub in ((core_bp, ""), (accounts_bp, ""), (admin_bp, "/admin"), (api_bp, "/api/v1")):
+    mounts = (
+        (core_bp, ""),
+        (accounts_bp, ""),
+        (events_bp, ""),
+        (registrations_bp, ""),
+        (calendar_bp, ""),
+        (admin_bp, "/admin"),
+        (api_bp, "/api/v1"),
+    )
+    for bp, sub in mounts:
         app.register_blueprint(bp, url_prefix=f"{prefix}{sub}" or None)
         state.blueprints.append(bp.name)
 

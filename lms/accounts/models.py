@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -41,6 +42,8 @@ class User(UserMixin, db.Model):
     # cookie made with the old password stops working.
     auth_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Keys the personal calendar feed URL (with SECRET_KEY); resetting it kills old URLs.
+    calendar_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -45,6 +45,11 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     # Last: set_content and add_alternative drop or move every Content-* header before them.
     email["Content-Language"] = message.language
     return email

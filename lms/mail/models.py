@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
 from lms.timeutil import UTCDateTime, utcnow
@@ -38,7 +38,25 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    attachments: Mapped[list[OutboxAttachment]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="OutboxAttachment.id"
+    )
+
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
         Index("ix_lms_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     )
+
+
+class OutboxAttachment(db.Model):
+    """A file sent with an outbox message (e.g. the ``.ics`` of a confirmed registration)."""
+
+    __tablename__ = "lms_outbox_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_outbox.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -17,7 +17,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from lms.extensions import db
-from lms.mail.models import OutboxMessage
+from lms.mail.models import OutboxAttachment, OutboxMessage
 
 _PENDING_KEY = "lms_outbox_ids"
 _hooks_installed = False
@@ -48,8 +48,18 @@ def render_mail(kind: str, language: str, **context: Any) -> tuple[str, str, str
     return subject, body_text, body_html
 
 
-def queue_mail(to_address: str, kind: str, language: str, **context: Any) -> OutboxMessage:
-    """Write a rendered e-mail to the outbox in the current transaction."""
+def queue_mail(
+    to_address: str,
+    kind: str,
+    language: str,
+    *,
+    attachments: list[tuple[str, str, bytes]] = (),
+    **context: Any,
+) -> OutboxMessage:
+    """Write a rendered e-mail to the outbox in the current transaction.
+
+    ``attachments`` are (filename, content type, bytes), e.g. an ``.ics`` file.
+    """
     subject, body_text, body_html = render_mail(kind, language, **context)
     domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
     message = OutboxMessage(
@@ -60,6 +70,10 @@ def queue_mail(to_address: str, kind: str, language: str, **context: Any) -> Out
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        attachments=[
+            OutboxAttachment(filename=name, content_type=ctype, content=content)
+            for name, ctype, content in attachments
+        ],
     )
     db.session.add(message)
     db.session.flush()

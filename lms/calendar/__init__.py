@@ -1,0 +1,1 @@
+"""Calendar files: per-offering .ics, the personal feed, and .ics mail attachments."""

@@ -1,0 +1,7 @@
+"""Calendar downloads and feeds. (Skeleton.)"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("lms_calendar", __name__)

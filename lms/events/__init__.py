@@ -1,0 +1,1 @@
+"""Events: seminars, courses and network meetings (offerings), their sessions, and networks."""

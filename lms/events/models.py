@@ -1,0 +1,193 @@
+"""Offerings (seminars, courses, network meetings), their dated sessions, and networks.
+
+Predicates that templates and services ask (``can_edit``, ``registration_state``)
+live here; counting seats is the registrations area's job.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.timeutil import UTCDateTime, utcnow
+
+KINDS = ("seminar", "course", "network_meeting")
+STATUSES = ("draft", "published", "cancelled", "archived")
+THEMES = ("human_rights", "working_conditions", "climate_environment", "anti_corruption")
+PRINCIPLES = tuple(range(1, 11))  # UN Global Compact principles 1–10
+WAITLIST_MODES = ("auto", "offer")
+QUESTIONS = ("dietary", "accessibility", "organisation_type")
+ORGANISATION_TYPES = ("state", "county", "municipality", "other")
+
+offering_instructors = Table(
+    "lms_offering_instructors",
+    db.metadata,
+    Column("offering_id", ForeignKey("lms_offerings.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("lms_users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+def _uid() -> str:
+    return uuid.uuid4().hex
+
+
+class Network(db.Model):
+    """A standing network (e.g. for CSR coordinators) that meets on a rule."""
+
+    __tablename__ = "lms_networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    membership: Mapped[str] = mapped_column(String(10), default="open")
+    # An RFC 5545 RRULE, e.g. "FREQ=MONTHLY;BYDAY=2TU" for the second Tuesday.
+    recurrence_rule: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[NetworkMembership]] = relationship(
+        back_populates="network", cascade="all, delete-orphan"
+    )
+    meetings: Mapped[list[Offering]] = relationship(back_populates="network")
+
+    __table_args__ = (CheckConstraint("membership IN ('open', 'approval')", name="membership"),)
+
+
+class NetworkMembership(db.Model):
+    """A person's membership of a network: pending until approved when approval is needed."""
+
+    __tablename__ = "lms_network_memberships"
+
+    network_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_networks.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_users.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="approved")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    network: Mapped[Network] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("status IN ('pending', 'approved')", name="status"),)
+
+
+class Offering(db.Model):
+    """Something people register for: a seminar, a course, or one network meeting."""
+
+    __tablename__ = "lms_offerings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    themes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    principles: Mapped[list[int]] = mapped_column(JSON, default=list)
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="nb")
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    room: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int] = mapped_column(default=30)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancellation_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    members_only: Mapped[bool] = mapped_column(default=False)
+    waitlist_mode: Mapped[str] = mapped_column(String(10), default="auto")
+    offer_hours: Mapped[int] = mapped_column(default=48)
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consent_text: Mapped[str] = mapped_column(Text, default="")
+    network_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_networks.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_users.id", ondelete="SET NULL")
+    )
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    sessions: Mapped[list[Session]] = relationship(
+        back_populates="offering",
+        cascade="all, delete-orphan",
+        order_by="Session.starts_at",
+        lazy="selectin",
+    )
+    instructors: Mapped[list[User]] = relationship(secondary=offering_instructors)
+    network: Mapped[Network | None] = relationship(back_populates="meetings")
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('seminar', 'course', 'network_meeting')", name="kind"),
+        CheckConstraint("status IN ('draft', 'published', 'cancelled', 'archived')", name="status"),
+        CheckConstraint("capacity >= 0", name="capacity"),
+        CheckConstraint("waitlist_mode IN ('auto', 'offer')", name="waitlist_mode"),
+        CheckConstraint("offer_hours > 0", name="offer_hours"),
+        CheckConstraint("language IN ('nb', 'en')", name="language"),
+    )
+
+    @property
+    def starts_at(self) -> datetime | None:
+        active = [s for s in self.sessions if s.status != "cancelled"] or self.sessions
+        return min((s.starts_at for s in active), default=None)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        active = [s for s in self.sessions if s.status != "cancelled"] or self.sessions
+        return max((s.ends_at for s in active), default=None)
+
+    def is_instructor(self, user) -> bool:
+        return any(i.id == user.id for i in self.instructors)
+
+    def can_edit(self, user) -> bool:
+        """Organisers edit every offering; instructors only those they are assigned to."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return user.has_role("organiser") or self.is_instructor(user)
+
+    def registration_is_open(self, now: datetime | None = None) -> bool:
+        """Open while published, inside the window, and before the first session starts."""
+        now = now or utcnow()
+        if self.status != "published":
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return False
+        starts = self.starts_at
+        return starts is None or now < starts
+
+
+class Session(db.Model):
+    """One dated meeting of an offering; its UID stays for life, SEQUENCE counts changes."""
+
+    __tablename__ = "lms_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_offerings.id", ondelete="CASCADE"), index=True
+    )
+    uid: Mapped[str] = mapped_column(String(40), unique=True, default=_uid)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    room: Mapped[str] = mapped_column(String(100), default="")
+    status: Mapped[str] = mapped_column(String(10), default="scheduled")
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    offering: Mapped[Offering] = relationship(back_populates="sessions")
+
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("status IN ('scheduled', 'cancelled')", name="status"),
+    )

@@ -1,0 +1,1 @@
+"""Registrations: capacity, waiting lists, offers, cancellations and attendance."""

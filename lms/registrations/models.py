@@ -1,0 +1,80 @@
+"""A person's registration for an offering, and the log of every change to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.accounts.models import User
+from lms.events.models import Offering
+from lms.extensions import db
+from lms.timeutil import UTCDateTime, utcnow
+
+STATUSES = (
+    "pending",  # waiting for an organiser's approval; holds no seat
+    "confirmed",  # holds a seat
+    "waitlisted",  # in line, ordered by waitlist_rank
+    "offered",  # a seat is held for them until offer_expires_at
+    "cancelled",  # by the participant or an organiser
+    "expired",  # an offer that was not taken in time
+    "declined",  # an organiser said no to a pending registration
+    "attended",  # after the event
+    "no_show",  # after the event
+)
+HOLDS_SEAT = ("confirmed", "offered", "attended", "no_show")
+
+
+class Registration(db.Model):
+    """One person on one offering. Re-registering reuses the row (one per person)."""
+
+    __tablename__ = "lms_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("lms_offerings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(12))
+    # First come, first served: a growing number; an organiser may reorder by hand.
+    waitlist_rank: Mapped[int | None] = mapped_column()
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    offering: Mapped[Offering] = relationship()
+    user: Mapped[User] = relationship()
+    log: Mapped[list[RegistrationLog]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="RegistrationLog.id"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("offering_id", "user_id"),
+        CheckConstraint(
+            "status IN ('pending', 'confirmed', 'waitlisted', 'offered', 'cancelled', "
+            "'expired', 'declined', 'attended', 'no_show')",
+            name="status",
+        ),
+        Index("ix_lms_registrations_offering_id_status", "offering_id", "status"),
+        Index("ix_lms_registrations_user_id", "user_id"),
+    )
+
+
+class RegistrationLog(db.Model):
+    """Who changed a registration, when, from what to what."""
+
+    __tablename__ = "lms_registration_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_registrations.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="log")
+    actor: Mapped[User | None] = relationship()
