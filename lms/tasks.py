@@ -34,7 +34,38 @@ def make_huey(app: Flask) -> Huey:
         with app.app_context():
             return sweep()
 
-    huey.lms_tasks = {"deliver_mail": deliver_mail, "sweep_outbox": sweep_outbox}
+    @huey.periodic_task(crontab(minute="*/5"), name="lms.expire_offers")
+    def expire_offers() -> int:
+        """Expire offers past their time; each seat passes to the next in line."""
+        from lms.extensions import db
+        from lms.registrations.services import expire_offers as expire
+
+        with app.app_context():
+            expired = expire()
+            db.session.commit()
+            return expired
+
+    @huey.periodic_task(crontab(minute="7"), name="lms.send_reminders")
+    def send_reminders() -> int:
+        """Remind confirmed participants ``LMS_REMINDER_DAYS`` before; once per offering."""
+        from lms.extensions import db
+        from lms.registrations import services
+
+        with app.app_context():
+            days = app.config["LMS_REMINDER_DAYS"]
+            sent = 0
+            for offering_id in services.offerings_due_for_reminder(days):
+                # One transaction per offering, so its lock is held briefly.
+                sent += services.send_reminder(offering_id)
+                db.session.commit()
+            return sent
+
+    huey.lms_tasks = {
+        "deliver_mail": deliver_mail,
+        "sweep_outbox": sweep_outbox,
+        "expire_offers": expire_offers,
+        "send_reminders": send_reminders,
+    }
     return huey
 
 

@@ -37,6 +37,11 @@ def members(status, anonymous=LOGIN):
     return (anonymous, status, status, status, status)
 
 
+def managers(status):
+    """Organisers and admins; the instructor in the matrix teaches something else."""
+    return (LOGIN, 403, 403, status, status)
+
+
 def admins_only(status):
     return (LOGIN, 403, 403, 403, status)
 
@@ -117,6 +122,137 @@ MATRIX = [
     Route("GET", "lms_api.me", "/api/v1/me", members(200, anonymous=401)),
     Route("GET", "lms_api.tokens", "/api/v1/tokens", members(200, anonymous=401)),
     Route("DELETE", "lms_api.revoke_token", "/api/v1/tokens/{token}", members(404, anonymous=401)),
+    # The events API; the full role matrix with a real offering is in test_api_events.py.
+    Route("GET", "lms_api.events", "/api/v1/events", members(200, anonymous=401)),
+    Route("GET", "lms_api.event", "/api/v1/events/999999", members(404, anonymous=401)),
+    Route(
+        "POST",
+        "lms_api.register",
+        "/api/v1/events/999999/registrations",
+        members(404, anonymous=401),
+    ),
+    Route(
+        "DELETE",
+        "lms_api.unregister",
+        "/api/v1/events/999999/registrations/me",
+        members(404, anonymous=401),
+    ),
+    Route(
+        "GET", "lms_api.my_registrations", "/api/v1/me/registrations", members(200, anonymous=401)
+    ),
+    Route(
+        "GET",
+        "lms_api.event_registrations",
+        "/api/v1/events/999999/registrations",
+        members(404, anonymous=401),
+    ),
+    # Calendar: downloads are public except drafts; a feed token is the only key it needs.
+    Route("GET", "lms_calendar.offering_ics", "/events/{offering}/calendar.ics", everyone(200)),
+    Route(
+        "GET",
+        "lms_calendar.offering_ics",
+        "/events/{draft}/calendar.ics",
+        (404, 404, 404, 200, 200),
+    ),
+    Route("GET", "lms_calendar.personal_feed", "/calendar/{feed}.ics", everyone(200)),
+    Route("GET", "lms_calendar.personal_feed", "/calendar/{user}-0000.ics", everyone(404)),
+    Route(
+        "GET", "lms_calendar.network_feed", "/calendar/{feed}/networks/{network}.ics", everyone(404)
+    ),
+    Route("GET", "lms_calendar.my_calendar", "/me/calendar", members(200)),
+    Route("POST", "lms_calendar.reset_feed", "/me/calendar/reset", members(302)),
+    # Registrations: a participant's own pages; someone else's registration is not found.
+    Route("GET", "lms_registrations.register", "/events/{reg_offering}/register", members(200)),
+    Route("POST", "lms_registrations.register", "/events/{reg_offering}/register", members(302)),
+    Route("GET", "lms_registrations.mine", "/me/registrations", members(200)),
+    Route(
+        "GET", "lms_registrations.cancel", "/me/registrations/{registration}/cancel", members(404)
+    ),
+    Route(
+        "POST", "lms_registrations.cancel", "/me/registrations/{registration}/cancel", members(404)
+    ),
+    Route(
+        "POST", "lms_registrations.accept", "/me/registrations/{registration}/accept", members(404)
+    ),
+    # Managing participants: organisers (and the offering's own instructors, not others).
+    *[
+        Route(
+            method,
+            f"lms_registrations.{endpoint}",
+            f"/manage/offerings/{{reg_offering}}{path}",
+            managers(status),
+            data,
+        )
+        for method, endpoint, path, status, data in (
+            ("GET", "participants", "/participants", 200, {}),
+            ("POST", "decide", "/participants/{registration}/decide", 302, {"decision": "approve"}),
+            ("POST", "promote", "/participants/{registration}/promote", 302, {}),
+            ("POST", "move", "/participants/{registration}/move", 302, {"position": "1"}),
+            ("POST", "cancel_participant", "/participants/{registration}/cancel", 302, {}),
+            ("POST", "capacity", "/capacity", 302, {"capacity": "5"}),
+            ("GET", "log", "/log", 200, {}),
+            ("GET", "export", "/participants.csv", 200, {}),
+            ("GET", "export", "/participants.xlsx", 200, {}),
+            ("GET", "import_csv", "/import", 200, {}),
+            ("POST", "import_csv", "/import", 400, {}),
+            ("GET", "message", "/message", 200, {}),
+            ("POST", "message", "/message", 302, {"subject": "Hei", "text": "Velkommen"}),
+            ("GET", "check_in", "/check-in", 200, {}),
+            ("POST", "mark_attendance", "/check-in/{registration}", 302, {"attended": "yes"}),
+            ("GET", "attendance_list", "/attendance-list", 200, {}),
+        )
+    ],
+    # Events: the catalogue and pages; managing offerings (organisers, and instructors of
+    # their own offerings — the matrix's instructor teaches none); networks.
+    Route("GET", "lms_events.catalogue", "/events", everyone(200)),
+    Route("GET", "lms_events.detail", "/events/{offering}", everyone(200)),
+    Route("GET", "lms_events.detail", "/events/{draft}", (404, 404, 404, 200, 200)),
+    Route("GET", "lms_events.manage_list", "/manage/offerings", (LOGIN, 403, 200, 200, 200)),
+    Route("GET", "lms_events.manage_new", "/manage/offerings/new", managers(200)),
+    Route("POST", "lms_events.manage_new", "/manage/offerings/new", managers(400)),
+    Route("GET", "lms_events.manage_edit", "/manage/offerings/{offering}", managers(200)),
+    Route("POST", "lms_events.manage_edit", "/manage/offerings/{offering}", managers(400)),
+    Route("POST", "lms_events.manage_publish", "/manage/offerings/{draft}/publish", managers(302)),
+    Route("POST", "lms_events.manage_cancel", "/manage/offerings/{offering}/cancel", managers(302)),
+    Route(
+        "POST",
+        "lms_events.manage_duplicate",
+        "/manage/offerings/{offering}/duplicate",
+        managers(302),
+        {"weeks": "52"},
+    ),
+    Route("GET", "lms_events.networks", "/networks", everyone(200)),
+    Route("GET", "lms_events.network_detail", "/networks/{network}", everyone(200)),
+    Route("POST", "lms_events.network_join", "/networks/{network}/join", members(302)),
+    Route("POST", "lms_events.network_leave", "/networks/{network}/leave", members(404)),
+    Route("GET", "lms_events.manage_networks", "/manage/networks", managers(200)),
+    Route("POST", "lms_events.manage_networks", "/manage/networks", managers(400)),
+    Route("GET", "lms_events.manage_network", "/manage/networks/{network}", managers(200)),
+    Route(
+        "POST",
+        "lms_events.manage_network_generate",
+        "/manage/networks/{network}/meetings",
+        managers(400),
+    ),
+    Route(
+        "POST",
+        "lms_events.manage_network_member",
+        "/manage/networks/{network}/members/{user}/approve",
+        managers(302),
+    ),
+    Route(
+        "POST",
+        "lms_events.manage_network_move",
+        "/manage/networks/{network}/meetings/{meeting}/move",
+        managers(302),
+        {"day": "2031-01-14", "start": "09:00"},
+    ),
+    Route(
+        "POST",
+        "lms_events.manage_network_skip",
+        "/manage/networks/{network}/meetings/{meeting}/skip",
+        managers(302),
+    ),
 ]
 
 
@@ -142,7 +278,70 @@ def someone_else(factory):
     from lms.mail.models import OutboxMessage
 
     mail = db.session.scalar(db.select(OutboxMessage))
-    return {"user": other.id, "token": token.id, "mail": mail.id}
+    ids = {"user": other.id, "token": token.id, "mail": mail.id}
+    return (
+        ids
+        | _calendar_fixtures(other)
+        | _registration_fixtures(other)
+        | _network_fixtures(other)
+    )
+
+
+def _network_fixtures(other) -> dict:
+    """A by-approval network where ``other`` waits, with one meeting."""
+    from datetime import date, time
+
+    from lms.events import services as events
+    from lms.events.models import Network, NetworkMembership
+
+    network = Network(name="Nettverk", membership="approval", recurrence_rule="FREQ=MONTHLY")
+    db.session.add(network)
+    db.session.flush()
+    db.session.add(NetworkMembership(network_id=network.id, user_id=other.id, status="pending"))
+    organiser = services.create_user("net.organiser@example.no", "pw", "Org", roles=("organiser",))
+    [meeting] = events.generate_meetings(
+        organiser, network, after=date(2031, 1, 1), start=time(9), minutes=60, count=1
+    )
+    db.session.commit()
+    return {"network": network.id, "meeting": meeting.id}
+
+
+def _registration_fixtures(other) -> dict:
+    """An open offering with one place, held by ``other`` (so others join the list)."""
+    from datetime import timedelta
+
+    from lms.events.models import Offering, Session
+    from lms.registrations import services as registrations
+    from lms.timeutil import utcnow
+
+    start = utcnow() + timedelta(days=20)
+    offering = Offering(kind="course", status="published", title="Kurs", capacity=1)
+    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+    db.session.add(offering)
+    db.session.commit()
+    registration = registrations.register(other, offering.id)
+    db.session.commit()
+    return {"reg_offering": offering.id, "registration": registration.id}
+
+
+def _calendar_fixtures(other) -> dict:
+    """A published and a draft offering (nobody's as instructor), and ``other``'s feed token."""
+    from datetime import timedelta
+
+    from lms.calendar.feeds import feed_token
+    from lms.events.models import Offering, Session
+    from lms.timeutil import utcnow
+
+    start = utcnow() + timedelta(days=30)
+    made = {}
+    for key, status in (("offering", "published"), ("draft", "draft")):
+        offering = Offering(kind="seminar", status=status, title=f"Seminar ({status})")
+        offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+        db.session.add(offering)
+        db.session.flush()
+        made[key] = offering.id
+    db.session.commit()
+    return made | {"feed": feed_token(other)}
 
 
 CASES = [

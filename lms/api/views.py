@@ -78,3 +78,6 @@ def revoke_token(token_id: int):
         return api_error(404, "No such token.")
     db.session.commit()
     return "", 204
+
+
+from lms.api import events as _events  # noqa: E402, F401  (adds the events routes to bp)

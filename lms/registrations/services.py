@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.events.models import NetworkMembership, Offering
 from lms.extensions import db
@@ -169,13 +170,15 @@ def register(user, offering_id: int, *, answers: dict | None = None, consent: bo
     else:
         status = "waitlisted"
 
+    # Ranked before the new row is added: a query would autoflush it half-made.
+    rank = _next_rank(offering.id) if status == "waitlisted" else None
     if registration is None:
-        registration = Registration(offering_id=offering.id, user_id=user.id, status="new")
-        db.session.add(registration)
+        registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
     registration.answers = {k: v for k, v in (answers or {}).items() if k in offering.questions}
     registration.consent_given_at = utcnow() if consent else None
-    registration.waitlist_rank = _next_rank(offering.id) if status == "waitlisted" else None
+    registration.waitlist_rank = rank
     _transition(registration, status, actor=user)
+    db.session.add(registration)
     db.session.flush()
     notify.registration_changed(registration)
     return registration
@@ -197,17 +200,24 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
         raise RegistrationError("not_found")
     if registration.status not in CANCELLABLE:
         raise RegistrationError("not_cancellable")
-    now = utcnow()
-    if not manager and registration.status in ("confirmed", "offered"):
-        deadline = offering.cancellation_deadline or offering.starts_at
-        if deadline is not None and now >= deadline:
-            raise RegistrationError("deadline_passed")
+    if not manager and cancel_deadline_passed(registration):
+        raise RegistrationError("deadline_passed")
     _transition(registration, "cancelled", actor=actor, note=note)
     registration.waitlist_rank = None
     db.session.flush()
     notify.registration_changed(registration)
     promote_waitlist(offering)
     return registration
+
+
+def cancel_deadline_passed(registration: Registration, now: datetime | None = None) -> bool:
+    """Whether the participant may no longer give up their seat themselves (leaving the
+    waiting list is always allowed)."""
+    if registration.status not in ("confirmed", "offered"):
+        return False
+    offering = registration.offering
+    deadline = offering.cancellation_deadline or offering.starts_at
+    return deadline is not None and (now or utcnow()) >= deadline
 
 
 def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Registration]:
@@ -395,3 +405,187 @@ def record_attendance(actor, registration_id: int, *, attended: bool) -> Registr
         _transition(registration, target, actor=actor)
         db.session.flush()
     return registration
+
+
+# --- lists for pages (read only) ---------------------------------------------------------
+
+
+@dataclass
+class MyRegistrations:
+    """A person's registrations, sorted for "My registrations"."""
+
+    offered: list
+    upcoming: list
+    waitlisted: list  # (registration, position)
+    pending: list
+    past: list
+
+
+def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
+    """Group ``user``'s live registrations: offers first, then upcoming, the list, pending, past."""
+    now = now or utcnow()
+    rows = db.session.scalars(
+        select(Registration)
+        .join(Offering, Offering.id == Registration.offering_id)
+        .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE))
+        .order_by(Registration.id)
+    ).all()
+    result = MyRegistrations([], [], [], [], [])
+    for registration in rows:
+        offering = registration.offering
+        starts = offering.starts_at
+        ended = starts is not None and starts <= now
+        if registration.status in ("attended", "no_show") or (
+            ended and registration.status == "confirmed"
+        ):
+            result.past.append(registration)
+        elif ended:
+            continue  # a list or offer that never turned into a seat
+        elif registration.status == "offered":
+            result.offered.append(registration)
+        elif registration.status == "confirmed":
+            result.upcoming.append(registration)
+        elif registration.status == "waitlisted":
+            result.waitlisted.append((registration, waitlist_position(registration)))
+        elif registration.status == "pending":
+            result.pending.append(registration)
+
+    def start_of(registration):
+        return registration.offering.starts_at or now
+
+    result.upcoming.sort(key=start_of)
+    result.past.sort(key=start_of, reverse=True)
+    return result
+
+
+def participants(offering: Offering, *, status: str = "", organisation_type: str = "", query=""):
+    """The offering's registrations for its organisers, filtered; the waiting list in order.
+
+    Returns (registration, waitlist position or None) pairs.
+    """
+    from lms.accounts.models import User
+
+    statement = (
+        select(Registration)
+        .join(User, User.id == Registration.user_id)
+        .where(Registration.offering_id == offering.id)
+    )
+    if status:
+        statement = statement.where(Registration.status == status)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(
+            func.lower(User.name).like(like) | func.lower(User.email).like(like)
+        )
+    rows = db.session.scalars(
+        statement.order_by(Registration.waitlist_rank.is_(None), Registration.waitlist_rank)
+        .order_by(User.name, Registration.id)
+        .options(selectinload(Registration.user))
+    ).all()
+    if organisation_type:
+        rows = [r for r in rows if (r.answers or {}).get("organisation_type") == organisation_type]
+    position = 0
+    result = []
+    for registration in rows:
+        if registration.status == "waitlisted" and not status:
+            position += 1
+            result.append((registration, position))
+        elif registration.status == "waitlisted":
+            result.append((registration, waitlist_position(registration)))
+        else:
+            result.append((registration, None))
+    return result
+
+
+def registration_log(offering: Offering) -> list[RegistrationLog]:
+    """Every logged change to the offering's registrations, newest first."""
+    return list(
+        db.session.scalars(
+            select(RegistrationLog)
+            .join(Registration, Registration.id == RegistrationLog.registration_id)
+            .where(Registration.offering_id == offering.id)
+            .order_by(RegistrationLog.id.desc())
+            .options(
+                selectinload(RegistrationLog.actor),
+                selectinload(RegistrationLog.registration).selectinload(Registration.user),
+            )
+        )
+    )
+
+
+def confirmed_participants(offering: Offering) -> list[Registration]:
+    """Those holding a confirmed seat (and those already checked in), by name."""
+    from lms.accounts.models import User
+
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(User, User.id == Registration.user_id)
+            .where(
+                Registration.offering_id == offering.id,
+                Registration.status.in_(("confirmed", "attended", "no_show")),
+            )
+            .order_by(func.lower(User.name), Registration.id)
+            .options(selectinload(Registration.user))
+        )
+    )
+
+
+def message_participants(actor, offering_id: int, subject: str, text: str) -> int:
+    """Queue ``subject`` and ``text`` to every confirmed participant; returns how many."""
+    offering = db.session.get(Offering, offering_id)
+    if offering is None or not can_manage(actor, offering):
+        raise RegistrationError("not_found")
+    recipients = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
+    for registration in recipients:
+        notify.message(registration, subject, text, sender=actor)
+    return len(recipients)
+
+
+# --- reminders (periodic) ----------------------------------------------------------------
+
+
+def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[int]:
+    """Published offerings starting within ``days`` that have not had their reminder."""
+    from lms.events.models import Session
+
+    now = now or utcnow()
+    first_start = (
+        select(Session.offering_id, func.min(Session.starts_at).label("starts_at"))
+        .where(Session.status != "cancelled")
+        .group_by(Session.offering_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Offering.id)
+            .join(first_start, first_start.c.offering_id == Offering.id)
+            .where(
+                Offering.status == "published",
+                Offering.reminder_sent_at.is_(None),
+                first_start.c.starts_at > now,
+                first_start.c.starts_at <= now + timedelta(days=days),
+            )
+            .order_by(Offering.id)
+        )
+    )
+
+
+def send_reminder(offering_id: int, now: datetime | None = None) -> int:
+    """Queue the reminder to every confirmed participant, once per offering.
+
+    ``reminder_sent_at`` is read and set under the offering's lock, so two workers that
+    both saw the offering as due never both send. Returns the number of mails queued.
+    """
+    now = now or utcnow()
+    offering = lock_offering(offering_id)
+    if offering is None or offering.reminder_sent_at is not None:
+        return 0
+    if offering.status != "published":
+        return 0
+    registrations = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
+    for registration in registrations:
+        notify.reminder(registration)
+    offering.reminder_sent_at = now
+    db.session.flush()
+    return len(registrations)

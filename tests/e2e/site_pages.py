@@ -31,6 +31,10 @@ PASSWORD = "a long browser test password"
 # GET routes that are not pages a person reads, so need no entry in PAGES.
 NOT_PAGES = {
     "lms_core.healthz": "JSON health check for load balancers",
+    "lms_calendar.offering_ics": "an .ics calendar file, not HTML",
+    "lms_calendar.personal_feed": "an .ics calendar feed, not HTML",
+    "lms_calendar.network_feed": "an .ics calendar feed, not HTML",
+    "lms_registrations.export": "a CSV or XLSX download, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -257,6 +261,310 @@ def admin_mail_message(v: Visit) -> None:
     v.goto(f"/admin/mail/{message.id}")
 
 
+def calendar_feed_with_networks(v: Visit) -> None:
+    """The feed page of a network member: each network's meeting feed is listed."""
+    from lms.events.models import Network, NetworkMembership
+
+    network = Network(name="Nettverk for bærekraftige anskaffelser i kommunesektoren")
+    db.session.add(network)
+    db.session.flush()
+    db.session.add(NetworkMembership(network_id=network.id, user_id=v.user.id))
+    db.session.commit()
+    v.goto("/me/calendar")
+
+
+def calendar_feed_reset(v: Visit) -> None:
+    """The feed page after making a new address (the confirmation is shown)."""
+    v.goto("/me/calendar")
+    v.submit("form[action$='/me/calendar/reset']", {})
+
+
+# --- registrations ---------------------------------------------------------------------------
+
+LONG_NAME = "Kari Nordmann-Hansen Bjørnstad-Johannessen"
+
+
+def reg_offering(capacity: int = 2, instructors=(), **fields):
+    """A published seminar two weeks ahead, with every question and a consent text."""
+    from datetime import timedelta
+
+    from lms.events.models import Offering, Session
+    from lms.timeutil import utcnow
+
+    start = utcnow() + timedelta(days=14)
+    offering = Offering(
+        kind="seminar",
+        status="published",
+        title="Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden",
+        capacity=capacity,
+        venue="Anskaffelseshuset, Oslo",
+        questions=["dietary", "accessibility", "organisation_type"],
+        consent_text="Vi lagrer navnet, organisasjonen og svarene dine til kurset er over.",
+        **fields,
+    )
+    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=3)))
+    offering.instructors.extend(instructors)
+    db.session.add(offering)
+    db.session.commit()
+    return offering
+
+
+def reg_people(v: Visit, offering, count: int, **answers):
+    """Register ``count`` people with long names and addresses on ``offering``."""
+    from lms.registrations import services as registrations
+
+    people = []
+    for _ in range(count):
+        serial = next(_serial)
+        user = make_user(
+            "participant",
+            v.lang,
+            email=f"kari.nordmann-hansen.innkjopsradgiver{serial}@bjornafjorden-kommune.example.no",
+            name=f"{LONG_NAME} {serial}",
+        )
+        registrations.register(user, offering.id, answers=answers, consent=True)
+        db.session.commit()
+        people.append(user)
+    return people
+
+
+def register_page(v: Visit) -> None:
+    v.goto(f"/events/{reg_offering().id}/register")
+
+
+def register_full(v: Visit) -> None:
+    offering = reg_offering(capacity=1)
+    reg_people(v, offering, 1)
+    v.goto(f"/events/{offering.id}/register")
+
+
+def register_with_errors(v: Visit) -> None:
+    v.goto(f"/events/{reg_offering().id}/register")
+    v.submit("main form", {"dietary": "Vegetar"}, status=400)  # consent not given
+
+
+def my_registrations_full(v: Visit) -> None:
+    """An offer, a place, a place in line, one pending and one past with attendance."""
+    from datetime import timedelta
+
+    from lms.registrations import services as registrations
+    from lms.timeutil import utcnow
+
+    offer = reg_offering(capacity=1, waitlist_mode="offer")
+    [first] = reg_people(v, offer, 1)
+    for offering in (offer, reg_offering(), reg_offering(capacity=0)):
+        registrations.register(v.user, offering.id, consent=True)
+    registrations.register(v.user, reg_offering(requires_approval=True).id, consent=True)
+    past = reg_offering()
+    registrations.register(v.user, past.id, consent=True)
+    db.session.commit()
+    registrations.cancel(first, registrations.find_registration(first, offer.id).id)
+    past.sessions[0].starts_at = utcnow() - timedelta(days=2)
+    past.sessions[0].ends_at = utcnow() - timedelta(days=2) + timedelta(hours=1)
+    organiser = make_user("organiser", v.lang)
+    mine = registrations.find_registration(v.user, past.id)
+    registrations.record_attendance(organiser, mine.id, attended=True)
+    db.session.commit()
+    v.goto("/me/registrations")
+
+
+def cancel_confirm(v: Visit) -> None:
+    from lms.registrations import services as registrations
+
+    registration = registrations.register(v.user, reg_offering().id, consent=True)
+    db.session.commit()
+    v.goto(f"/me/registrations/{registration.id}/cancel")
+
+
+def _busy_offering(v: Visit, **fields):
+    """Three with places, two in line, one offered, one pending (after approval is set)."""
+    offering = reg_offering(capacity=3, waitlist_mode="offer", **fields)
+    people = reg_people(v, offering, 5, organisation_type="municipality", dietary="Glutenfri")
+    from lms.registrations import services as registrations
+
+    registrations.cancel(people[0], registrations.find_registration(people[0], offering.id).id)
+    offering.requires_approval = True
+    db.session.commit()
+    reg_people(v, offering, 1)
+    return offering
+
+
+def participants_page(v: Visit) -> None:
+    instructors = [v.user] if v.user and not v.user.has_role("organiser") else []
+    offering = _busy_offering(v, instructors=instructors)
+    v.goto(f"/manage/offerings/{offering.id}/participants")
+
+
+def promote_warning(v: Visit) -> None:
+    offering = _busy_offering(v)
+    v.goto(f"/manage/offerings/{offering.id}/participants")
+    v.submit("form[action$='/promote']", {}, status=409)
+
+
+def capacity_warning(v: Visit) -> None:
+    offering = _busy_offering(v)
+    v.goto(f"/manage/offerings/{offering.id}/participants")
+    v.submit("form[action$='/capacity']", {"capacity": "1"}, status=409)
+
+
+def registration_log(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{_busy_offering(v).id}/log")
+
+
+def import_page(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{reg_offering().id}/import")
+
+
+def import_with_errors(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{reg_offering().id}/import")
+    csv_text = "email,status\nnobody@example.no,confirmed\n,maybe\n"
+    v.page.set_input_files(
+        "#file", files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": csv_text.encode()}]
+    )
+    with v.page.expect_navigation() as navigation:
+        v.page.locator("main form button[type=submit]").first.click()
+    assert navigation.value is not None and navigation.value.status == 422
+
+
+def message_page(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{_busy_offering(v).id}/message")
+
+
+def message_with_errors(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{reg_offering().id}/message")
+    v.submit("main form", {"subject": "", "text": ""}, status=400)
+
+
+def check_in_page(v: Visit) -> None:
+    offering = reg_offering(capacity=3)
+    people = reg_people(v, offering, 3)
+    from lms.registrations import services as registrations
+
+    mine = registrations.find_registration(people[0], offering.id)
+    registrations.record_attendance(make_user("organiser", v.lang), mine.id, attended=True)
+    db.session.commit()
+    v.goto(f"/manage/offerings/{offering.id}/check-in")
+
+
+def attendance_list_page(v: Visit) -> None:
+    offering = reg_offering(capacity=3)
+    reg_people(v, offering, 3)
+    v.goto(f"/manage/offerings/{offering.id}/attendance-list")
+
+
+def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "published", **fields):
+    """An offering with a long title, Markdown, two sessions and a speaker (events pages)."""
+    from datetime import timedelta
+
+    from lms.events.models import Offering, Session
+    from lms.timeutil import utcnow
+
+    start = utcnow() + timedelta(days=21)
+    values = {
+        "kind": "course",
+        "title": "Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden for helse",
+        "summary": "Aktsomhetsvurderinger og risikobasert oppfølging av leverandører.",
+        "description_md": "## Program\n\n- Innledning\n- [Veileder](https://anskaffelser.no)",
+        "themes": ["human_rights", "working_conditions"],
+        "principles": [1, 2, 4],
+        "venue": "Anskaffelseshuset",
+        "address": "Postboks 7154 St. Olavs plass, 0130 Oslo",
+        "online_url": "https://meet.example.no/menneskerettigheter-og-ilo-kjernekonvensjonene",
+    }
+    offering = Offering(status=status, capacity=capacity, **(values | fields))
+    for week in (0, 1):
+        begin = start + timedelta(weeks=week)
+        offering.sessions.append(Session(starts_at=begin, ends_at=begin + timedelta(hours=3)))
+    offering.instructors.extend(instructors or [long_user(v)])
+    db.session.add(offering)
+    db.session.commit()
+    return offering
+
+
+def events_catalogue(v: Visit) -> None:
+    _event(v)
+    _event(v, capacity=0, online_url="")
+    v.goto("/events")
+
+
+def event_detail_full(v: Visit) -> None:
+    """A full offering: the button offers the waiting list."""
+    offering = _event(v, capacity=0)
+    v.goto(f"/events/{offering.id}")
+
+
+def event_detail_registered(v: Visit) -> None:
+    from lms.registrations import services as registrations
+
+    offering = _event(v)
+    registrations.register(v.user, offering.id)
+    db.session.commit()
+    v.goto(f"/events/{offering.id}")
+
+
+def manage_offerings(v: Visit) -> None:
+    _event(v, status="draft", instructors=[v.user])
+    v.goto("/manage/offerings")
+
+
+def manage_offering_edit(v: Visit) -> None:
+    offering = _event(v, status="draft", instructors=[v.user])
+    v.goto(f"/manage/offerings/{offering.id}")
+
+
+def manage_offering_errors(v: Visit) -> None:
+    v.goto("/manage/offerings/new")
+    v.submit(
+        "form.lms-offering-form",
+        {"title": "", "sessions-0-day": "2031-01-14", "sessions-0-start": "10:00"},
+        status=400,
+    )
+
+
+def _network(v: Visit, membership: str = "approval"):
+    from datetime import date, time
+
+    from lms.events import services as events
+    from lms.events.models import Network, NetworkMembership
+
+    network = Network(
+        name="Nettverk for samfunnsansvar i offentlige anskaffelser",
+        description_md="Vi møtes **andre tirsdag** i måneden.",
+        membership=membership,
+        recurrence_rule="FREQ=MONTHLY;BYDAY=2TU",
+    )
+    db.session.add(network)
+    db.session.flush()
+    waiting = long_user(v, "instructor")
+    db.session.add(NetworkMembership(network_id=network.id, user_id=waiting.id, status="pending"))
+    if v.user is not None:
+        db.session.add(NetworkMembership(network_id=network.id, user_id=v.user.id))
+    organiser = make_user("organiser", v.lang)
+    events.generate_meetings(
+        organiser, network, after=date.today(), start=time(9), minutes=120, count=2
+    )
+    db.session.commit()
+    return network
+
+
+def networks_list(v: Visit) -> None:
+    _network(v)
+    v.goto("/networks")
+
+
+def network_page(v: Visit) -> None:
+    v.goto(f"/networks/{_network(v).id}")
+
+
+def manage_networks_errors(v: Visit) -> None:
+    v.goto("/manage/networks")
+    v.submit("main form", {"name": "", "recurrence_rule": "FREQ=NEVER"}, status=400)
+
+
+def manage_network_page(v: Visit) -> None:
+    v.goto(f"/manage/networks/{_network(v).id}")
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -316,6 +624,57 @@ PAGES: list[PageSpec] = [
         "confirm-email-change", "participant", "lms_accounts.confirm_email", confirm_email_change
     ),
     *_for(NON_ADMINS, "forbidden", "lms_admin.users", "/admin/users", 403),
+    *_for(ROLES, "my-calendar", "lms_calendar.my_calendar", "/me/calendar"),
+    PageSpec("my-calendar-reset", "participant", "lms_calendar.my_calendar", calendar_feed_reset),
+    PageSpec(
+        "my-calendar-networks",
+        "participant",
+        "lms_calendar.my_calendar",
+        calendar_feed_with_networks,
+    ),
+    # Registrations: participants.
+    PageSpec("register", "participant", "lms_registrations.register", register_page),
+    PageSpec("register-full", "participant", "lms_registrations.register", register_full),
+    PageSpec("register-errors", "participant", "lms_registrations.register", register_with_errors),
+    *_for(ROLES, "my-registrations", "lms_registrations.mine", "/me/registrations"),
+    PageSpec(
+        "my-registrations-full", "participant", "lms_registrations.mine", my_registrations_full
+    ),
+    PageSpec("cancel-registration", "participant", "lms_registrations.cancel", cancel_confirm),
+    # Registrations: organisers (and an instructor on their own offering).
+    *_for(
+        ("instructor", "organiser"),
+        "participants",
+        "lms_registrations.participants",
+        participants_page,
+    ),
+    PageSpec("promote-warning", "organiser", "lms_registrations.participants", promote_warning),
+    PageSpec("capacity-warning", "organiser", "lms_registrations.participants", capacity_warning),
+    PageSpec("registration-log", "organiser", "lms_registrations.log", registration_log),
+    PageSpec("import", "organiser", "lms_registrations.import_csv", import_page),
+    PageSpec("import-errors", "organiser", "lms_registrations.import_csv", import_with_errors),
+    PageSpec("message", "organiser", "lms_registrations.message", message_page),
+    PageSpec("message-errors", "organiser", "lms_registrations.message", message_with_errors),
+    PageSpec("check-in", "organiser", "lms_registrations.check_in", check_in_page),
+    PageSpec(
+        "attendance-list", "organiser", "lms_registrations.attendance_list", attendance_list_page
+    ),
+    # Events: catalogue, offering pages, management, networks.
+    *_for(EVERYONE, "events", "lms_events.catalogue", events_catalogue),
+    PageSpec("events-none", ANONYMOUS, "lms_events.catalogue", "/events?q=nothing-matches"),
+    *_for((ANONYMOUS, "participant"), "event-full", "lms_events.detail", event_detail_full),
+    PageSpec("event-registered", "participant", "lms_events.detail", event_detail_registered),
+    *_for(("instructor", "organiser"), "manage", "lms_events.manage_list", manage_offerings),
+    *_for(("instructor", "organiser"), "edit", "lms_events.manage_edit", manage_offering_edit),
+    PageSpec("new-offering", "organiser", "lms_events.manage_new", "/manage/offerings/new"),
+    PageSpec("new-offering-errors", "organiser", "lms_events.manage_new", manage_offering_errors),
+    *_for(EVERYONE, "networks", "lms_events.networks", networks_list),
+    *_for(EVERYONE, "network", "lms_events.network_detail", network_page),
+    PageSpec("manage-networks", "organiser", "lms_events.manage_networks", "/manage/networks"),
+    PageSpec(
+        "manage-networks-errors", "organiser", "lms_events.manage_networks", manage_networks_errors
+    ),
+    PageSpec("manage-network", "organiser", "lms_events.manage_network", manage_network_page),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),

@@ -1,0 +1,465 @@
+"""The registration rush and the 200-offering catalogue, against the baseline, in one run.
+
+    .venv/bin/python bench/rush.py --db sqlite
+    .venv/bin/python bench/rush.py --db postgresql [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432]
+
+1. Builds a throwaway database: SQLite in a temporary folder, or a dedicated PostgreSQL
+   database (``lms_bench`` by default; created here and dropped afterwards), migrated
+   with ``flask lms upgrade-db``.
+2. Seeds it directly (no HTTP, one precomputed password hash): ``--people`` verified
+   participants with one API token each, and ``--offerings`` published offerings, one of
+   which (the rush) has ``--seats`` seats.
+3. Starts the LMS and the baseline under the same gunicorn settings (``-w`` sync workers).
+4. Loads the baseline, then the rush, then the baseline again, with the same Python load
+   generator (``--concurrency`` threads): the rush is one ``POST /api/v1/events/<id>/registrations``
+   per participant, each with its own bearer token. The rush's throughput is reported as a
+   ratio to the mean of the two baseline runs around it, with p50/p99 latency and the
+   server's CPU per request.
+5. Checks the database afterwards: exactly ``--seats`` confirmed, the rest waitlisted,
+   every waiting-list rank distinct, and no failed request.
+6. Loads the catalogue with wrk, bracketed by the baseline as ``bench/run.py`` does:
+   ``GET /events`` (the HTML catalogue, anonymous) and ``GET /api/v1/events`` (JSON, bearer).
+
+Servers are stopped (whole process groups) and the bench database dropped on every exit path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.servers import (  # noqa: E402
+    Server,
+    _run,
+    baseline_env,
+    lms_env,
+    prepare_baseline_database,
+)
+from bench.targets import USER_AGENT  # noqa: E402
+from bench.wrk import require_wrk, run_wrk  # noqa: E402
+
+RESULTS_DIR = ROOT / "bench" / "results"
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432"),
+        help="server URL without a database name",
+    )
+    parser.add_argument("--pg-database", default="lms_bench", help="created and dropped here")
+    parser.add_argument("-w", "--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--people", type=int, default=600)
+    parser.add_argument("--seats", type=int, default=300)
+    parser.add_argument("--offerings", type=int, default=200, help="published, for the catalogue")
+    parser.add_argument("--concurrency", type=int, default=50, help="requests in flight")
+    parser.add_argument("--baseline-requests", type=int, default=2000)
+    parser.add_argument("-d", "--duration", default="5s", help="wrk duration (catalogue)")
+    parser.add_argument("-c", "--connections", type=int, default=10, help="wrk connections")
+    parser.add_argument("--no-catalogue", action="store_true")
+    parser.add_argument("--json", action="store_true", help=f"write {RESULTS_DIR}/rush-<db>.json")
+    return parser.parse_args(argv)
+
+
+# --- the database ----------------------------------------------------------------------
+
+
+def create_pg_database(server_url: str, name: str) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return f"{server_url}/{name}"
+
+
+def drop_pg_database(server_url: str, name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def seed(env: dict[str, str], args) -> tuple[int, list[str]]:
+    """Participants with tokens and published offerings, inserted in bulk; returns
+    (the rush offering's id, the raw tokens)."""
+    os.environ.update(env)
+    from lms import create_app
+    from lms.accounts.models import ApiToken, User, hash_token
+    from lms.accounts.passwords import hash_password
+    from lms.events.models import Offering, Session
+    from lms.extensions import db
+    from lms.timeutil import utcnow
+
+    app = create_app()
+    with app.app_context():
+        now = utcnow()
+        password_hash = hash_password(secrets.token_urlsafe(12))  # once for everyone
+        users = [
+            User(
+                email=f"rush{n}@bench.lms",
+                password_hash=password_hash,
+                name=f"Rush Participant {n}",
+                organisation="Benchkommune",
+                email_verified_at=now,
+            )
+            for n in range(args.people)
+        ]
+        db.session.add_all(users)
+        db.session.flush()
+        raws = ["lms_" + secrets.token_urlsafe(32) for _ in users]
+        db.session.add_all(
+            ApiToken(user_id=u.id, name="bench", token_hash=hash_token(raw), prefix=raw[:10])
+            for u, raw in zip(users, raws, strict=True)
+        )
+        offerings = []
+        for n in range(max(args.offerings, 1)):
+            start = now + timedelta(days=7 + n % 90, hours=n % 8)
+            offering = Offering(
+                kind=("seminar", "course", "network_meeting")[n % 3] if n else "seminar",
+                status="published",
+                title="Registration rush" if n == 0 else f"Bench offering {n}",
+                summary="A seminar about responsible public procurement.",
+                themes=[("human_rights", "climate_environment", "anti_corruption")[n % 3]],
+                venue="Anskaffelseshuset",
+                address="Oslo",
+                capacity=args.seats if n == 0 else 30,
+            )
+            offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=3)))
+            offerings.append(offering)
+        db.session.add_all(offerings)
+        db.session.commit()
+        rush_id = offerings[0].id
+        db.engine.dispose()
+    return rush_id, raws
+
+
+def check_database(env: dict[str, str], offering_id: int) -> dict:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT status, count(*), count(DISTINCT waitlist_rank) FROM lms_registrations"
+                " WHERE offering_id = :id GROUP BY status"
+            ),
+            {"id": offering_id},
+        ).all()
+        outbox = connection.execute(sa.text("SELECT count(*) FROM lms_outbox")).scalar()
+    engine.dispose()
+    counts = {status: n for status, n, _ranks in rows}
+    ranks = {status: r for status, _n, r in rows}
+    return {
+        "statuses": counts,
+        "distinct_waitlist_ranks": ranks.get("waitlisted", 0),
+        "outbox": outbox,
+    }
+
+
+# --- the load generator ------------------------------------------------------------------
+
+
+def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
+    """Send every request, ``concurrency`` at a time; latency, throughput and status codes."""
+    lock = threading.Lock()
+    queue = list(reversed(requests))
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    bodies: list[dict] = []
+    start_line = threading.Barrier(concurrency + 1)
+
+    def worker() -> None:
+        start_line.wait()
+        while True:
+            with lock:
+                if not queue:
+                    return
+                request = queue.pop()
+            began = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    code, body = response.status, response.read()
+            except urllib.error.HTTPError as error:
+                code, body = error.code, error.read()
+            except OSError:
+                code, body = 0, b""
+            elapsed = time.perf_counter() - began
+            with lock:
+                latencies.append(elapsed * 1000)
+                codes[code] = codes.get(code, 0) + 1
+                if request.get_method() == "POST":
+                    try:
+                        bodies.append(json.loads(body))
+                    except ValueError:
+                        bodies.append({})
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    start_line.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "requests_per_second": len(latencies) / seconds,
+        "latency_p50_ms": latencies[len(latencies) // 2],
+        "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "latency_max_ms": latencies[-1],
+        "codes": codes,
+        "bodies": bodies,
+    }
+
+
+def measured(server: Server, requests, concurrency: int) -> dict:
+    cpu_before = server.cpu_seconds()
+    result = load(requests, concurrency)
+    cpu_after = server.cpu_seconds()
+    if cpu_before is not None and cpu_after is not None:
+        result["server_cpu_ms_per_request"] = (cpu_after - cpu_before) * 1000 / result["requests"]
+    return result
+
+
+def get(url: str) -> urllib.request.Request:
+    return urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def run(args, workdir: Path, database_url: str) -> dict:
+    env_lms = lms_env(workdir, secrets.token_hex(32))
+    env_lms["DATABASE_URL"] = database_url
+    env_base = baseline_env(workdir)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "lms"]
+    _run([*flask, "upgrade-db"], env_lms)
+    prepare_baseline_database(env_base)
+    began = time.monotonic()
+    rush_id, tokens = seed(env_lms, args)
+    print(f"  seeded {len(tokens)} people, {args.offerings} offerings in "
+          f"{time.monotonic() - began:.1f}s", file=sys.stderr)  # fmt: skip
+
+    servers = {
+        "baseline": Server(
+            "baseline", "bench.baseline_app:app", env_base, args.workers, workdir / "b.log"
+        ),
+        "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
+    }
+    try:
+        for server in servers.values():
+            server.start()
+        for server in servers.values():
+            server.wait_healthy()
+        base_url, lms_url = servers["baseline"].base_url, servers["lms"].base_url
+        # Warm up: every worker compiles templates and fills its pool.
+        load([get(base_url + "/") for _ in range(200)], args.concurrency)
+        load([get(lms_url + "/healthz") for _ in range(200)], args.concurrency)
+        register_url = f"{lms_url}/api/v1/events/{rush_id}/registrations"
+
+        baseline_requests = [get(base_url + "/") for _ in range(args.baseline_requests)]
+        before = measured(servers["baseline"], baseline_requests, args.concurrency)
+        rush_requests = [
+            urllib.request.Request(
+                register_url,
+                data=b"",
+                method="POST",
+                headers={"Authorization": f"Bearer {raw}", "User-Agent": USER_AGENT},
+            )
+            for raw in tokens
+        ]
+        rush = measured(servers["lms"], rush_requests, args.concurrency)
+        after = measured(
+            servers["baseline"],
+            [get(base_url + "/") for _ in range(args.baseline_requests)],
+            args.concurrency,
+        )
+        answered: dict[str, int] = {}
+        for body in rush.pop("bodies"):
+            answered[body.get("status", "?")] = answered.get(body.get("status", "?"), 0) + 1
+        for result in (before, after):
+            result.pop("bodies")
+        around = (before["requests_per_second"] + after["requests_per_second"]) / 2
+        report = {
+            "baseline_before": before,
+            "rush": rush,
+            "baseline_after": after,
+            "rush_ratio": rush["requests_per_second"] / around,
+            "answered": answered,
+            "database": check_database(env_lms, rush_id),
+        }
+        if not args.no_catalogue:
+            report["catalogue"] = catalogue(args, servers, tokens[0])
+        for server in servers.values():
+            if server.process is None or server.process.poll() is not None:
+                raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
+        return report
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def catalogue(args, servers: dict[str, Server], token: str) -> dict:
+    """wrk on the catalogue pages, each between two baseline runs (as bench/run.py)."""
+    require_wrk()
+    headers = {"User-Agent": USER_AGENT}
+    targets = [
+        ("catalogue-html", "/events", headers),
+        ("catalogue-api", "/api/v1/events", {**headers, "Authorization": f"Bearer {token}"}),
+    ]
+    lms_url, base_url = servers["lms"].base_url, servers["baseline"].base_url
+    for _name, path, hdrs in targets:  # check once: no error page, no redirect
+        with urllib.request.urlopen(urllib.request.Request(lms_url + path, headers=hdrs)) as r:
+            body = r.read().decode()
+            if r.url != lms_url + path or r.status != 200:
+                raise RuntimeError(f"{path} answered {r.status} at {r.url}")
+            if "Bench offering" not in body:
+                raise RuntimeError(f"{path} does not list the bench offerings")
+
+    def wrk(server: Server, url: str, hdrs: dict) -> dict:
+        cpu_before = server.cpu_seconds()
+        result = run_wrk(
+            url, threads=2, connections=args.connections, duration=args.duration, headers=hdrs
+        ).as_dict()
+        cpu_after = server.cpu_seconds()
+        if cpu_before is not None and cpu_after is not None and result["requests"]:
+            result["server_cpu_ms_per_request"] = (
+                (cpu_after - cpu_before) * 1000 / result["requests"]
+            )
+        return result
+
+    for _name, path, hdrs in targets:  # warm-up
+        run_wrk(
+            lms_url + path, threads=2, connections=args.connections, duration="1s", headers=hdrs
+        )
+    run_wrk(base_url + "/", threads=2, connections=args.connections, duration="1s", headers=headers)
+    out = {}
+    before = wrk(servers["baseline"], base_url + "/", headers)
+    for name, path, hdrs in targets:
+        result = wrk(servers["lms"], lms_url + path, hdrs)
+        after = wrk(servers["baseline"], base_url + "/", headers)
+        around = (before["requests_per_second"] + after["requests_per_second"]) / 2
+        cpu = [r.get("server_cpu_ms_per_request") for r in (before, result, after)]
+        out[name] = {
+            "path": path,
+            "result": result,
+            "baseline_around": around,
+            "ratio": result["requests_per_second"] / around,
+            "cpu_ratio": (cpu[0] + cpu[2]) / 2 / cpu[1] if None not in cpu else None,
+        }
+        before = after
+    return out
+
+
+def print_report(args, report: dict) -> bool:
+    rush, db_check = report["rush"], report["database"]
+    statuses = db_check["statuses"]
+    waitlisted = args.people - args.seats
+    failures = sum(n for code, n in rush["codes"].items() if code != 201)
+    ok_counts = statuses == {"confirmed": args.seats, "waitlisted": waitlisted}
+    ranks_ok = db_check["distinct_waitlist_ranks"] == waitlisted
+    b1, b2 = report["baseline_before"], report["baseline_after"]
+    print(f"\n{args.db}: gunicorn -w {args.workers} (sync), {args.concurrency} in flight, "
+          f"{args.people} people for {args.seats} seats\n")  # fmt: skip
+    print(f"{'run':<16} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+          f"{'cpu ms':>7}  codes")  # fmt: skip
+    for name, r in (("baseline", b1), ("rush (POST)", rush), ("baseline", b2)):
+        cpu = r.get("server_cpu_ms_per_request")
+        print(
+            f"{name:<16} {r['requests']:>8} {r['requests_per_second']:>7.0f} "
+            f"{r['latency_p50_ms']:>7.1f} {r['latency_p99_ms']:>7.1f} {r['latency_max_ms']:>7.1f} "
+            f"{(f'{cpu:.2f}' if cpu is not None else 'n/a'):>7}  {r['codes']}"
+        )
+    cpu_ratio = None
+    if all(r.get("server_cpu_ms_per_request") for r in (b1, rush, b2)):
+        base_cpu = (b1["server_cpu_ms_per_request"] + b2["server_cpu_ms_per_request"]) / 2
+        cpu_ratio = base_cpu / rush["server_cpu_ms_per_request"]
+    print(
+        f"\nrush ratio {report['rush_ratio']:.2f} of the baseline"
+        + (f" (cpu ratio {cpu_ratio:.2f})" if cpu_ratio else "")
+        + f"; answered {report['answered']}"
+    )
+    print(
+        f"database: {statuses}, {db_check['distinct_waitlist_ranks']} distinct waiting-list "
+        f"ranks, {db_check['outbox']} mails in the outbox"
+    )
+    verdict = failures == 0 and ok_counts and ranks_ok
+    print(f"correctness: {'OK' if verdict else 'FAILED'} ({failures} failed requests)")
+    print(
+        f"targets: p99 {rush['latency_p99_ms']:.0f} ms (<= 300: "
+        f"{'met' if rush['latency_p99_ms'] <= 300 else 'NOT met'}), ratio "
+        f"{report['rush_ratio']:.2f} (>= 0.25: {'met' if report['rush_ratio'] >= 0.25 else 'NOT met'})"
+    )
+    for name, row in report.get("catalogue", {}).items():
+        r = row["result"]
+        cpu = f"{row['cpu_ratio']:.2f}" if row["cpu_ratio"] else "n/a"
+        print(
+            f"{name:<15} {row['path']:<15} {r['requests_per_second']:>6.0f} req/s, baseline around "
+            f"{row['baseline_around']:.0f}: ratio {row['ratio']:.2f} (cpu ratio {cpu}), "
+            f"p50 {r['latency_p50_ms']:.1f} ms, p99 {r['latency_p99_ms']:.1f} ms, "
+            f"{r['non_2xx_3xx'] + r['socket_errors']} failures "
+            f"(>= 0.40: {'met' if row['ratio'] >= 0.40 else 'NOT met'})"
+        )
+    return verdict
+
+
+def _stop_on_signal(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="lms-rush-") as tmp:
+        workdir = Path(tmp)
+        if args.db == "postgresql":
+            url = create_pg_database(args.pg_url, args.pg_database)
+        else:
+            url = f"sqlite:///{workdir / 'lms.sqlite3'}"
+        try:
+            report = run(args, workdir, url)
+        finally:
+            if args.db == "postgresql":
+                drop_pg_database(args.pg_url, args.pg_database)
+    print(f"\nload average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
+    ok = print_report(args, report)
+    if args.json:
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        path = RESULTS_DIR / f"rush-{args.db}.json"
+        report["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+        report["settings"] = vars(args)
+        path.write_text(json.dumps(report, indent=2) + "\n")
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("interrupted; servers stopped")

@@ -1,0 +1,207 @@
+"""Forms for managing offerings and networks. Times are entered in the LMS zone."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+    widgets,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+KIND_LABELS = {
+    "seminar": _l("Seminar"),
+    "course": _l("Course"),
+    "network_meeting": _l("Network meeting"),
+}
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "cancelled": _l("Cancelled"),
+    "archived": _l("Archived"),
+}
+THEME_LABELS = {
+    "human_rights": _l("Human rights and the ILO core conventions"),
+    "working_conditions": _l("Pay and working conditions"),
+    "climate_environment": _l("Climate and environment"),
+    "anti_corruption": _l("Anti-corruption"),
+}
+PRINCIPLE_LABELS = {n: _l("Principle %(number)s", number=n) for n in range(1, 11)}
+QUESTION_LABELS = {
+    "dietary": _l("Dietary needs"),
+    "accessibility": _l("Accessibility needs"),
+    "organisation_type": _l("Type of organisation"),
+}
+LANGUAGE_LABELS = {"nb": _l("Norwegian"), "en": _l("English")}
+WAITLIST_LABELS = {
+    "auto": _l("Confirm the next in line at once"),
+    "offer": _l("Offer the seat for a number of hours"),
+}
+MEMBERSHIP_LABELS = {"open": _l("Open: anyone may join"), "approval": _l("Organisers approve")}
+SESSION_ROWS = 3  # empty rows shown for new sessions; "more rows" reloads with more
+
+
+def options(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def checkboxes(label, choices, coerce=str):
+    return SelectMultipleField(
+        label,
+        choices=options(choices),
+        coerce=coerce,
+        option_widget=widgets.CheckboxInput(),
+        widget=widgets.ListWidget(prefix_label=False),
+    )
+
+
+class SessionRow(Form):
+    """One session; all empty means "no session here"."""
+
+    id = HiddenField()
+    day = DateField(_l("Date"), validators=[Optional()])
+    start = TimeField(_l("Starts"), validators=[Optional()])
+    end = TimeField(_l("Ends"), validators=[Optional()])
+    title = StringField(_l("Session title"), validators=[Optional(), Length(max=200)])
+    venue = StringField(
+        _l("Venue (if not the offering's)"), validators=[Optional(), Length(max=200)]
+    )
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    remove = BooleanField(_l("Remove this session"))
+
+    def is_blank(self) -> bool:
+        return not (self.id.data or self.day.data or self.start.data or self.end.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_blank() or self.remove.data:
+            return ok
+        for field in (self.day, self.start, self.end):
+            if not field.data and not field.errors:
+                field.errors.append(_l("Fill in the date, start and end."))
+                ok = False
+        if ok and self.end.data <= self.start.data:
+            self.end.errors.append(_l("The session must end after it starts."))
+            ok = False
+        return ok
+
+
+class OfferingForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=options(list(KIND_LABELS.items())[:2]))
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = StringField(_l("Summary"), validators=[Optional(), Length(max=500)])
+    description_md = TextAreaField(
+        _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
+    )
+    themes = checkboxes(_l("Themes"), THEME_LABELS.items())
+    principles = checkboxes(_l("UN Global Compact principles"), PRINCIPLE_LABELS.items(), int)
+    audience = StringField(_l("Audience"), validators=[Optional(), Length(max=200)])
+    language = SelectField(_l("Language"), choices=options(LANGUAGE_LABELS.items()))
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    online_url = URLField(
+        _l("Online meeting link"), validators=[Optional(), URL(require_tld=False), Length(max=500)]
+    )
+    capacity = IntegerField(
+        _l("Seats"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
+    )
+    allow_below_held = BooleanField(
+        _l("Yes, keep everyone already holding a seat, even above the new number of seats")
+    )
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()])
+    cancellation_deadline = DateTimeLocalField(_l("Last time to cancel"), validators=[Optional()])
+    requires_approval = BooleanField(_l("Organisers approve each registration"))
+    members_only = BooleanField(_l("Only for network members"))
+    waitlist_mode = SelectField(
+        _l("When a seat frees up"), choices=options(WAITLIST_LABELS.items())
+    )
+    offer_hours = IntegerField(
+        _l("Hours to accept an offered seat"),
+        default=48,
+        validators=[InputRequired(), NumberRange(min=1, max=720)],
+    )
+    questions = checkboxes(_l("Extra questions"), QUESTION_LABELS.items())
+    consent_text = TextAreaField(
+        _l("Consent text (leave empty for none)"), validators=[Optional(), Length(max=5000)]
+    )
+    sessions = FieldList(FormField(SessionRow), min_entries=1, max_entries=60)
+    instructors = checkboxes(_l("Instructors and speakers"), [], int)
+
+    general_errors: list
+
+    def validate(self, extra_validators=None) -> bool:
+        self.general_errors = []
+        ok = super().validate(extra_validators)
+        opens, closes = self.registration_opens_at.data, self.registration_closes_at.data
+        if opens and closes and closes <= opens:
+            self.registration_closes_at.errors.append(_l("Registration must close after it opens."))
+            ok = False
+        if not any(not r.form.is_blank() and not r.form.remove.data for r in self.sessions):
+            self.general_errors.append(_l("Add at least one session."))
+            ok = False
+        return ok
+
+
+class DuplicateForm(FlaskForm):
+    weeks = IntegerField(
+        _l("Move the sessions by this many weeks"),
+        default=52,
+        validators=[InputRequired(), NumberRange(min=-520, max=520)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token: publish, cancel, join, leave."""
+
+
+class NetworkForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description_md = TextAreaField(
+        _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
+    )
+    membership = SelectField(_l("Membership"), choices=options(MEMBERSHIP_LABELS.items()))
+    recurrence_rule = StringField(
+        _l("Recurrence rule (RRULE)"),
+        default="FREQ=MONTHLY;BYDAY=2TU",
+        validators=[DataRequired(), Length(max=200)],
+    )
+
+
+class GenerateMeetingsForm(FlaskForm):
+    after = DateField(_l("First possible date"), validators=[InputRequired()])
+    start = TimeField(_l("Starts at"), validators=[InputRequired()])
+    minutes = IntegerField(
+        _l("Length in minutes"), default=120, validators=[InputRequired(), NumberRange(15, 720)]
+    )
+    count = IntegerField(
+        _l("Number of meetings"), default=6, validators=[InputRequired(), NumberRange(1, 24)]
+    )
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    online_url = URLField(
+        _l("Online meeting link"), validators=[Optional(), URL(require_tld=False), Length(max=500)]
+    )
+    capacity = IntegerField(
+        _l("Seats"), default=40, validators=[InputRequired(), NumberRange(0, 100000)]
+    )
+
+
+class MoveMeetingForm(FlaskForm):
+    day = DateField(_l("New date"), validators=[InputRequired()])
+    start = TimeField(_l("New start time"), validators=[InputRequired()])

@@ -1,0 +1,110 @@
+"""The participant list as CSV (UTF-8 with BOM, so spreadsheets keep æ, ø and å) and XLSX
+(numbers as numbers, dates as real dates in the LMS time zone)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.registrations.forms import ORGANISATION_TYPE_LABELS, STATUS_LABELS
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _local(value: datetime | None) -> datetime | None:
+    """A naive local time (spreadsheets have no zones), or None."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config["LMS_TIMEZONE"])
+    return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
+
+
+def headers() -> list[str]:
+    return [
+        _("Name"),
+        _("E-mail address"),
+        _("Organisation"),
+        _("Status"),
+        _("Place in line"),
+        _("Registered"),
+        _("Type of organisation"),
+        _("Dietary needs"),
+        _("Accessibility needs"),
+    ]
+
+
+def rows(participants) -> list[list]:
+    """One list per (registration, position): typed values, not text."""
+    result = []
+    for registration, position in participants:
+        user, answers = registration.user, registration.answers or {}
+        organisation_type = answers.get("organisation_type", "")
+        result.append(
+            [
+                user.name,
+                user.email,
+                user.organisation or "",
+                str(STATUS_LABELS.get(registration.status, registration.status)),
+                position,
+                _local(registration.created_at),
+                str(ORGANISATION_TYPE_LABELS.get(organisation_type, organisation_type)),
+                answers.get("dietary", ""),
+                answers.get("accessibility", ""),
+            ]
+        )
+    return result
+
+
+def _safe_cell(value):
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(participants) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers())
+    for row in rows(participants):
+        writer.writerow(
+            [
+                ""
+                if v is None
+                else v.isoformat(sep=" ")
+                if isinstance(v, datetime)
+                else _safe_cell(v)
+                for v in row
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(participants, title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Participants")[:31]
+    sheet.append(headers())
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(participants):
+        sheet.append([_safe_cell(v) for v in row])
+    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd hh:mm"
+    for column, width in zip("ABCDEFGHI", (30, 34, 30, 20, 12, 18, 22, 30, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    workbook.properties.title = title[:200]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,131 @@
+"""Registration forms. Labels and messages are lazily translated."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from lms.events.models import ORGANISATION_TYPES
+
+ORGANISATION_TYPE_LABELS = {
+    "state": _l("State"),
+    "county": _l("County"),
+    "municipality": _l("Municipality"),
+    "other": _l("Other"),
+}
+assert set(ORGANISATION_TYPE_LABELS) == set(ORGANISATION_TYPES)
+
+STATUS_LABELS = {
+    "pending": _l("Waiting for approval"),
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("On the waiting list"),
+    "offered": _l("Offered a place"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Offer expired"),
+    "declined": _l("Not approved"),
+    "attended": _l("Attended"),
+    "no_show": _l("Did not come"),
+}
+
+MAX_CAPACITY = 100_000
+
+
+def _choices(empty, labels: dict) -> list[SelectChoice]:
+    return [SelectChoice("", empty), *(SelectChoice(k, v) for k, v in labels.items())]
+
+
+def _one_line(form, field) -> None:
+    if field.data and ("\r" in field.data or "\n" in field.data):
+        raise ValidationError(_l("Use one line."))
+
+
+class RegisterForm(FlaskForm):
+    """The offering's extra questions and its consent; the view drops what it does not ask."""
+
+    dietary = StringField(_l("Dietary needs"), validators=[Optional(), Length(max=300)])
+    accessibility = TextAreaField(
+        _l("Accessibility needs"), validators=[Optional(), Length(max=1000)]
+    )
+    organisation_type = SelectField(
+        _l("Type of organisation"),
+        choices=_choices(_l("Choose…"), ORGANISATION_TYPE_LABELS),
+        validators=[Optional()],
+    )
+    consent = BooleanField(
+        _l("I agree"),
+        validators=[InputRequired(_l("You must agree to register."))],
+    )
+
+    def for_offering(self, offering) -> RegisterForm:
+        for question in ("dietary", "accessibility", "organisation_type"):
+            if question not in offering.questions:
+                delattr(self, question)
+        if not offering.consent_text:
+            delattr(self, "consent")
+        return self
+
+    def answers(self) -> dict:
+        return {
+            name: (getattr(self, name).data or "").strip()
+            for name in ("dietary", "accessibility", "organisation_type")
+            if name in self._fields and (getattr(self, name).data or "").strip()
+        }
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(
+        _l("Number of places"),
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_CAPACITY)],
+    )
+    confirm = BooleanField(_l("Yes, set it anyway"))
+
+
+class MoveForm(FlaskForm):
+    position = IntegerField(
+        _l("New place in line"), validators=[InputRequired(), NumberRange(min=1, max=MAX_CAPACITY)]
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["csv", "txt"], _l("Use a .csv file.")),
+        ],
+    )
+    allow_over_capacity = BooleanField(
+        _l("Confirm people even if that fills more places than there are")
+    )
+
+
+class MessageForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200), _one_line])
+    text = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=10_000)])
+
+
+class FilterForm(FlaskForm):
+    """The participant list's filters (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        _l("Status"), choices=_choices(_l("All"), STATUS_LABELS), validators=[Optional()]
+    )
+    organisation_type = SelectField(
+        _l("Type of organisation"),
+        choices=_choices(_l("All"), ORGANISATION_TYPE_LABELS),
+        validators=[Optional()],
+    )
+    q = StringField(_l("Search by name or e-mail"), validators=[Optional(), Length(max=200)])

@@ -1,0 +1,155 @@
+"""Bulk enrolment from a CSV keyed on e-mail: every row is checked first, and nothing is
+imported when any row is wrong. Running the same file twice adds nobody twice."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from lms.accounts.models import User
+from lms.extensions import db
+from lms.registrations import notify
+from lms.registrations.locking import lock_offering
+from lms.registrations.models import Registration
+from lms.registrations.services import (
+    ACTIVE,
+    CapacityWarning,
+    RegistrationError,
+    _next_rank,
+    _transition,
+    can_manage,
+    seat_counts,
+)
+
+IMPORT_STATUSES = ("confirmed", "waitlisted", "attended", "no_show")
+EMAIL_HEADERS = ("email", "e-mail", "e-post", "epost", "e-mail address", "e-postadresse")
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    added: int = 0
+    unchanged: int = 0
+
+
+def _read(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RegistrationError("encoding") from None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error:
+        raise RegistrationError("not_csv") from None
+
+
+def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capacity=False):
+    """Check every row, then enrol everyone or no one. Returns an ``ImportResult``.
+
+    Columns: ``email`` (required) and ``status`` (confirmed, waitlisted, attended or
+    no_show; confirmed when empty). Rows are numbered as a spreadsheet shows them
+    (the header is row 1). Raises ``RegistrationError`` for a file that is not UTF-8 CSV,
+    and ``CapacityWarning`` when the file would fill more places than there are.
+    """
+    offering = lock_offering(offering_id)
+    if offering is None or not can_manage(actor, offering):
+        raise RegistrationError("not_found")
+    table = _read(content)
+    result = ImportResult()
+    if not table or not any(cell.strip() for cell in table[0]):
+        result.errors.append((1, _l("The file is empty.")))
+        return result
+    header = [cell.strip().lower() for cell in table[0]]
+    email_col = next((i for i, name in enumerate(header) if name in EMAIL_HEADERS), None)
+    status_col = header.index("status") if "status" in header else None
+    if email_col is None:
+        result.errors.append((1, _l("The first row must name an “email” column.")))
+        return result
+    if len(table) - 1 > MAX_ROWS:
+        result.errors.append((1, _l("At most %(n)s rows at a time.", n=MAX_ROWS)))
+        return result
+
+    wanted: list[tuple[int, str, str]] = []  # (row number, e-mail, status)
+    seen: dict[str, int] = {}
+    for number, row in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        email = row[email_col].strip().lower() if email_col < len(row) else ""
+        status = ""
+        if status_col is not None and status_col < len(row):
+            status = row[status_col].strip().lower()
+        status = status or "confirmed"
+        if not email:
+            result.errors.append((number, _l("The e-mail address is missing.")))
+            continue
+        if status not in IMPORT_STATUSES:
+            result.errors.append((number, _l("Unknown status “%(status)s”.", status=status[:40])))
+        if email in seen:
+            result.errors.append(
+                (number, _l("%(email)s is also in row %(row)s.", email=email, row=seen[email]))
+            )
+            continue
+        seen[email] = number
+        wanted.append((number, email, status))
+
+    users = (
+        {
+            u.email.lower(): u
+            for u in db.session.scalars(
+                select(User).where(func.lower(User.email).in_([email for _n, email, _s in wanted]))
+            )
+        }
+        if wanted
+        else {}
+    )
+    for number, email, _status in wanted:
+        if email not in users:
+            result.errors.append(
+                (number, _l("Nobody has the e-mail address %(email)s.", email=email))
+            )
+    if result.errors:
+        result.errors.sort(key=lambda error: error[0])
+        return result
+
+    existing = {
+        r.user_id: r
+        for r in db.session.scalars(
+            select(Registration).where(
+                Registration.offering_id == offering.id,
+                Registration.user_id.in_([u.id for u in users.values()]),
+            )
+        )
+    }
+    to_add = []
+    for _number, email, status in wanted:
+        user = users[email]
+        registration = existing.get(user.id)
+        if registration is not None and registration.status in ACTIVE:
+            result.unchanged += 1
+        else:
+            to_add.append((user, registration, status))
+    holds = sum(1 for _u, _r, status in to_add if status != "waitlisted")
+    held = seat_counts(offering).held
+    if holds and held + holds > offering.capacity and not allow_over_capacity:
+        raise CapacityWarning(held + holds, offering.capacity)
+
+    for user, registration, status in to_add:
+        rank = _next_rank(offering.id) if status == "waitlisted" else None
+        if registration is None:
+            registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
+        registration.waitlist_rank = rank
+        _transition(registration, status, actor=actor, note="imported from a file")
+        db.session.add(registration)
+        db.session.flush()
+        notify.registration_changed(registration)
+        result.added += 1
+    return result

@@ -1,0 +1,110 @@
+"""Helpers for the calendar tests: offerings with sessions at chosen Oslo times, and
+reading .ics bytes back through ical.js (Mozilla's parser, as in Thunderbird)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from lms.events.models import Offering, Session
+from lms.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+PARSE = ROOT / "tests" / "calendar_tools" / "parse.mjs"
+ICAL_JS = ROOT / "node_modules" / "ical.js" / "package.json"
+OSLO = ZoneInfo("Europe/Oslo")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def oslo(*args) -> datetime:
+    """A wall-clock time in Oslo, as the aware UTC instant the database stores."""
+    return datetime(*args, tzinfo=OSLO).astimezone(ZoneInfo("UTC"))
+
+
+def make_offering(
+    starts: list[datetime],
+    *,
+    status: str = "published",
+    title: str = "Klima og miljø i anskaffelser",
+    hours: int = 3,
+    **fields,
+) -> Offering:
+    """An offering with one session per start (UTC instants), committed."""
+    fields.setdefault("venue", "Anskaffelseshuset")
+    fields.setdefault("room", "Sal 2")
+    fields.setdefault("address", "Postboks 1, 0150 Oslo")
+    offering = Offering(kind=fields.pop("kind", "seminar"), status=status, title=title, **fields)
+    for start in starts:
+        offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=hours)))
+    db.session.add(offering)
+    db.session.commit()
+    return offering
+
+
+def need_ical_js() -> None:
+    """Fail in CI when node or ical.js is missing; skip (saying why) elsewhere."""
+    reason = None
+    if shutil.which("node") is None:
+        reason = "node is not installed"
+    elif not ICAL_JS.exists():
+        reason = "ical.js is missing: run npm ci"
+    if reason:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: calendar parser tests may not be skipped)")
+        pytest.skip(reason)
+
+
+def parse_ics(*files: bytes) -> list[dict]:
+    """Each file as ical.js reads it: {version, prodid, method, timezones, events}."""
+    need_ical_js()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for index, data in enumerate(files):
+            path = Path(tmp) / f"{index}.ics"
+            path.write_bytes(data)
+            paths.append(str(path))
+        result = subprocess.run(
+            ["node", str(PARSE), *paths],
+            capture_output=True,
+            cwd=ROOT,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def parse_one(data: bytes) -> dict:
+    return parse_ics(data)[0]
+
+
+def check_wire_format(data: bytes) -> None:
+    """What no parser checks: CRLF endings, 75-octet folding, a VTIMEZONE per TZID."""
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b""), "bare LF"
+    assert b"\r" not in data.replace(b"\r\n", b""), "bare CR"
+    lines = data.split(b"\r\n")[:-1]
+    assert all(len(line) <= 75 for line in lines), "a line longer than 75 octets"
+    for line in lines:
+        line.decode("utf-8")  # folding never splits a multi-octet character
+    unfolded = data.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").decode("utf-8")
+    tzids = {
+        part.split(":", 1)[0].split(";", 1)[0]
+        for line in unfolded.split("\r\n")
+        for part in line.split(";TZID=")[1:]
+    }
+    zones = {line[len("TZID:") :] for line in unfolded.split("\r\n") if line.startswith("TZID:")}
+    assert tzids <= zones, f"TZID without VTIMEZONE: {tzids - zones}"
+    assert "TZID:GMT" not in unfolded
+    parsed = Calendar.from_ical(data)  # icalendar stores bad values and lists them
+    problems = [(c.name, c.errors) for c in parsed.walk() if c.errors]
+    assert problems == [], problems

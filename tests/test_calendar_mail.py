@@ -1,0 +1,93 @@
+"""The .ics that travels with mail: on confirmation (also when promoted from the
+waiting list) and on a changed time or place, delivered over real SMTP and read back
+with ical.js."""
+
+from __future__ import annotations
+
+from calendar_support import check_wire_format, make_offering, oslo, parse_one
+
+from lms.calendar import ical
+from lms.calendar.files import base_url
+from lms.events import services as events
+from lms.extensions import db
+from lms.registrations import services as registrations
+
+
+def calendar_parts(mail):
+    return [part for part in mail.walk() if part.get_content_type() == "text/calendar"]
+
+
+def only_attachment(mail) -> bytes:
+    (part,) = calendar_parts(mail)
+    assert part.get_filename() == "invitation.ics"
+    assert part.get_content_disposition() == "attachment"
+    return part.get_payload(decode=True)
+
+
+def mails_to(smtp_server, address):
+    return [m for m in smtp_server.messages if m["To"] == address]
+
+
+def test_confirmation_mail_carries_the_offerings_ics(app, factory, smtp_server):
+    me = factory.user("me@example.no")
+    offering = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 7, 15, 9)])
+    registrations.register(me, offering.id)
+    db.session.commit()
+
+    (mail,) = mails_to(smtp_server, me.email)
+    data = only_attachment(mail)
+    check_wire_format(data)
+    with app.test_request_context("/"):
+        assert data == ical.offering_calendar(offering, base_url()), "the download's bytes"
+    parsed = parse_one(data)
+    assert parsed["method"] is None
+    assert [e["organizer"] for e in parsed["events"]] == [None, None]
+    assert [e["start"]["utc"] for e in parsed["events"]] == [
+        "2027-01-14T08:00:00.000Z",
+        "2027-07-15T07:00:00.000Z",
+    ]
+
+
+def test_waitlisted_mail_has_no_ics_and_promotion_mail_has_one(app, factory, smtp_server):
+    first = factory.user("first@example.no")
+    second = factory.user("second@example.no")
+    offering = make_offering([oslo(2027, 2, 1, 9)], capacity=1)
+    held = registrations.register(first, offering.id)
+    registrations.register(second, offering.id)
+    db.session.commit()
+    (waitlisted,) = mails_to(smtp_server, second.email)
+    assert calendar_parts(waitlisted) == []
+
+    registrations.cancel(first, held.id)
+    db.session.commit()
+    promoted = mails_to(smtp_server, second.email)[-1]
+    events_in_mail = parse_one(only_attachment(promoted))["events"]
+    assert [e["status"] for e in events_in_mail] == ["CONFIRMED"]
+    cancelled = mails_to(smtp_server, first.email)[-1]
+    assert calendar_parts(cancelled) == []
+
+
+def test_changed_time_mail_carries_the_updated_ics(app, factory, smtp_server):
+    organiser = factory.user("organiser@example.no", roles=("organiser",))
+    me = factory.user("me@example.no")
+    offering = make_offering([oslo(2027, 3, 2, 9)])
+    registrations.register(me, offering.id)
+    db.session.commit()
+    first_uid = parse_one(only_attachment(mails_to(smtp_server, me.email)[0]))["events"][0]["uid"]
+
+    session = offering.sessions[0]
+    moved = events.SessionData(
+        id=session.id,
+        starts_at=oslo(2027, 3, 9, 10),
+        ends_at=oslo(2027, 3, 9, 12),
+        venue=session.venue,
+        room=session.room,
+    )
+    events.update_offering(organiser, offering, {}, [moved])
+    db.session.commit()
+
+    changed = mails_to(smtp_server, me.email)[-1]
+    (event,) = parse_one(only_attachment(changed))["events"]
+    assert event["uid"] == first_uid
+    assert event["sequence"] == 1
+    assert event["start"]["utc"] == "2027-03-09T09:00:00.000Z"

@@ -1,0 +1,125 @@
+"""The catalogue: upcoming published offerings, filters, search, paging, and a constant
+number of SQL queries whatever the number of offerings."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from events_support import offering, oslo
+
+from lms.extensions import db
+from lms.registrations import services as registrations
+from lms.timeutil import utcnow
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    return re.findall(r'<h2 class="ds-heading" data-size="sm"><a [^>]*>([^<]+)</a>', html)
+
+
+def test_lists_only_published_upcoming(client):
+    offering("Kommer")
+    offering("Utkast", status="draft")
+    offering("Avlyst", status="cancelled")
+    offering("Ferdig", starts=utcnow() - timedelta(days=3))
+    assert titles(client.get("/events")) == ["Kommer"]
+
+
+def test_soonest_first(client):
+    offering("Senere", starts=utcnow() + timedelta(days=30))
+    offering("Snart", starts=utcnow() + timedelta(days=2))
+    assert titles(client.get("/events")) == ["Snart", "Senere"]
+
+
+def test_filters_by_kind_theme_and_mode(client):
+    offering("Seminar om klima", themes=["climate_environment"], online_url="https://m.no/1")
+    offering("Kurs om korrupsjon", kind="course", themes=["anti_corruption", "human_rights"])
+    assert titles(client.get("/events?kind=course")) == ["Kurs om korrupsjon"]
+    assert titles(client.get("/events?theme=human_rights")) == ["Kurs om korrupsjon"]
+    assert titles(client.get("/events?theme=climate_environment")) == ["Seminar om klima"]
+    assert titles(client.get("/events?mode=online")) == ["Seminar om klima"]
+    assert sorted(titles(client.get("/events?mode=in_person"))) == [
+        "Kurs om korrupsjon",
+        "Seminar om klima",
+    ]
+    # Unknown values are ignored rather than an error.
+    assert len(titles(client.get("/events?kind=bogus&theme=%27;drop&month=2027-13"))) == 2
+
+
+def test_month_is_an_oslo_month(client):
+    # 00:30 on 1 March in Oslo is still February in UTC: it belongs to March.
+    offering("Mars", starts=oslo(2030, 3, 1, 0, 30))
+    offering("Februar", starts=oslo(2030, 2, 28, 22, 0))
+    assert titles(client.get("/events?month=2030-03")) == ["Mars"]
+    assert titles(client.get("/events?month=2030-02")) == ["Februar"]
+
+
+def test_text_search_in_title_and_summary(client):
+    offering("Antikorrupsjon for innkjøpere", summary="Om habilitet")
+    offering("Lønns- og arbeidsvilkår", summary="Sosial dumping og 100%-kontroll")
+    assert titles(client.get("/events?q=antikorrupsjon")) == ["Antikorrupsjon for innkjøpere"]
+    assert titles(client.get("/events?q=HABILITET")) == ["Antikorrupsjon for innkjøpere"]
+    assert titles(client.get("/events?q=100%25")) == ["Lønns- og arbeidsvilkår"]
+    assert titles(client.get("/events?q=_")) == []  # a wildcard character is literal
+
+
+def test_seats_left_filter_and_counts(client, factory):
+    full = offering("Fullt", capacity=1)
+    offering("Ledig", capacity=5)
+    first, second = factory.user(), factory.user()
+    registrations.register(first, full.id)
+    registrations.register(second, full.id)
+    db.session.commit()
+    assert titles(client.get("/events?seats_left=1")) == ["Ledig"]
+    html = client.get("/events").get_data(as_text=True)
+    assert "0 / 1" in html  # seats left / seats
+    assert "1 person" in html or "1 person" in html.replace("1 personer", "")
+
+
+def test_dates_are_shown_in_oslo_time(client, factory):
+    offering("Sommer", starts=oslo(2030, 6, 12, 9, 0))
+    html = client.get("/events", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "12 June 2030, 09:00" in html and "07:00" not in html
+
+
+def test_paginates(client):
+    for n in range(25):
+        offering(f"Tilbud {n:02}", starts=utcnow() + timedelta(days=n + 1), commit=False)
+    db.session.commit()
+    assert len(titles(client.get("/events"))) == 20
+    assert titles(client.get("/events?page=2")) == [f"Tilbud {n:02}" for n in range(20, 25)]
+    assert titles(client.get("/events?page=99999999")) == []
+
+
+@pytest.mark.parametrize("path", ["/events", "/events?theme=human_rights&seats_left=1&q=a"])
+def test_constant_number_of_queries(client, factory, count_queries, path):
+    def queries_with(n: int) -> int:
+        for i in range(n):
+            offering(
+                f"Menneskerettigheter {i}",
+                themes=["human_rights"],
+                commit=False,
+                instructors=[instructor],
+            )
+        db.session.commit()
+        registrations.register(participant, made_last().id)
+        db.session.commit()
+        with count_queries() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    def made_last():
+        from sqlalchemy import select
+
+        from lms.events.models import Offering
+
+        return db.session.scalars(select(Offering).order_by(Offering.id.desc())).first()
+
+    instructor = factory.user(roles=("instructor",))
+    participant = factory.user()
+    five = queries_with(5)
+    fifty = queries_with(45)  # 50 in all: more than a page
+    assert fifty == five, (five, fifty)

@@ -1,0 +1,50 @@
+"""The demo: a year of offerings on the four themes, networks with monthly meetings,
+full offerings with waiting lists, past ones with attendance; a second run adds nothing."""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import func, select
+
+from lms.events.models import THEMES, Network, Offering
+from lms.extensions import db
+from lms.registrations.models import Registration
+
+
+def counts():
+    db.session.expire_all()
+    return (
+        db.session.scalar(select(func.count()).select_from(Offering)),
+        db.session.scalar(select(func.count()).select_from(Network)),
+        db.session.scalar(select(func.count()).select_from(Registration)),
+    )
+
+
+def test_demo_content_and_idempotent(runner, client):
+    started = time.monotonic()
+    first = runner.invoke(args=["lms", "load-demo"])
+    elapsed = time.monotonic() - started
+    assert first.exit_code == 0, first.output
+    assert elapsed < 10, elapsed
+    offerings = db.session.scalars(select(Offering)).all()
+    courses = [o for o in offerings if o.kind in ("seminar", "course")]
+    assert len(courses) >= 12
+    assert {t for o in courses for t in o.themes} == set(THEMES)
+    assert all(o.status == "published" and o.sessions for o in courses)
+    networks = db.session.scalars(select(Network)).all()
+    assert len(networks) == 3
+    for network in networks:
+        meetings = [o for o in offerings if o.network_id == network.id]
+        assert len(meetings) >= 6 and all(m.members_only for m in meetings)
+        months = {(m.starts_at.year, m.starts_at.month) for m in meetings}
+        assert len(months) == len(meetings)  # monthly
+    statuses = db.session.scalars(select(Registration.status)).all()
+    assert "waitlisted" in statuses and "attended" in statuses and "no_show" in statuses
+
+    before = counts()
+    second = runner.invoke(args=["lms", "load-demo"])
+    assert second.exit_code == 0, second.output
+    assert counts() == before
+    # The catalogue shows the demo.
+    assert "Klima og miljø i anskaffelser" in client.get("/events").get_data(as_text=True)

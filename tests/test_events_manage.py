@@ -1,0 +1,342 @@
+"""Managing offerings: who may do what (in the services and through the pages),
+create, edit with sessions, publish, duplicate, cancel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import post_form
+from events_support import offering, oslo
+from sqlalchemy import select
+
+from lms.events import services
+from lms.events.models import Offering, Session
+from lms.extensions import db
+from lms.mail.models import OutboxMessage
+from lms.registrations import services as registrations
+from lms.registrations.models import Registration
+
+
+@pytest.fixture
+def people(factory):
+    return {
+        "organiser": factory.user(roles=("organiser",)),
+        "assigned": factory.user(roles=("instructor",), name="Anne Tildelt"),
+        "other": factory.user(roles=("instructor",), name="Ola Annen"),
+        "participant": factory.user(),
+    }
+
+
+def mails(kind):
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+
+
+def _session_rows(made):
+    return [
+        services.SessionData(id=s.id, starts_at=s.starts_at, ends_at=s.ends_at)
+        for s in made.sessions
+    ]
+
+
+# --- permissions in the services -------------------------------------------------------------
+
+
+def test_edit_permissions_in_services(people):
+    made = offering(instructors=[people["assigned"]])
+    rows = _session_rows(made)
+    for who in ("organiser", "assigned"):
+        services.update_offering(people[who], made, {"summary": who}, rows)
+    for who in ("other", "participant"):
+        with pytest.raises(services.PermissionDenied):
+            services.update_offering(people[who], made, {"summary": who}, rows)
+    assert made.summary == "assigned"
+
+
+@pytest.mark.parametrize("who", ["assigned", "other", "participant"])
+def test_only_organisers_create_publish_duplicate_cancel(people, who):
+    made = offering(status="draft", instructors=[people["assigned"]])
+    actor = people[who]
+    start = made.sessions[0].starts_at
+    row = services.SessionData(starts_at=start, ends_at=start + timedelta(hours=1))
+    for attempt in (
+        lambda: services.create_offering(actor, {"title": "X"}, [row]),
+        lambda: services.publish(actor, made),
+        lambda: services.duplicate(actor, made),
+        lambda: services.cancel_offering(actor, made),
+        lambda: services.set_instructors(actor, made, [actor.id]),
+    ):
+        with pytest.raises(services.PermissionDenied):
+            attempt()
+    assert made.status == "draft"
+
+
+def test_managed_list_per_role(people):
+    mine = offering("Mitt kurs", status="draft", instructors=[people["assigned"]])
+    offering("Andres kurs")
+    listed = lambda who: [  # noqa: E731
+        o.title for o in db.session.scalars(services.managed_offerings_statement(people[who]))
+    ]
+    assert listed("assigned") == [mine.title]
+    assert sorted(listed("organiser")) == ["Andres kurs", "Mitt kurs"]
+    assert listed("other") == []
+    with pytest.raises(services.PermissionDenied):
+        services.managed_offerings_statement(people["participant"])
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+def _form(**overrides):
+    data = {
+        "title": "Antikorrupsjon for innkjøpere",
+        "kind": "course",
+        "summary": "Habilitet og korrupsjonsrisiko",
+        "description_md": "**Velkommen**",
+        "themes": ["anti_corruption"],
+        "principles": ["10"],
+        "language": "nb",
+        "venue": "Anskaffelseshuset",
+        "capacity": "25",
+        "waitlist_mode": "auto",
+        "offer_hours": "48",
+        "sessions-0-day": "2030-10-24",
+        "sessions-0-start": "09:00",
+        "sessions-0-end": "12:00",
+        "sessions-1-day": "2030-10-31",
+        "sessions-1-start": "09:00",
+        "sessions-1-end": "12:00",
+        "registration_closes_at": "2030-10-20T12:00",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_organiser_creates_a_draft_with_sessions_in_oslo_time(client, people, login):
+    login(people["organiser"])
+    response = post_form(
+        client,
+        "/manage/offerings/new",
+        _form(instructors=[str(people["assigned"].id)]),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    made = db.session.scalar(select(Offering))
+    assert made.status == "draft" and made.kind == "course"
+    assert made.themes == ["anti_corruption"] and made.principles == [10]
+    # 09:00 in Oslo on both sides of the October DST change.
+    assert [s.starts_at for s in made.sessions] == [oslo(2030, 10, 24, 9), oslo(2030, 10, 31, 9)]
+    assert made.registration_closes_at == oslo(2030, 10, 20, 12)
+    assert [i.id for i in made.instructors] == [people["assigned"].id]
+    # The edit page shows the times back in Oslo time.
+    html = client.get(f"/manage/offerings/{made.id}").get_data(as_text=True)
+    assert 'value="09:00"' in html and 'value="2030-10-31"' in html
+
+
+def test_bad_sessions_are_form_errors_and_nothing_is_saved(client, people, login):
+    login(people["organiser"])
+    bad = _form(**{"sessions-0-end": "08:00"})
+    response = post_form(client, "/manage/offerings/new", bad)
+    assert response.status_code == 400
+    assert 'href="#sessions-0-end"' in response.get_data(as_text=True)  # in the summary
+    none = _form(**{f"sessions-{n}-{f}": "" for n in (0, 1) for f in ("day", "start", "end")})
+    assert post_form(client, "/manage/offerings/new", none).status_code == 400
+    assert post_form(client, "/manage/offerings/new", _form(capacity="-1")).status_code == 400
+    assert db.session.scalar(select(Offering)) is None
+
+
+def test_instructor_edits_own_offering_only(client, people, login):
+    mine = offering("Mitt", instructors=[people["assigned"]])
+    theirs = offering("Deres", instructors=[people["other"]])
+    login(people["assigned"])
+    assert client.get(f"/manage/offerings/{theirs.id}").status_code == 403
+    page = f"/manage/offerings/{mine.id}"
+    assert client.get(page).status_code == 200
+    start = services.to_local(mine.sessions[0].starts_at)
+    data = _form(
+        title="Mitt endret",
+        kind="seminar",
+        **{
+            "sessions-0-id": str(mine.sessions[0].id),
+            "sessions-0-day": start.date().isoformat(),
+            "sessions-0-start": start.strftime("%H:%M"),
+            "sessions-0-end": (start + timedelta(hours=3)).strftime("%H:%M"),
+            "sessions-1-day": "",
+            "sessions-1-start": "",
+            "sessions-1-end": "",
+            "venue": "Anskaffelseshuset",
+            "instructors": [str(people["other"].id)],  # ignored: only organisers assign
+        },
+    )
+    assert post_form(client, page, data).status_code == 302
+    assert (
+        post_form(client, f"/manage/offerings/{theirs.id}", data, form_page=page).status_code == 403
+    )
+    db.session.expire_all()
+    assert db.session.get(Offering, mine.id).title == "Mitt endret"
+    assert [i.id for i in db.session.get(Offering, mine.id).instructors] == [people["assigned"].id]
+    assert db.session.get(Offering, theirs.id).title == "Deres"
+
+
+def test_changing_time_bumps_sequence_and_mails_participants(people):
+    made = offering(capacity=1)
+    confirmed, waiting = people["participant"], people["other"]
+    registrations.register(confirmed, made.id)
+    registrations.register(waiting, made.id)
+    db.session.commit()
+    session = made.sessions[0]
+    unchanged = _session_rows(made)
+    assert (
+        services.update_offering(people["organiser"], made, {"summary": "ny"}, unchanged) is False
+    )
+    assert session.sequence == 0 and mails("offering_changed") == []
+
+    later = [
+        services.SessionData(
+            id=session.id,
+            starts_at=session.starts_at + timedelta(hours=1),
+            ends_at=session.ends_at + timedelta(hours=1),
+        )
+    ]
+    assert services.update_offering(people["organiser"], made, {}, later) is True
+    db.session.commit()
+    assert session.sequence == 1
+    sent = mails("offering_changed")
+    assert [m.to_address for m in sent] == [confirmed.email]  # not the waiting list
+
+    services.update_offering(people["organiser"], made, {"venue": "Nytt sted"}, _session_rows(made))
+    db.session.commit()
+    assert session.sequence == 2 and len(mails("offering_changed")) == 2
+
+
+def test_sessions_added_and_removed(people):
+    made = offering(sessions=2)
+    first, second = made.sessions
+    rows = [
+        services.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
+        services.SessionData(id=second.id, remove=True),
+        services.SessionData(
+            starts_at=second.starts_at + timedelta(days=1),
+            ends_at=second.ends_at + timedelta(days=1),
+        ),
+    ]
+    services.update_offering(people["organiser"], made, {}, rows)
+    db.session.commit()
+    starts = [s.starts_at for s in db.session.scalars(select(Session).order_by(Session.starts_at))]
+    assert starts == [first.starts_at, second.starts_at + timedelta(days=1)]
+    with pytest.raises(services.EventError):
+        bad = [services.SessionData(starts_at=first.starts_at, ends_at=first.starts_at)]
+        services.update_offering(people["organiser"], made, {}, bad)
+
+
+def test_publish(client, people, login):
+    draft = offering(status="draft")
+    login(people["organiser"])
+    page = f"/manage/offerings/{draft.id}"
+    assert post_form(client, f"{page}/publish", {}, form_page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, draft.id).status == "published"
+
+
+def test_duplicate_for_next_year(client, people, login, factory):
+    made = offering(
+        "Klima og miljø i anskaffelser",
+        starts=oslo(2030, 3, 20, 9),
+        sessions=2,
+        themes=["climate_environment"],
+        instructors=[people["assigned"]],
+        registration_closes_at=oslo(2030, 3, 15, 12),
+    )
+    registrations.register(factory.user(), made.id)
+    db.session.commit()
+    login(people["organiser"])
+    page = f"/manage/offerings/{made.id}"
+    response = post_form(client, f"{page}/duplicate", {"weeks": "52"}, form_page=page)
+    assert response.status_code == 302
+    copy = db.session.scalar(select(Offering).where(Offering.id != made.id))
+    assert copy.status == "draft" and copy.title == made.title
+    assert copy.themes == ["climate_environment"]
+    assert [i.id for i in copy.instructors] == [people["assigned"].id]
+    # 52 weeks on, still 09:00 Oslo time (the copy crosses no DST trap)
+    assert [services.to_local(s.starts_at).hour for s in copy.sessions] == [9, 9]
+    assert copy.sessions[0].starts_at == oslo(2031, 3, 19, 9)
+    assert copy.registration_closes_at == oslo(2031, 3, 14, 12)
+    assert {s.uid for s in copy.sessions}.isdisjoint({s.uid for s in made.sessions})
+    assert (
+        db.session.scalar(select(Registration).where(Registration.offering_id == copy.id)) is None
+    )
+
+
+def test_cancel_offering_cancels_everyone_and_mails_them(client, people, login, factory):
+    made = offering(capacity=1)
+    confirmed, waiting = factory.user(), factory.user()
+    registrations.register(confirmed, made.id)
+    registrations.register(waiting, made.id)
+    db.session.commit()
+    login(people["organiser"])
+    page = f"/manage/offerings/{made.id}"
+    assert post_form(client, f"{page}/cancel", {}, form_page=page).status_code == 302
+    db.session.expire_all()
+    made = db.session.get(Offering, made.id)
+    assert made.status == "cancelled"
+    assert [(s.status, s.sequence) for s in made.sessions] == [("cancelled", 1)]
+    statuses = db.session.scalars(
+        select(Registration.status).where(Registration.offering_id == made.id)
+    ).all()
+    assert statuses == ["cancelled", "cancelled"]  # nobody promoted into a cancelled offering
+    assert sorted(m.to_address for m in mails("registration_cancelled")) == sorted(
+        [confirmed.email, waiting.email]
+    )
+    # A second cancel is refused without harm.
+    assert post_form(client, f"{page}/cancel", {}, form_page=page).status_code == 302
+    assert len(mails("registration_cancelled")) == 2
+
+
+def test_cancel_mail_reaches_smtp(client, people, login, factory, smtp_server):
+    made = offering()
+    person = factory.user()
+    registrations.register(person, made.id)
+    db.session.commit()
+    login(people["organiser"])
+    page = f"/manage/offerings/{made.id}"
+    assert post_form(client, f"{page}/cancel", {}, form_page=page).status_code == 302
+    subjects = [m["Subject"] for m in smtp_server.messages if m["To"] == person.email]
+    assert any(made.title in s for s in subjects), subjects
+
+
+def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, people, login, factory):
+    made = offering(capacity=3)
+    holders = [factory.user() for _ in range(3)]
+    for person in holders:
+        registrations.register(person, made.id)
+    db.session.commit()
+    with pytest.raises(registrations.CapacityWarning):
+        services.update_offering(people["organiser"], made, {"capacity": 1}, _session_rows(made))
+    db.session.rollback()
+
+    login(people["organiser"])
+    page = f"/manage/offerings/{made.id}"
+    start = services.to_local(made.sessions[0].starts_at)
+    data = _form(
+        capacity="1",
+        kind="seminar",
+        **{
+            "sessions-0-id": str(made.sessions[0].id),
+            "sessions-0-day": start.date().isoformat(),
+            "sessions-0-start": start.strftime("%H:%M"),
+            "sessions-0-end": (start + timedelta(hours=3)).strftime("%H:%M"),
+            "sessions-1-day": "",
+            "sessions-1-start": "",
+            "sessions-1-end": "",
+        },
+    )
+    response = post_form(client, page, data)
+    assert response.status_code == 400
+    assert 'id="allow_below_held"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Offering, made.id).capacity == 3
+    assert post_form(client, page, {**data, "allow_below_held": "y"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, made.id).capacity == 1
+    statuses = db.session.scalars(select(Registration.status)).all()
+    assert statuses == ["confirmed"] * 3

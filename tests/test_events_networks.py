@@ -1,0 +1,211 @@
+"""Networks: joining (open or by approval), members-only pages, meetings from a
+recurrence rule in Oslo time (DST-correct), moving and skipping a meeting."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from conftest import post_form
+from events_support import oslo
+from sqlalchemy import select
+
+from lms.events import services
+from lms.events.models import Network, NetworkMembership, Offering
+from lms.extensions import db
+from lms.mail.models import OutboxMessage
+from lms.registrations import services as registrations
+from lms.registrations.models import Registration
+
+RULE = "FREQ=MONTHLY;BYDAY=2TU"
+
+
+@pytest.fixture
+def organiser(factory):
+    return factory.user(roles=("organiser",))
+
+
+def network(membership="open", rule=RULE):
+    made = Network(
+        name="Nettverk for samfunnsansvar i offentlige anskaffelser",
+        membership=membership,
+        recurrence_rule=rule,
+    )
+    db.session.add(made)
+    db.session.commit()
+    return made
+
+
+def membership_status(net, user):
+    db.session.expire_all()
+    found = db.session.get(NetworkMembership, (net.id, user.id))
+    return found.status if found else None
+
+
+def test_second_tuesday_at_nine_across_the_dst_change(app):
+    starts = services.meeting_dates(RULE, date(2030, 9, 1), time(9, 0), 4)
+    assert starts == [
+        oslo(2030, 9, 10, 9),
+        oslo(2030, 10, 8, 9),
+        oslo(2030, 11, 12, 9),  # after the October change: 08:00 UTC, still 09:00 in Oslo
+        oslo(2030, 12, 10, 9),
+    ]
+    assert [s.hour for s in starts] == [7, 7, 8, 8]  # UTC
+
+
+@pytest.mark.parametrize(
+    "rule", ["", "FREQ=SOMETIMES", "DTSTART:20300101T000000\nFREQ=DAILY", "FREQ=SECONDLY"]
+)
+def test_unreadable_rules_are_refused(organiser, rule):
+    with pytest.raises(services.EventError):
+        services.create_network(
+            organiser, name="X", description_md="", membership="open", rule=rule or "BYDAY=XX"
+        )
+
+
+def test_open_network_join_and_leave(client, factory, login):
+    net = network("open")
+    user = factory.user()
+    login(user)
+    page = f"/networks/{net.id}"
+    assert "Nettverk for samfunnsansvar" in client.get("/networks").get_data(as_text=True)
+    assert post_form(client, f"{page}/join", {}, form_page=page).status_code == 302
+    assert membership_status(net, user) == "approved"
+    assert post_form(client, f"{page}/leave", {}, form_page=page).status_code == 302
+    assert membership_status(net, user) is None
+
+
+def test_approval_network(client, factory, login, organiser):
+    net = network("approval")
+    user, other = factory.user(), factory.user()
+    services.join_network(user, net)
+    services.join_network(other, net)
+    db.session.commit()
+    assert membership_status(net, user) == "pending"
+    with pytest.raises(services.PermissionDenied):
+        services.decide_membership(other, net, user.id, approve=True)
+    login(organiser)
+    manage = f"/manage/networks/{net.id}"
+    assert user.email in client.get(manage).get_data(as_text=True)
+    url = f"{manage}/members/{user.id}/approve"
+    assert post_form(client, url, {}, form_page=manage).status_code == 302
+    url = f"{manage}/members/{other.id}/decline"
+    assert post_form(client, url, {}, form_page=manage).status_code == 302
+    assert membership_status(net, user) == "approved"
+    assert membership_status(net, other) is None
+
+
+def test_meetings_and_members_only_for_members_and_organisers(client, factory, login, organiser):
+    net = network("approval")
+    services.generate_meetings(
+        organiser, net, after=date(2030, 1, 1), start=time(9), minutes=120, count=2
+    )
+    member, pending = factory.user(name="Mona Medlem"), factory.user(name="Per Venter")
+    db.session.add(NetworkMembership(network_id=net.id, user_id=member.id, status="approved"))
+    db.session.add(NetworkMembership(network_id=net.id, user_id=pending.id, status="pending"))
+    db.session.commit()
+    page = f"/networks/{net.id}"
+
+    def sees_inside() -> bool:
+        html = client.get(page).get_data(as_text=True)
+        return 'id="meetings-heading"' in html and "Mona Medlem" in html
+
+    assert not sees_inside()  # anonymous
+    login(pending)
+    assert not sees_inside()
+    client.post("/logout", data={"csrf_token": _token(client)})
+    login(member)
+    assert sees_inside()
+    client.post("/logout", data={"csrf_token": _token(client)})
+    login(organiser)
+    assert sees_inside()
+
+
+def _token(client):
+    from conftest import csrf_token
+
+    return csrf_token(client, "/")
+
+
+def test_generate_meetings_as_members_only_offerings(client, login, organiser):
+    net = network()
+    login(organiser)
+    manage = f"/manage/networks/{net.id}"
+    data = {"after": "2030-09-01", "start": "09:00", "minutes": "120", "count": "3"}
+    data |= {"capacity": "30", "venue": "Digitalt", "online_url": ""}
+    assert post_form(client, f"{manage}/meetings", data, form_page=manage).status_code == 302
+    meetings = db.session.scalars(select(Offering).order_by(Offering.id)).all()
+    assert [(m.kind, m.status, m.members_only, m.network_id) for m in meetings] == [
+        ("network_meeting", "published", True, net.id)
+    ] * 3
+    assert [m.sessions[0].starts_at for m in meetings] == [
+        oslo(2030, 9, 10, 9),
+        oslo(2030, 10, 8, 9),
+        oslo(2030, 11, 12, 9),
+    ]
+    assert all(m.capacity == 30 for m in meetings)
+    # Running it again adds no duplicate dates.
+    assert post_form(client, f"{manage}/meetings", data, form_page=manage).status_code == 302
+    assert len(db.session.scalars(select(Offering)).all()) == 3
+    bad = data | {"count": "0"}
+    assert post_form(client, f"{manage}/meetings", bad, form_page=manage).status_code == 400
+
+
+def test_move_and_skip_a_meeting(client, factory, login, organiser):
+    net = network()
+    first, second = services.generate_meetings(
+        organiser, net, after=date(2030, 9, 1), start=time(9), minutes=120, count=2
+    )
+    member = factory.user()
+    services.join_network(member, net)
+    db.session.commit()
+    registrations.register(member, first.id)
+    registrations.register(member, second.id)
+    db.session.commit()
+
+    login(organiser)
+    manage = f"/manage/networks/{net.id}"
+    move = f"{manage}/meetings/{first.id}/move"
+    response = post_form(client, move, {"day": "2030-09-17", "start": "13:00"}, form_page=manage)
+    assert response.status_code == 302
+    db.session.expire_all()
+    session = db.session.get(Offering, first.id).sessions[0]
+    assert (session.starts_at, session.ends_at) == (oslo(2030, 9, 17, 13), oslo(2030, 9, 17, 15))
+    assert session.sequence == 1
+    changed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "offering_changed")
+    ).all()
+    assert [m.to_address for m in changed] == [member.email]
+
+    skip = f"{manage}/meetings/{second.id}/skip"
+    assert post_form(client, skip, {}, form_page=manage).status_code == 302
+    db.session.expire_all()
+    skipped = db.session.get(Offering, second.id)
+    assert skipped.status == "cancelled"
+    assert [(s.status, s.sequence) for s in skipped.sessions] == [("cancelled", 1)]
+    registration = db.session.scalar(
+        select(Registration).where(Registration.offering_id == second.id)
+    )
+    assert registration.status == "cancelled"
+
+    other = network()
+    wrong = f"/manage/networks/{other.id}/meetings/{first.id}/skip"
+    assert post_form(client, wrong, {}, form_page=manage).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, first.id).status == "published"
+
+
+def test_create_network_page(client, login, organiser):
+    login(organiser)
+    data = {"name": "Innkjøpernettverket", "membership": "approval", "recurrence_rule": RULE}
+    assert post_form(client, "/manage/networks", data).status_code == 302
+    assert db.session.scalar(select(Network)).membership == "approval"
+    bad = data | {"recurrence_rule": "FREQ=NEVER"}
+    assert post_form(client, "/manage/networks", bad).status_code == 400
+
+
+def test_a_rule_that_never_matches_ends(app):
+    assert (
+        services.meeting_dates("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2030, 1, 1), time(9), 3)
+        == []
+    )

@@ -1,0 +1,224 @@
+"""Participant pages: register (questions, consent), my registrations, cancel, leave the
+list, accept an offer. Through the real forms, with CSRF."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from conftest import csrf_token, post_form
+from registrations_support import log_of, mails, make_offering, registration_of, status_of
+
+from lms.extensions import db
+from lms.registrations import services
+from lms.timeutil import utcnow
+
+
+@pytest.fixture
+def me(factory, login):
+    user = factory.user("me@example.no", language="en", name="Åse Ørnulfsdóttir")
+    login(user)
+    return user
+
+
+def flashes(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_register_page_shows_questions_and_consent(client, me):
+    offering = make_offering(
+        questions=["dietary", "accessibility", "organisation_type"],
+        consent_text="Vi lagrer navnet og svarene dine til kurset er over.",
+    )
+    page = client.get(f"/events/{offering.id}/register").get_data(as_text=True)
+    for field_id in ("dietary", "accessibility", "organisation_type", "consent"):
+        assert f'id="{field_id}"' in page
+    assert "Vi lagrer navnet" in page
+    assert 'value="municipality"' in page
+
+
+def test_register_without_questions_shows_none(client, me):
+    offering = make_offering()
+    page = client.get(f"/events/{offering.id}/register").get_data(as_text=True)
+    for field_id in ("dietary", "accessibility", "organisation_type", "consent"):
+        assert f'id="{field_id}"' not in page
+
+
+def test_consent_is_required(client, me):
+    offering = make_offering(consent_text="Samtykke.")
+    path = f"/events/{offering.id}/register"
+    response = post_form(client, path, {})
+    assert response.status_code == 400
+    assert "You must agree" in response.get_data(as_text=True)
+    assert status_of(me, offering) is None
+
+
+def test_register_confirmed_with_answers(client, me):
+    offering = make_offering(questions=["dietary", "organisation_type"], consent_text="Ok?")
+    path = f"/events/{offering.id}/register"
+    data = {"dietary": "Glutenfri", "organisation_type": "county", "consent": "y"}
+    response = post_form(client, path, data, follow_redirects=True)
+    assert response.request.path == "/me/registrations"
+    assert "You have a place" in response.get_data(as_text=True)
+    registration = registration_of(me, offering)
+    assert registration.status == "confirmed"
+    assert registration.answers == {"dietary": "Glutenfri", "organisation_type": "county"}
+    assert registration.consent_given_at is not None
+    assert mails(me.email, "registration_confirmed")
+
+
+def test_bad_organisation_type_is_a_form_error(client, me):
+    offering = make_offering(questions=["organisation_type"])
+    response = post_form(
+        client, f"/events/{offering.id}/register", {"organisation_type": "kingdom"}
+    )
+    assert response.status_code == 400
+    assert status_of(me, offering) is None
+
+
+def test_register_waitlisted_says_the_number(client, me, factory):
+    offering = make_offering(capacity=0)
+    services.register(factory.user(), offering.id)
+    db.session.commit()
+    response = post_form(client, f"/events/{offering.id}/register", {}, follow_redirects=True)
+    assert "waiting list as number 2" in response.get_data(as_text=True)
+    page = client.get("/me/registrations").get_data(as_text=True)
+    assert "number 2 in line" in page
+
+
+def test_register_pending(client, me):
+    offering = make_offering(requires_approval=True)
+    response = post_form(client, f"/events/{offering.id}/register", {}, follow_redirects=True)
+    assert "waiting for an organiser" in response.get_data(as_text=True)
+    assert status_of(me, offering) == "pending"
+
+
+def test_register_closed_or_draft(client, me):
+    closed = make_offering(registration_closes_at=utcnow() - timedelta(hours=1))
+    response = post_form(client, f"/events/{closed.id}/register", {})
+    assert response.status_code == 422
+    assert status_of(me, closed) is None
+    draft = make_offering(status="draft")
+    assert client.get(f"/events/{draft.id}/register").status_code == 404
+    assert client.get("/events/999999/register").status_code == 404
+
+
+def test_register_twice_goes_to_my_registrations(client, me):
+    offering = make_offering()
+    post_form(client, f"/events/{offering.id}/register", {})
+    response = client.get(f"/events/{offering.id}/register")
+    assert response.status_code == 302 and response.headers["Location"] == "/me/registrations"
+
+
+def test_register_needs_login(client):
+    offering = make_offering()
+    response = client.get(f"/events/{offering.id}/register")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_register_post_without_csrf_is_refused(client, me):
+    offering = make_offering()
+    response = client.post(f"/events/{offering.id}/register", data={})
+    assert response.status_code == 400
+    assert status_of(me, offering) is None
+
+
+def test_my_registrations_groups(client, me, factory):
+    upcoming = make_offering(title="Klima i kontrakter")
+    full = make_offering(capacity=0, title="Antikorrupsjon")
+    pending = make_offering(requires_approval=True, title="Lønns- og arbeidsvilkår")
+    past = make_offering(title="Fjorårets seminar")
+    for offering in (upcoming, full, pending, past):
+        services.register(me, offering.id)
+    db.session.commit()
+    past.sessions[0].starts_at = utcnow() - timedelta(days=3)
+    past.sessions[0].ends_at = utcnow() - timedelta(days=3) + timedelta(hours=2)
+    organiser = factory.user(roles=("organiser",))
+    services.record_attendance(organiser, registration_of(me, past).id, attended=True)
+    db.session.commit()
+    page = client.get("/me/registrations").get_data(as_text=True)
+    upcoming_at = page.index("Upcoming")
+    assert upcoming_at < page.index("Klima i kontrakter")
+    assert page.index("On the waiting list") < page.index("Antikorrupsjon")
+    assert "number 1 in line" in page
+    assert page.index("Waiting for approval") < page.index("Lønns- og arbeidsvilkår")
+    assert page.index("Past") < page.index("Fjorårets seminar")
+    assert "Attended" in page
+
+
+def test_cancel_asks_first_then_promotes_the_next(client, me, factory):
+    offering = make_offering(capacity=1)
+    services.register(me, offering.id)
+    other = factory.user()
+    services.register(other, offering.id)
+    db.session.commit()
+    registration = registration_of(me, offering)
+    path = f"/me/registrations/{registration.id}/cancel"
+    page = client.get(path)
+    assert page.status_code == 200 and status_of(me, offering) == "confirmed"
+    response = post_form(client, path, {}, follow_redirects=True)
+    assert "You are cancelled" in response.get_data(as_text=True)
+    assert status_of(me, offering) == "cancelled"
+    assert status_of(other, offering) == "confirmed"
+    assert log_of(registration_of(me, offering))[-1] == (me.id, "confirmed", "cancelled")
+
+
+def test_leave_the_waiting_list(client, me, factory):
+    offering = make_offering(capacity=0)
+    services.register(me, offering.id)
+    db.session.commit()
+    registration = registration_of(me, offering)
+    path = f"/me/registrations/{registration.id}/cancel"
+    assert "Leave the waiting list" in client.get(path).get_data(as_text=True)
+    response = post_form(client, path, {}, follow_redirects=True)
+    assert "left the waiting list" in response.get_data(as_text=True)
+    assert status_of(me, offering) == "cancelled"
+
+
+def test_cancel_after_the_deadline_is_refused(client, me):
+    offering = make_offering(cancellation_deadline=utcnow() + timedelta(days=1))
+    services.register(me, offering.id)
+    offering.cancellation_deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    registration = registration_of(me, offering)
+    path = f"/me/registrations/{registration.id}/cancel"
+    assert "deadline for cancelling has passed" in client.get(path).get_data(as_text=True)
+    token = csrf_token(client, "/me/registrations")
+    response = client.post(path, data={"csrf_token": token}, follow_redirects=True)
+    assert "deadline for cancelling has passed" in response.get_data(as_text=True)
+    assert status_of(me, offering) == "confirmed"
+
+
+def test_someone_elses_registration_is_not_found(client, me, factory):
+    offering = make_offering()
+    other = factory.user()
+    services.register(other, offering.id)
+    db.session.commit()
+    registration = registration_of(other, offering)
+    assert client.get(f"/me/registrations/{registration.id}/cancel").status_code == 404
+    token = csrf_token(client, "/me/registrations")
+    path = f"/me/registrations/{registration.id}/accept"
+    assert client.post(path, data={"csrf_token": token}).status_code == 404
+    assert status_of(other, offering) == "confirmed"
+
+
+def test_accept_an_offer(client, me, factory):
+    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=12)
+    first = factory.user()
+    services.register(first, offering.id)
+    services.register(me, offering.id)
+    db.session.commit()
+    services.cancel(first, registration_of(first, offering).id)
+    db.session.commit()
+    page = client.get("/me/registrations").get_data(as_text=True)
+    assert "Accept the place" in page and "held for you until" in page
+    registration = registration_of(me, offering)
+    response = post_form(
+        client,
+        f"/me/registrations/{registration.id}/accept",
+        {},
+        form_page="/me/registrations",
+        follow_redirects=True,
+    )
+    assert "You have a place" in response.get_data(as_text=True)
+    assert status_of(me, offering) == "confirmed"

@@ -1,0 +1,116 @@
+"""Periodic work: offers expire and pass on; reminders go once to confirmed participants.
+And SMTP down during a rush of registrations: once it is back, each mail arrives once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from huey.api import PeriodicTask
+from registrations_support import mails, make_offering, registration_of, status_of
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.mail.delivery import sweep_outbox
+from lms.mail.models import OutboxMessage
+from lms.registrations import services
+from lms.timeutil import utcnow
+
+
+def task(app, name):
+    return app.extensions["lms"].huey.lms_tasks[name]
+
+
+@pytest.fixture
+def people(factory):
+    return [factory.user(f"p{i}@example.no", language="en") for i in range(4)]
+
+
+def test_tasks_are_periodic(app):
+    for name in ("expire_offers", "send_reminders"):
+        assert issubclass(task(app, name).task_class, PeriodicTask)
+
+
+def test_expire_offers_task_passes_the_seat_on(app, people):
+    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=1)
+    for person in people[:3]:
+        services.register(person, offering.id)
+    db.session.commit()
+    services.cancel(people[0], registration_of(people[0], offering).id)
+    db.session.commit()
+    assert task(app, "expire_offers").call_local() == 0  # not due yet
+    offered = registration_of(people[1], offering)
+    offered.offer_expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert task(app, "expire_offers").call_local() == 1
+    assert status_of(people[1], offering) == "expired"
+    assert status_of(people[2], offering) == "offered"
+    assert mails(people[1].email, "registration_offer_expired")
+    assert mails(people[2].email, "registration_offered")
+
+
+def test_reminders_go_once_to_confirmed_participants(app, people):
+    app.config["LMS_REMINDER_DAYS"] = 2
+    soon = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
+    later = make_offering(capacity=2, starts_in=timedelta(days=5))
+    for person in people[:3]:
+        services.register(person, soon.id)
+        services.register(person, later.id)
+    services.cancel(people[0], registration_of(people[0], soon).id)  # people[2] moves up
+    db.session.commit()
+    assert task(app, "send_reminders").call_local() == 2
+    assert [len(mails(p.email, "registration_reminder")) for p in people] == [0, 1, 1, 0]
+    [mail] = mails(people[1].email, "registration_reminder")
+    assert soon.title in mail.subject
+    db.session.refresh(soon)
+    assert soon.reminder_sent_at is not None
+    assert task(app, "send_reminders").call_local() == 0  # sent once
+    assert len(mails(people[1].email, "registration_reminder")) == 1
+    app.config["LMS_REMINDER_DAYS"] = 6  # the later one is now due
+    assert task(app, "send_reminders").call_local() == 2
+
+
+def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
+    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    services.register(people[0], offering.id)
+    db.session.commit()
+    # Both workers found the offering due; the first sends and commits.
+    due_for_second = services.offerings_due_for_reminder(2)
+    assert due_for_second == [offering.id]
+    assert task(app, "send_reminders").call_local() == 1
+    # The second goes on with its stale list: under the lock it sees the reminder was sent.
+    assert services.send_reminder(offering.id) == 0
+    db.session.commit()
+    assert len(mails(people[0].email, "registration_reminder")) == 1
+
+
+def test_no_reminder_for_cancelled_or_started_offerings(app, people):
+    cancelled = make_offering(starts_in=timedelta(days=1), status="cancelled")
+    started = make_offering(starts_in=timedelta(hours=-1))
+    assert cancelled.id and started.id
+    assert services.offerings_due_for_reminder(2) == []
+
+
+def test_smtp_down_during_registrations_every_mail_once(app, factory, smtp_server, client):
+    smtp_server.stop()
+    offering = make_offering(capacity=3)
+    people = [factory.user(f"rush{i}@example.no", language="en") for i in range(5)]
+    for person in people:
+        registration = services.register(person, offering.id)
+        db.session.commit()  # each commit tries to deliver at once (immediate huey)
+        assert registration.status in ("confirmed", "waitlisted")
+    rows = db.session.scalars(select(OutboxMessage)).all()
+    assert len(rows) == 5 and all(row.status == "pending" for row in rows)
+    assert smtp_server.messages == []
+    smtp_server.start()
+    for row in rows:  # past the retry backoff
+        row.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert sweep_outbox() == 5
+    assert sweep_outbox() == 0
+    received = sorted(str(message["To"]) for message in smtp_server.messages)
+    assert received == sorted(person.email for person in people)
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    assert len(set(ids)) == 5
+    db.session.expire_all()
+    assert all(row.status == "sent" for row in db.session.scalars(select(OutboxMessage)))
