@@ -123,3 +123,10 @@ def test_constant_number_of_queries(client, factory, count_queries, path):
     five = queries_with(5)
     fifty = queries_with(45)  # 50 in all: more than a page
     assert fifty == five, (five, fifty)
+
+
+def test_network_meetings_only_when_asked_for(client):
+    offering("Seminar")
+    offering("Nettverksmøte", kind="network_meeting", members_only=True)
+    assert titles(client.get("/events")) == ["Seminar"]
+    assert titles(client.get("/events?kind=network_meeting")) == ["Nettverksmøte"]

@@ -102,6 +102,7 @@ def test_members_only_meeting(client, factory, login):
     db.session.commit()
     meeting = offering(kind="network_meeting", members_only=True, network_id=network.id)
     user = factory.user()
+    assert action_of(client.get(f"/events/{meeting.id}")) == "members_only"  # anonymous
     login(user)
     assert action_of(client.get(f"/events/{meeting.id}")) == "members_only"
     db.session.add(NetworkMembership(network_id=network.id, user_id=user.id, status="approved"))

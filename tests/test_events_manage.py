@@ -340,3 +340,19 @@ def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, peopl
     assert db.session.get(Offering, made.id).capacity == 1
     statuses = db.session.scalars(select(Registration.status)).all()
     assert statuses == ["confirmed"] * 3
+
+
+def test_archive(client, people, login):
+    made = offering("Arkiveres")
+    draft = offering("Utkast", status="draft")
+    login(people["organiser"])
+    page = f"/manage/offerings/{made.id}"
+    assert post_form(client, f"{page}/archive", {}, form_page=page).status_code == 302
+    page = f"/manage/offerings/{draft.id}"
+    assert post_form(client, f"{page}/archive", {}, form_page=page).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, made.id).status == "archived"
+    assert db.session.get(Offering, draft.id).status == "draft"  # refused
+    assert "Arkiveres" not in client.get("/events").get_data(as_text=True)
+    with pytest.raises(services.PermissionDenied):
+        services.archive(people["assigned"], db.session.get(Offering, made.id))

@@ -215,6 +215,9 @@ MATRIX = [
     Route("POST", "lms_events.manage_publish", "/manage/offerings/{draft}/publish", managers(302)),
     Route("POST", "lms_events.manage_cancel", "/manage/offerings/{offering}/cancel", managers(302)),
     Route(
+        "POST", "lms_events.manage_archive", "/manage/offerings/{offering}/archive", managers(302)
+    ),
+    Route(
         "POST",
         "lms_events.manage_duplicate",
         "/manage/offerings/{offering}/duplicate",

@@ -268,3 +268,15 @@ def test_register_refusals(people):
     registration = register(people[0], consent, consent=True, answers={"dietary": "vegan", "x": 1})
     assert registration.consent_given_at is not None
     assert registration.answers == {}  # the offering asks no questions
+
+
+def test_an_offer_on_a_cancelled_offering_cannot_be_taken(people):
+    offering = make_offering(capacity=1, waitlist_mode="offer")
+    for p in people[:2]:
+        register(p, offering)
+    cancel(people[0], people[0], offering)
+    offering.status = "cancelled"
+    db.session.commit()
+    with pytest.raises(RegistrationError) as error:
+        services.accept_offer(people[1], registration_of(people[1], offering).id)
+    assert error.value.code == "cancelled"

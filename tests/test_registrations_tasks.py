@@ -3,6 +3,7 @@ And SMTP down during a rush of registrations: once it is back, each mail arrives
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -114,3 +115,44 @@ def test_smtp_down_during_registrations_every_mail_once(app, factory, smtp_serve
     assert len(set(ids)) == 5
     db.session.expire_all()
     assert all(row.status == "sent" for row in db.session.scalars(select(OutboxMessage)))
+
+
+def _two_workers_send_reminders(app) -> list[int]:
+    """Run the reminder task in two threads at once (each its own app context)."""
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                results.append(task(app, "send_reminders").call_local())
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+@pytest.mark.parametrize("locking", [True, False], ids=["locked", "control-without-lock"])
+def test_two_workers_at_once_send_one_reminder(app, people, locking):
+    """Under the lock one worker sends and the other sees ``reminder_sent_at``; the control
+    (lock off, the race window widened) shows the test can fail."""
+    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    services.register(people[0], offering.id)
+    db.session.commit()
+    email = people[0].email
+    app.config.update(LMS_DEBUG_RACE_DELAY=0.4, LMS_REGISTRATION_LOCKING=locking)
+    results = _two_workers_send_reminders(app)
+    sent = len(mails(email, "registration_reminder"))
+    if locking:
+        assert sorted(results) == [0, 1] and sent == 1
+    else:
+        assert sent == 2, "without the lock both workers should have sent"

@@ -145,6 +145,9 @@ def catalogue_statement(filters: CatalogueFilters, now: datetime | None = None):
     statement = select(Offering).where(Offering.status == "published", exists().where(upcoming))
     if filters.kind:
         statement = statement.where(Offering.kind == filters.kind)
+    else:
+        # Network meetings are for members: listed only when asked for by kind.
+        statement = statement.where(Offering.kind != "network_meeting")
     if filters.theme:
         # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
         statement = statement.where(Offering.themes.cast(String).like(f'%"{filters.theme}"%'))
@@ -230,8 +233,7 @@ def register_action(
         return "not_open"
     if not offering.registration_is_open(now):
         return "closed"
-    signed_in = getattr(user, "is_authenticated", False)
-    if offering.members_only and signed_in and not is_network_member(user, offering.network_id):
+    if offering.members_only and not is_network_member(user, offering.network_id):
         return "members_only"
     if offering.requires_approval:
         return "apply"
@@ -431,6 +433,15 @@ def publish(actor, offering: Offering) -> None:
     if not offering.sessions:
         raise EventError("no_sessions")
     offering.status = "published"
+    db.session.flush()
+
+
+def archive(actor, offering: Offering) -> None:
+    """Put a published or cancelled offering away: off the catalogue, kept for reports."""
+    _require_organiser(actor)
+    if offering.status not in ("published", "cancelled"):
+        raise EventError("not_archivable")
+    offering.status = "archived"
     db.session.flush()
 
 

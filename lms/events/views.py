@@ -298,6 +298,7 @@ def _organiser_action(offering_id: int, action, success: str):
 
 ERROR_MESSAGES = {
     "not_draft": _l("Only a draft can be published."),
+    "not_archivable": _l("Only a published or cancelled offering can be archived."),
     "no_sessions": _l("Add at least one session before publishing."),
     "already_cancelled": _l("The offering is already cancelled."),
     "not_pending": _l("That request has already been decided."),
@@ -321,6 +322,14 @@ def manage_cancel(offering_id: int):
         offering_id,
         lambda o: services.cancel_offering(current_user, o),
         _("The offering is cancelled and everyone registered is told."),
+    )
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/archive")
+@role_required("organiser")
+def manage_archive(offering_id: int):
+    return _organiser_action(
+        offering_id, lambda o: services.archive(current_user, o), _("The offering is archived.")
     )
 
 

@@ -258,10 +258,12 @@ def accept_offer(user, registration_id: int) -> Registration:
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.user_id != user.id:
         raise RegistrationError("not_found")
-    lock_offering(registration.offering_id)
+    offering = lock_offering(registration.offering_id)
     db.session.refresh(registration)
     if registration.status != "offered":
         raise RegistrationError("no_offer")
+    if offering.status != "published":
+        raise RegistrationError("cancelled")
     if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
         raise RegistrationError("offer_expired")
     _transition(registration, "confirmed", actor=user, note="offer accepted")
@@ -584,6 +586,7 @@ def send_reminder(offering_id: int, now: datetime | None = None) -> int:
     if offering.status != "published":
         return 0
     registrations = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
+    widen_race_window()
     for registration in registrations:
         notify.reminder(registration)
     offering.reminder_sent_at = now

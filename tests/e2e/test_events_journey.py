@@ -1,0 +1,93 @@
+"""Events journeys in Chromium: an instructor edits only their own offering; an organiser
+creates a network with monthly meetings; a participant finds an offering in the catalogue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from lms.events.models import Network, Offering, Session
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+from .site_pages import login, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _offering(title: str, instructor=None, **fields) -> Offering:
+    start = utcnow() + timedelta(days=30)
+    offering = Offering(kind="seminar", status="published", title=title, capacity=10, **fields)
+    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+    if instructor is not None:
+        offering.instructors.append(instructor)
+    db.session.add(offering)
+    db.session.commit()
+    return offering
+
+
+def test_instructor_edits_only_their_own_offering(page):
+    instructor = make_user("instructor", "en")
+    mine = _offering("Klima og miljø i anskaffelser", instructor)
+    theirs = _offering("Antikorrupsjon for innkjøpere", make_user("instructor", "en"))
+    login(page, instructor.email)
+    page.get_by_role("link", name="Manage offerings").click()
+    assert page.get_by_role("link", name=mine.title).is_visible()
+    assert page.get_by_role("link", name=theirs.title).count() == 0
+    page.get_by_role("link", name=mine.title).click()
+    page.fill("#summary", "Klimakrav og livssykluskostnader")
+    with page.expect_navigation():
+        page.locator("form.lms-offering-form button[type=submit]").click()
+    assert "The offering is saved." in page.inner_text(".lms-flashes")
+    response = page.goto(f"/manage/offerings/{theirs.id}")
+    assert response.status == 403
+    db.session.expire_all()
+    assert db.session.get(Offering, mine.id).summary == "Klimakrav og livssykluskostnader"
+
+
+def test_organiser_creates_a_network_with_monthly_meetings(page):
+    organiser = make_user("organiser", "en")
+    login(page, organiser.email)
+    page.goto("/manage/networks")
+    page.fill("#name", "Nettverk for samfunnsansvar i offentlige anskaffelser")
+    page.select_option("#membership", "approval")
+    page.fill("#recurrence_rule", "FREQ=MONTHLY;BYDAY=2TU")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the network").click()
+    assert urlsplit(page.url).path.startswith("/manage/networks/")
+    page.fill("#after", "2031-09-01")
+    page.fill("#start", "09:00")
+    page.fill("#count", "3")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Plan the meetings").click()
+    assert "3 meetings added." in page.inner_text(".lms-flashes")
+    meetings = page.locator(".lms-meetings > li")
+    assert meetings.count() == 3
+    # Second Tuesdays, 09:00 Oslo time on both sides of the October DST change.
+    text = page.inner_text(".lms-meetings")
+    for day in ("9 September 2031, 09:00", "14 October 2031, 09:00", "11 November 2031, 09:00"):
+        assert day in text, text
+    network = db.session.scalar(select(Network))
+    assert network.membership == "approval"
+
+
+def test_participant_filters_the_catalogue_and_opens_an_offering(page):
+    _offering("Lønns- og arbeidsvilkår i offentlige kontrakter", themes=["working_conditions"])
+    _offering("Klima og miljø i anskaffelser", themes=["climate_environment"])
+    participant = make_user("participant", "en")
+    login(page, participant.email)
+    page.get_by_role("link", name="Seminars and courses").click()
+    page.select_option("#theme", "working_conditions")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("link", name="Klima og miljø i anskaffelser").count() == 0
+    page.get_by_role("link", name="Lønns- og arbeidsvilkår i offentlige kontrakter").click()
+    assert page.get_by_role("link", name="Register").is_visible()
+    assert (
+        page.get_by_role("link", name="Subscribe in your calendar app")
+        .get_attribute("href")
+        .startswith("webcal://")
+    )
