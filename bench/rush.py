@@ -409,10 +409,11 @@ def print_report(args, report: dict) -> bool:
     )
     verdict = failures == 0 and ok_counts and ranks_ok
     print(f"correctness: {'OK' if verdict else 'FAILED'} ({failures} failed requests)")
+    p99_met = "met" if rush["latency_p99_ms"] <= 300 else "NOT met"
+    ratio_met = "met" if report["rush_ratio"] >= 0.25 else "NOT met"
     print(
-        f"targets: p99 {rush['latency_p99_ms']:.0f} ms (<= 300: "
-        f"{'met' if rush['latency_p99_ms'] <= 300 else 'NOT met'}), ratio "
-        f"{report['rush_ratio']:.2f} (>= 0.25: {'met' if report['rush_ratio'] >= 0.25 else 'NOT met'})"
+        f"targets: p99 {rush['latency_p99_ms']:.0f} ms (<= 300: {p99_met}), "
+        f"ratio {report['rush_ratio']:.2f} (>= 0.25: {ratio_met})"
     )
     for name, row in report.get("catalogue", {}).items():
         r = row["result"]

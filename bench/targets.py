@@ -131,4 +131,10 @@ TARGETS: list[Target] = [
         setup=session_cookie_for("participant@demo.lms"),
         description="home page, logged in as the demo participant",
     ),
+    Target(
+        "catalogue",
+        "/events",
+        expect="<h1",
+        description="the catalogue of the demo offerings, anonymous (200 of them: bench/rush.py)",
+    ),
 ]

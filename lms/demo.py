@@ -226,7 +226,7 @@ def _load_offerings() -> None:
                 db.session.flush()
                 registrations.record_attendance(organiser, registration.id, attended=n % 5 != 4)
         else:
-            count = capacity + 4 if title in FULL else min(capacity // 3, len(people))
+            count = capacity + 4 if title in FULL else min(capacity // 5, 8)
             everyone = [_user("participant@demo.lms"), *people] if title in FULL else people
             for person in everyone[:count]:
                 registrations.register(

@@ -26,7 +26,7 @@ def test_demo_content_and_idempotent(runner, client):
     first = runner.invoke(args=["lms", "load-demo"])
     elapsed = time.monotonic() - started
     assert first.exit_code == 0, first.output
-    assert elapsed < 10, elapsed
+    assert elapsed < 20, elapsed  # ~5 s alone; a loose guard so a busy CI machine passes
     offerings = db.session.scalars(select(Offering)).all()
     courses = [o for o in offerings if o.kind in ("seminar", "course")]
     assert len(courses) >= 12

@@ -37,7 +37,7 @@ def test_shows_facts_description_and_calendar_links(client, factory):
     assert "Human rights and the ILO core conventions" in html
     assert "1, 2, 4" in html
     assert "28 October 2030, 09:00" in html  # Oslo time (UTC+1 after the DST change)
-    assert "<h2>Program</h2>" in html
+    assert "<h3>Program</h3>" in html
     assert "<script>alert(1)" not in html
     assert 'href="https://dfo.no" rel="noopener noreferrer"' in html
     assert f"/events/{made.id}/calendar.ics" in html

@@ -24,9 +24,15 @@ def elements(html: str) -> list[tuple[str, dict]]:
 def test_renders_markdown():
     html = render_markdown("# Om kurset\n\n**Viktig** og *kursiv*\n\n- en\n- to")
     assert isinstance(html, Markup)
-    assert "<h2>Om kurset</h2>" in html  # below the page's own h1
+    assert "<h3>Om kurset</h3>" in html  # below the page's h1 and the section's h2
     assert "<strong>Viktig</strong>" in html and "<em>kursiv</em>" in html
     assert "<li>en</li>" in html
+
+
+def test_headings_fit_below_the_pages_own():
+    html = render_markdown("# A\n\n## B\n\n### C\n\n###### F")
+    assert "<h3>A</h3>" in html and "<h3>B</h3>" in html
+    assert "<h4>C</h4>" in html and "<h6>F</h6>" in html
 
 
 def test_empty_gives_empty_markup():

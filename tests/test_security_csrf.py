@@ -16,6 +16,7 @@ from accounts_support import (
     reload_user,
     snapshot,
 )
+from events_csrf import EVENTS_CSRF_ATTACKS
 from sqlalchemy import select
 
 from lms.accounts import services
@@ -155,6 +156,7 @@ CSRF_ATTACKS = {
     "lms_accounts.revoke_token": csrf_token_revoke,
     "lms_admin.user_roles": csrf_roles,
 }
+CSRF_ATTACKS.update(EVENTS_CSRF_ATTACKS)  # the events area's forms (tests/events_csrf.py)
 
 
 def same(actual, expected):

@@ -128,6 +128,11 @@ def _summary(offering: Offering, by_status: dict[str, int], urls=None) -> dict:
     }
 
 
+def _soonest_first(starts_at: datetime | None, row_id: int) -> tuple:
+    """A sort key: dated offerings by start, then those without sessions."""
+    return (starts_at is None, starts_at.timestamp() if starts_at else 0.0, row_id)
+
+
 def _day_start(value: str, name: str) -> datetime:
     """The start of an ISO date in the LMS time zone; ValueError names the parameter."""
     try:
@@ -158,7 +163,6 @@ def events():
     # Only the columns the list shows (no descriptions, fewer JSON columns to decode).
     columns = load_only(*(getattr(Offering, c) for c in LIST_COLUMNS), raiseload=False)
     offerings = db.session.scalars(query.options(columns, selectinload(Offering.sessions))).all()
-    far = datetime.max.replace(tzinfo=_zone())
     chosen = [
         o
         for o in offerings
@@ -166,7 +170,7 @@ def events():
         and (after is None or (o.ends_at is not None and o.ends_at >= after))
         and (before is None or (o.starts_at is not None and o.starts_at < before))
     ]
-    chosen.sort(key=lambda o: (o.starts_at or far, o.id))
+    chosen.sort(key=lambda o: _soonest_first(o.starts_at, o.id))
     counts = _counts_for([o.id for o in chosen])
     urls = (_url_maker("lms_events.detail"), _url_maker("lms_calendar.offering_ics"))
     return {"events": [_summary(o, counts[o.id], urls) for o in chosen]}
@@ -291,8 +295,7 @@ def my_registrations():
         .options(selectinload(Registration.offering).selectinload(Offering.sessions))
     ).all()
     positions = _positions(rows)
-    far = datetime.max.replace(tzinfo=_zone())
-    rows = sorted(rows, key=lambda r: (r.offering.starts_at or far, r.id))
+    rows = sorted(rows, key=lambda r: _soonest_first(r.offering.starts_at, r.id))
     return {
         "registrations": [
             {
@@ -318,7 +321,7 @@ def my_registrations():
 @bp.get("/events/<lms_id:offering_id>/registrations")
 def event_registrations(offering_id: int):
     """Everyone registered for an offering: its organisers and instructors only."""
-    offering = db.session.get(Offering, offering_id)
+    offering = _visible_offering(offering_id)  # a draft stays a 404 to outsiders
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
     if not services.can_manage(current_user, offering):

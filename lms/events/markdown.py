@@ -18,7 +18,7 @@ _md.enable("strikethrough")
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
@@ -26,8 +26,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def _demote_headings(html: str) -> str:
-    # A description sits below the page's own h1: its "# heading" becomes an h2.
-    return html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    # A description sits below the page's h1 and a section's h2: "#" and "##" become h3,
+    # deeper levels follow (h3 → h4 …, at most h6).
+    for level in range(6, 0, -1):
+        new = min(max(level + 1, 3), 6)
+        html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
+    return html
 
 
 def render_markdown(text: str | None) -> Markup:
