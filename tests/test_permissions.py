@@ -283,10 +283,7 @@ def someone_else(factory):
     mail = db.session.scalar(db.select(OutboxMessage))
     ids = {"user": other.id, "token": token.id, "mail": mail.id}
     return (
-        ids
-        | _calendar_fixtures(other)
-        | _registration_fixtures(other)
-        | _network_fixtures(other)
+        ids | _calendar_fixtures(other) | _registration_fixtures(other) | _network_fixtures(other)
     )
 
 

@@ -16,7 +16,9 @@ from accounts_support import (
     reload_user,
     snapshot,
 )
+from calendar_csrf import CALENDAR_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
+from registrations_csrf import REGISTRATIONS_CSRF_ATTACKS
 from sqlalchemy import select
 
 from lms.accounts import services
@@ -157,6 +159,8 @@ CSRF_ATTACKS = {
     "lms_admin.user_roles": csrf_roles,
 }
 CSRF_ATTACKS.update(EVENTS_CSRF_ATTACKS)  # the events area's forms (tests/events_csrf.py)
+CSRF_ATTACKS.update(REGISTRATIONS_CSRF_ATTACKS)  # registration forms (tests/registrations_csrf.py)
+CSRF_ATTACKS.update(CALENDAR_CSRF_ATTACKS)  # the calendar forms (tests/calendar_csrf.py)
 
 
 def same(actual, expected):
