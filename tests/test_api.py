@@ -186,3 +186,20 @@ def test_api_errors_never_render_html(client, token):
     response = client.get("/api/v1/tokens/abc", headers=bearer(raw))
     assert_error(response, 404, "not_found")
     assert b"<html" not in response.data
+
+
+def test_a_bearer_request_loads_token_user_and_roles_in_one_query(
+    app, client, factory, count_queries
+):
+    """Token, user and roles arrive in one query on every API call (after the first use)."""
+    from lms.accounts import services
+    from lms.extensions import db
+
+    user = factory.user(roles=("organiser",))
+    _token, raw = services.create_api_token(user, "bench")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # records last use
+    with count_queries() as statements:
+        assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert len(statements) == 1, statements

@@ -43,7 +43,8 @@ def load_user_from_request(req):
     user = authenticate_api_token(token.strip())
     if user is not None:
         request.environ["lms.auth"] = "token"
-        db.session.commit()  # records last_used_at
+        if db.session.dirty:  # last_used_at moved on; most calls change nothing
+            db.session.commit()
     return user
 
 

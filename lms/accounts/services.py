@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import GRANTED_ROLES, ApiToken, User, UserRole, UserToken, hash_token
 from lms.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
@@ -294,11 +295,15 @@ def revoke_api_token(user: User, token_id: int) -> bool:
 
 def authenticate_api_token(raw: str) -> User | None:
     """The active user behind a bearer token, or None."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    # One query for the token, its user and the user's roles: this runs on every API call.
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(raw))
+        .options(joinedload(ApiToken.user).joinedload(User.roles))
+    )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now
-        db.session.flush()
+        token.last_used_at = now  # left pending: the caller commits it (see auth.py)
     return token.user

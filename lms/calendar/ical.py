@@ -34,10 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 PRODID = "-//Anskaffelser LMS//Calendar 1.0//EN"
 DEFAULT_TIMEZONE = "Europe/Oslo"
@@ -148,10 +149,26 @@ def _calendar(name: str, events: Iterable[Event], zone: str, *, feed: bool) -> b
     starts = [e.DTSTART for e in events]
     # The zone's rules from the year of the first event on: smaller, and still fixed
     # by the data alone.
-    first = date(min(starts).year, 1, 1) if starts else date(1970, 1, 1)
-    calendar.add_missing_timezones(first_date=first)
-    _normalise_timezones(calendar)
+    first_year = min(starts).year if starts else 1970
+    if starts:
+        calendar.subcomponents.insert(0, Timezone.from_ical(_vtimezone(zone, first_year)))
     return calendar.to_ical()
+
+
+@lru_cache(maxsize=16)
+def _vtimezone(zone: str, first_year: int) -> bytes:
+    """The zone's normalised ``VTIMEZONE`` from ``first_year`` on, built once per process.
+
+    Generating it is most of the cost of a calendar file (a few ms), and every
+    confirmation mail carries one.
+    """
+    probe = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(first_year, 6, 1, 12, tzinfo=ZoneInfo(zone)))
+    probe.add_component(event)
+    probe.add_missing_timezones(first_date=date(first_year, 1, 1))
+    _normalise_timezones(probe)
+    return probe.walk("VTIMEZONE")[0].to_ical()
 
 
 def _normalise_timezones(calendar: Calendar) -> None:
