@@ -218,6 +218,19 @@ def participants(offering_id: int):
     )
 
 
+def _attempt(operation, success: str) -> bool:
+    """Run one organiser operation: commit and say ``success``, or roll back and say why."""
+    try:
+        operation()
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(_error(error), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
 @bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/decide")
 @login_required
 def decide(offering_id: int, registration_id: int):
@@ -225,19 +238,11 @@ def decide(offering_id: int, registration_id: int):
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
     approve = request.form.get("decision") == "approve"
-    try:
-        services.decide_pending(current_user, registration.id, approve=approve)
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("%(name)s is approved.", name=registration.user.name)
-            if approve
-            else _("%(name)s is declined.", name=registration.user.name),
-            "success",
-        )
+    name = registration.user.name
+    _attempt(
+        lambda: services.decide_pending(current_user, registration.id, approve=approve),
+        _("%(name)s is approved.", name=name) if approve else _("%(name)s is declined.", name=name),
+    )
     return _back(offering)
 
 
@@ -277,14 +282,10 @@ def move(offering_id: int, registration_id: int):
     if not form.validate_on_submit():
         flash(_("Give a place in line as a whole number from 1."), "error")
         return _back(offering)
-    try:
-        services.move_in_waitlist(current_user, registration.id, form.position.data)
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is moved.", name=registration.user.name), "success")
+    _attempt(
+        lambda: services.move_in_waitlist(current_user, registration.id, form.position.data),
+        _("%(name)s is moved.", name=registration.user.name),
+    )
     return _back(offering)
 
 
@@ -294,16 +295,10 @@ def cancel_participant(offering_id: int, registration_id: int):
     """Cancel one person's registration (they are told by mail)."""
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
-    try:
-        services.cancel(current_user, registration.id, note="cancelled by an organiser")
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("The registration of %(name)s is cancelled.", name=registration.user.name), "success"
-        )
+    _attempt(
+        lambda: services.cancel(current_user, registration.id, note="cancelled by an organiser"),
+        _("The registration of %(name)s is cancelled.", name=registration.user.name),
+    )
     return _back(offering)
 
 
@@ -448,19 +443,13 @@ def mark_attendance(offering_id: int, registration_id: int):
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
     attended = request.form.get("attended") == "yes"
-    try:
-        services.record_attendance(current_user, registration.id, attended=attended)
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("%(name)s: attended.", name=registration.user.name)
-            if attended
-            else _("%(name)s: did not come.", name=registration.user.name),
-            "success",
-        )
+    name = registration.user.name
+    _attempt(
+        lambda: services.record_attendance(current_user, registration.id, attended=attended),
+        _("%(name)s: attended.", name=name)
+        if attended
+        else _("%(name)s: did not come.", name=name),
+    )
     target = url_for(".check_in", offering_id=offering.id)
     return redirect(f"{target}#person-{registration.id}")
 
