@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import pytest
 from accounts_support import csrf_token
+from api_support import assert_error, bearer
 
 from lms.accounts import services
 from lms.accounts.models import ApiToken
 from lms.extensions import db
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def assert_error(response, status: int, code: str) -> None:
-    """The API's only error shape: ``{"error": {"code": …, "message": …}}``."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    assert set(response.json) == {"error"}
-    assert set(response.json["error"]) == {"code", "message"}
-    assert response.json["error"]["code"] == code
-    assert response.json["error"]["message"]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from accounts_support import csrf_token
+from api_support import assert_error, bearer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registrations_support import mails, make_offering, status_of
@@ -14,19 +15,6 @@ from lms.accounts import services
 from lms.events.models import Network, NetworkMembership, Session
 from lms.extensions import db
 from lms.timeutil import utcnow
-
-
-def bearer(raw: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {raw}"}
-
-
-def assert_error(response, status: int, code: str) -> None:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/json"
-    assert set(response.json) == {"error"}
-    assert set(response.json["error"]) == {"code", "message"}
-    assert response.json["error"]["code"] == code
-    assert response.json["error"]["message"]
 
 
 @pytest.fixture

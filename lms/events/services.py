@@ -17,15 +17,12 @@ from flask import current_app
 from sqlalchemy import String, and_, exists, func, or_, select
 
 from lms.accounts.models import User, UserRole
+from lms.accounts.services import PermissionDenied  # one refusal for every area
 from lms.events.models import KINDS, THEMES, Network, NetworkMembership, Offering, Session
 from lms.extensions import db
 from lms.registrations.models import HOLDS_SEAT, Registration
 from lms.registrations.services import SeatCounts
 from lms.timeutil import utcnow
-
-
-class PermissionDenied(Exception):
-    """The acting user may not do this (views answer 403)."""
 
 
 class EventError(Exception):

@@ -218,17 +218,31 @@ def participants(offering_id: int):
     )
 
 
-def _attempt(operation, success: str) -> bool:
-    """Run one organiser operation: commit and say ``success``, or roll back and say why."""
+def _warning_page(template: str, **context):
+    """A CapacityWarning handler that asks the organiser to confirm (409 Conflict)."""
+    return lambda warning: (render_template(template, warning=warning, **context), 409)
+
+
+def _attempt(operation, success: str, on_warning=None):
+    """Run one organiser operation: commit and say ``success``, or roll back and say why.
+
+    A ``CapacityWarning`` goes to ``on_warning`` (which renders the "are you sure?" page),
+    and its response is returned; otherwise None, and the view redirects as it likes.
+    """
     try:
         operation()
+    except CapacityWarning as warning:
+        if on_warning is None:
+            raise
+        db.session.rollback()
+        return on_warning(warning)
     except RegistrationError as error:
         db.session.rollback()
         flash(_error(error), "error")
-        return False
+        return None
     db.session.commit()
     flash(success, "success")
-    return True
+    return None
 
 
 @bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/decide")
@@ -253,23 +267,16 @@ def promote(offering_id: int, registration_id: int):
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
     confirmed = request.form.get("confirm") == "yes"
-    try:
-        services.promote_by_hand(current_user, registration.id, allow_over_capacity=confirmed)
-    except CapacityWarning as warning:
-        db.session.rollback()
-        return render_template(
-            "lms/registrations/promote_warning.html",
-            offering=offering,
-            registration=registration,
-            warning=warning,
-        ), 409
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s has a place.", name=registration.user.name), "success")
-    return _back(offering)
+    warning_page = _warning_page(
+        "lms/registrations/promote_warning.html", offering=offering, registration=registration
+    )
+    return _attempt(
+        lambda: services.promote_by_hand(
+            current_user, registration.id, allow_over_capacity=confirmed
+        ),
+        _("%(name)s has a place.", name=registration.user.name),
+        on_warning=warning_page,
+    ) or _back(offering)
 
 
 @bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/move")
@@ -311,25 +318,16 @@ def capacity(offering_id: int):
     if not form.validate_on_submit():
         flash(_("Give the number of places as a whole number from 0."), "error")
         return _back(offering)
-    try:
-        services.set_capacity(
+    warning_page = _warning_page(
+        "lms/registrations/capacity_warning.html", offering=offering, form=form
+    )
+    return _attempt(
+        lambda: services.set_capacity(
             current_user, offering.id, form.capacity.data, allow_below_held=form.confirm.data
-        )
-    except CapacityWarning as warning:
-        db.session.rollback()
-        return render_template(
-            "lms/registrations/capacity_warning.html",
-            offering=offering,
-            form=form,
-            warning=warning,
-        ), 409
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(_error(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The number of places is now %(n)s.", n=form.capacity.data), "success")
-    return _back(offering)
+        ),
+        _("The number of places is now %(n)s.", n=form.capacity.data),
+        on_warning=warning_page,
+    ) or _back(offering)
 
 
 @bp.get("/manage/offerings/<lms_id:offering_id>/log")
