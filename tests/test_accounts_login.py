@@ -37,7 +37,7 @@ def test_login_ignores_the_case_of_the_email(client, factory):
 def test_wrong_password_is_refused_with_a_field_error(client, factory):
     user = factory.user()
     response = log_in(english(client), user.email, "not the password")
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "Wrong e-mail address or password." in html
     assert 'aria-invalid="true"' in html
@@ -48,7 +48,7 @@ def test_deactivated_user_cannot_log_in(client, factory):
     user = factory.user()
     user.active = False
     db.session.commit()
-    assert log_in(client, user.email).status_code == 200
+    assert log_in(client, user.email).status_code == 400
     assert not is_logged_in(client)
 
 

@@ -122,7 +122,7 @@ def test_a_rejected_form_does_not_use_up_the_link(client, factory):
     user = factory.user()
     path = reset_link(client, user)
     response = choose(english(client), path, password="short")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Use at least 10 characters." in response.get_data(as_text=True)
     assert choose(client, path).status_code == 302
 

@@ -4,6 +4,8 @@ check-in and the printable list. Organisers and the offering's own instructors o
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import csrf_token
 from registrations_support import mails, make_offering, registration_of, status_of
@@ -68,6 +70,12 @@ def test_participant_list_with_counts_and_filters(client, organiser, people):
 def test_approve_and_decline(client, organiser, people):
     offering = make_offering(requires_approval=True)
     enrol(offering, people[:2])
+    # A missing or unknown decision is refused; it never declines anyone.
+    first = registration_of(people[0], offering)
+    for data in ({}, {"decision": "maybe"}):
+        path = f"{base(offering)}/participants/{first.id}/decide"
+        assert post(client, path, data).status_code == 400
+    assert status_of(people[0], offering) == "pending"
     for person, decision in ((people[0], "approve"), (people[1], "decline")):
         registration = registration_of(person, offering)
         path = f"{base(offering)}/participants/{registration.id}/decide"
@@ -122,7 +130,9 @@ def test_capacity_below_confirmed_warns(client, organiser, people):
     post(client, f"{base(offering)}/capacity", {"capacity": "1", "confirm": "y"})
     db.session.refresh(offering)
     assert offering.capacity == 1
-    assert [status_of(p, offering) for p in people[:3]] == ["confirmed"] * 3
+    # Nobody is dropped: all three keep their places, the fourth keeps their place in line.
+    assert [status_of(p, offering) for p in people[:4]] == ["confirmed"] * 3 + ["waitlisted"]
+    assert not mails(people[0].email, "registration_cancelled")
     post(client, f"{base(offering)}/capacity", {"capacity": "4"})
     assert status_of(people[3], offering) == "confirmed"
     for bad in ("-1", "abc", "99999999999999"):
@@ -173,8 +183,27 @@ def test_check_in(client, organiser, people):
     response = post(client, f"{base(offering)}/check-in/{first.id}", {"attended": "yes"})
     assert response.headers["Location"].endswith(f"#person-{first.id}")
     assert status_of(people[0], offering) == "attended"
+    page = client.get(f"{base(offering)}/check-in")
+    assert pressed(page, first) == {"yes": "true", "no": "false"}
+    # A missing or unknown answer is refused; it never records a no-show.
+    for data in ({}, {"attended": "perhaps"}):
+        assert post(client, f"{base(offering)}/check-in/{first.id}", data).status_code == 400
+    assert status_of(people[0], offering) == "attended"
     post(client, f"{base(offering)}/check-in/{first.id}", {"attended": "no"})
     assert status_of(people[0], offering) == "no_show"
+    page = client.get(f"{base(offering)}/check-in")
+    assert pressed(page, first) == {"yes": "false", "no": "true"}
+    second = registration_of(people[1], offering)
+    assert pressed(page, second) == {"yes": "false", "no": "false"}
+
+
+def pressed(response, registration) -> dict[str, str]:
+    """aria-pressed of the person's attended (yes) and no-show (no) buttons."""
+    html = response.get_data(as_text=True)
+    person = html.split(f'id="person-{registration.id}"', 1)[1].split("</li>", 1)[0]
+    buttons = re.findall(r'<button[^>]*value="(yes|no)"[^>]*aria-pressed="(\w+)"', person)
+    assert len(buttons) == 2, person
+    return dict(buttons)
 
 
 def test_attendance_list_is_printable(client, organiser, people):

@@ -9,8 +9,9 @@ import pytest
 from conftest import csrf_token, post_form
 from registrations_support import log_of, mails, make_offering, registration_of, status_of
 
+from lms.events.models import Network
 from lms.extensions import db
-from lms.registrations import services
+from lms.registrations import manage, services
 from lms.timeutil import utcnow
 
 
@@ -103,6 +104,18 @@ def test_register_closed_or_draft(client, me):
     assert client.get("/events/999999/register").status_code == 404
 
 
+def test_register_members_only_is_forbidden_for_others(client, me):
+    """A valid form the offering refuses answers as the API does: 403 for members only."""
+    network = Network(name="Nettverk for innkjøpere", membership="approval")
+    db.session.add(network)
+    db.session.commit()
+    meeting = make_offering(network_id=network.id, members_only=True, kind="network_meeting")
+    response = post_form(client, f"/events/{meeting.id}/register", {})
+    assert response.status_code == 403
+    assert "Only members of the network can register." in response.get_data(as_text=True)
+    assert status_of(me, meeting) is None
+
+
 def test_register_twice_goes_to_my_registrations(client, me):
     offering = make_offering()
     post_form(client, f"/events/{offering.id}/register", {})
@@ -134,7 +147,7 @@ def test_my_registrations_groups(client, me, factory):
     past.sessions[0].starts_at = utcnow() - timedelta(days=3)
     past.sessions[0].ends_at = utcnow() - timedelta(days=3) + timedelta(hours=2)
     organiser = factory.user(roles=("organiser",))
-    services.record_attendance(organiser, registration_of(me, past).id, attended=True)
+    manage.record_attendance(organiser, registration_of(me, past).id, attended=True)
     db.session.commit()
     page = client.get("/me/registrations").get_data(as_text=True)
     upcoming_at = page.index("Upcoming")
@@ -222,3 +235,22 @@ def test_accept_an_offer(client, me, factory):
     )
     assert "You have a place" in response.get_data(as_text=True)
     assert status_of(me, offering) == "confirmed"
+
+
+def test_decline_an_offer_after_the_cancellation_deadline(client, me, factory):
+    """Turning down an offer is always allowed: the next in line gets it sooner."""
+    offering = make_offering(capacity=1, waitlist_mode="offer")
+    first, third = factory.user(), factory.user()
+    for person in (first, me, third):
+        services.register(person, offering.id)
+    offering.cancellation_deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    services.cancel(factory.user(roles=("organiser",)), registration_of(first, offering).id)
+    db.session.commit()
+    path = f"/me/registrations/{registration_of(me, offering).id}/cancel"
+    page = client.get(path).get_data(as_text=True)
+    assert "Decline the place" in page and "deadline for cancelling" not in page
+    response = post_form(client, path, {}, follow_redirects=True)
+    assert "You have declined the place." in response.get_data(as_text=True)
+    assert status_of(me, offering) == "cancelled"
+    assert status_of(third, offering) == "offered"

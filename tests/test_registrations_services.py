@@ -9,7 +9,7 @@ import pytest
 from registrations_support import log_of, mails, make_offering, registration_of, status_of
 
 from lms.extensions import db
-from lms.registrations import services
+from lms.registrations import manage, services
 from lms.registrations.services import CapacityWarning, RegistrationError
 from lms.timeutil import utcnow
 
@@ -134,18 +134,86 @@ def test_promotion_stops_when_registration_closes_or_event_starts(people, organi
     assert status_of(people[1], offering) == "waitlisted"
 
 
+def test_an_offer_never_outlasts_the_start_and_nothing_moves_after_it(people):
+    offering = make_offering(
+        capacity=1, waitlist_mode="offer", offer_hours=48, starts_in=timedelta(hours=5)
+    )
+    for p in people[:3]:
+        register(p, offering)
+    cancel(people[0], people[0], offering)
+    offered = registration_of(people[1], offering)
+    starts_at = offering.sessions[0].starts_at
+    assert offered.status == "offered" and offered.offer_expires_at == starts_at
+    assert services.expire_offers(now=starts_at + timedelta(minutes=1)) == 1
+    db.session.commit()
+    assert status_of(people[1], offering) == "expired"
+    assert mails(people[1].email, "registration_offer_expired")
+    # The event has started: the seat is not offered to the next in line.
+    assert status_of(people[2], offering) == "waitlisted"
+    assert not mails(people[2].email, "registration_offered")
+
+
+def test_an_offer_that_expires_after_registration_closed_passes_to_nobody(people):
+    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=2)
+    for p in people[:3]:
+        register(p, offering)
+    cancel(people[0], people[0], offering)
+    offering.registration_closes_at = utcnow() + timedelta(hours=1)
+    db.session.commit()
+    assert services.expire_offers(now=utcnow() + timedelta(hours=3)) == 1
+    db.session.commit()
+    assert status_of(people[1], offering) == "expired"
+    assert status_of(people[2], offering) == "waitlisted"
+    assert services.seat_counts(offering).seats_left == 1
+
+
+def test_more_places_after_registration_closed_promote_nobody(people, organiser):
+    offering = make_offering(capacity=1)
+    for p in people[:2]:
+        register(p, offering)
+    offering.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    services.set_capacity(organiser, offering.id, 2)
+    db.session.commit()
+    assert status_of(people[1], offering) == "waitlisted"
+    manage.promote_by_hand(organiser, registration_of(people[1], offering).id)  # by hand: yes
+    db.session.commit()
+    assert status_of(people[1], offering) == "confirmed"
+
+
+def test_an_offer_can_be_declined_after_the_deadline_and_passes_on(people, organiser):
+    offering = make_offering(
+        capacity=1, waitlist_mode="offer", cancellation_deadline=utcnow() - timedelta(hours=1)
+    )
+    for p in people[:3]:
+        register(p, offering)
+    cancel(organiser, people[0], offering)
+    offered = registration_of(people[1], offering)
+    assert offered.status == "offered"
+    assert not services.cancel_deadline_passed(offered)
+    cancel(people[1], people[1], offering)  # declines
+    assert status_of(people[1], offering) == "cancelled"
+    assert status_of(people[2], offering) == "offered"
+    # A confirmed seat is bound by the deadline.
+    services.accept_offer(people[2], registration_of(people[2], offering).id)
+    db.session.commit()
+    with pytest.raises(RegistrationError) as error:
+        services.cancel(people[2], registration_of(people[2], offering).id)
+    assert error.value.code == "deadline_passed"
+
+
 def test_approval_flow(people, organiser):
     offering = make_offering(capacity=1, requires_approval=True)
     for p in people[:3]:
         assert register(p, offering).status == "pending"
     assert mails(people[0].email, "registration_pending")
     for p, approve in zip(people[:3], (True, True, False), strict=True):
-        services.decide_pending(organiser, registration_of(p, offering).id, approve=approve)
+        manage.decide_pending(organiser, registration_of(p, offering).id, approve=approve)
         db.session.commit()
     assert [status_of(p, offering) for p in people[:3]] == ["confirmed", "waitlisted", "declined"]
     assert mails(people[2].email, "registration_declined")
     with pytest.raises(RegistrationError):
-        services.decide_pending(people[3], registration_of(people[0], offering).id, approve=True)
+        manage.decide_pending(people[3], registration_of(people[0], offering).id, approve=True)
 
 
 def test_promote_by_hand_warns_over_capacity(people, organiser):
@@ -154,29 +222,29 @@ def test_promote_by_hand_warns_over_capacity(people, organiser):
         register(p, offering)
     waiting = registration_of(people[1], offering)
     with pytest.raises(CapacityWarning) as warning:
-        services.promote_by_hand(organiser, waiting.id)
+        manage.promote_by_hand(organiser, waiting.id)
     assert (warning.value.held, warning.value.capacity) == (2, 1)
     db.session.rollback()
     assert status_of(people[1], offering) == "waitlisted"
-    services.promote_by_hand(organiser, waiting.id, allow_over_capacity=True)
+    manage.promote_by_hand(organiser, waiting.id, allow_over_capacity=True)
     db.session.commit()
     assert status_of(people[1], offering) == "confirmed"
     with pytest.raises(RegistrationError):
-        services.promote_by_hand(people[2], waiting.id, allow_over_capacity=True)
+        manage.promote_by_hand(people[2], waiting.id, allow_over_capacity=True)
 
 
 def test_move_in_waitlist(people, organiser):
     offering = make_offering(capacity=0)
     for p in people[:4]:
         register(p, offering)
-    services.move_in_waitlist(organiser, registration_of(people[3], offering).id, 1)
+    manage.move_in_waitlist(organiser, registration_of(people[3], offering).id, 1)
     db.session.commit()
     assert positions(offering, people[:4]) == [2, 3, 4, 1]
-    services.move_in_waitlist(organiser, registration_of(people[3], offering).id, 99)
+    manage.move_in_waitlist(organiser, registration_of(people[3], offering).id, 99)
     db.session.commit()
     assert positions(offering, people[:4]) == [1, 2, 3, 4]
     # raising capacity now promotes the new first in line
-    services.move_in_waitlist(organiser, registration_of(people[2], offering).id, 1)
+    manage.move_in_waitlist(organiser, registration_of(people[2], offering).id, 1)
     services.set_capacity(organiser, offering.id, 1)
     db.session.commit()
     assert status_of(people[2], offering) == "confirmed"

@@ -24,6 +24,11 @@ def _login_email_key() -> str:
     return "login-email:" + request.form.get("email", "").strip().lower()[:254]
 
 
+def _form_status(form) -> int:
+    """400 when a form comes back because of what was typed, as on every LMS form."""
+    return 400 if form.errors else 200
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_limit("LMS_SIGNUP_RATE_LIMIT"), methods=["POST"])
 def signup():
@@ -44,7 +49,7 @@ def signup():
         )
         db.session.commit()
         return render_template("lms/accounts/check_email.html", email=form.email.data)
-    return render_template("lms/accounts/signup.html", form=form)
+    return render_template("lms/accounts/signup.html", form=form), _form_status(form)
 
 
 @bp.get("/verify/<token>")
@@ -81,7 +86,7 @@ def login():
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))
-    return render_template("lms/accounts/login.html", form=form, next=target)
+    return render_template("lms/accounts/login.html", form=form, next=target), _form_status(form)
 
 
 @bp.post("/logout")
@@ -102,7 +107,7 @@ def forgot_password():
         services.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("lms/accounts/check_email.html", email=form.email.data)
-    return render_template("lms/accounts/forgot_password.html", form=form)
+    return render_template("lms/accounts/forgot_password.html", form=form), _form_status(form)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
@@ -120,7 +125,10 @@ def reset_password(token: str):
         logout_user()
         flash(_("Your password is changed. Log in with the new one."), "success")
         return redirect(url_for(".login"))
-    return render_template("lms/accounts/reset_password.html", form=form, token=token)
+    return (
+        render_template("lms/accounts/reset_password.html", form=form, token=token),
+        _form_status(form),
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -139,7 +147,7 @@ def profile():
         db.session.commit()
         flash(_("Your profile is saved."), "success")
         return redirect(url_for(".profile"))
-    return _render_profile(form=form)
+    return _render_profile(_form_status(form), form=form)
 
 
 def _render_profile(status: int = 200, **forms_in_use):

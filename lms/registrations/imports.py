@@ -19,10 +19,10 @@ from lms.registrations.services import (
     ACTIVE,
     CapacityWarning,
     RegistrationError,
-    _next_rank,
-    _transition,
     can_manage,
+    next_rank,
     seat_counts,
+    transition,
 )
 
 IMPORT_STATUSES = ("confirmed", "waitlisted", "attended", "no_show")
@@ -143,11 +143,11 @@ def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capaci
         raise CapacityWarning(held + holds, offering.capacity)
 
     for user, registration, status in to_add:
-        rank = _next_rank(offering.id) if status == "waitlisted" else None
+        rank = next_rank(offering.id) if status == "waitlisted" else None
         if registration is None:
             registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
         registration.waitlist_rank = rank
-        _transition(registration, status, actor=actor, note="imported from a file")
+        transition(registration, status, actor=actor, note="imported from a file")
         db.session.add(registration)
         db.session.flush()
         notify.registration_changed(registration)

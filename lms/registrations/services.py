@@ -1,9 +1,12 @@
-"""Registration operations: register, cancel, waiting list, offers, approvals, attendance.
+"""Registration operations that decide who holds a seat: register, cancel, the waiting
+list (promotion, time-limited offers and their expiry), capacity, and "My registrations".
 
 Every operation that can change who holds a seat takes the offering's lock first
 (``lock_offering``) and counts seats *after* it, inside the same transaction; the
 caller commits once. Mail goes through the outbox (``notify``), in the same
-transaction, in the recipient's language.
+transaction, in the recipient's language. What organisers do to a participant list
+(approve, promote or reorder by hand, check in, message) is in ``manage``; the
+periodic reminder is in ``reminders``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from lms.events.models import NetworkMembership, Offering
 from lms.extensions import db
@@ -119,14 +121,16 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def _next_rank(offering_id: int) -> int:
+def next_rank(offering_id: int) -> int:
+    """The rank that puts someone at the back of the line (call with the offering locked)."""
     highest = db.session.scalar(
         select(func.max(Registration.waitlist_rank)).where(Registration.offering_id == offering_id)
     )
     return (highest or 0) + 1
 
 
-def _transition(registration: Registration, to_status: str, actor=None, note: str = "") -> None:
+def transition(registration: Registration, to_status: str, actor=None, note: str = "") -> None:
+    """Change the status and log who, from, to; every status change goes through here."""
     registration.log.append(
         RegistrationLog(
             actor_id=getattr(actor, "id", None),
@@ -171,13 +175,13 @@ def register(user, offering_id: int, *, answers: dict | None = None, consent: bo
         status = "waitlisted"
 
     # Ranked before the new row is added: a query would autoflush it half-made.
-    rank = _next_rank(offering.id) if status == "waitlisted" else None
+    rank = next_rank(offering.id) if status == "waitlisted" else None
     if registration is None:
         registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
     registration.answers = {k: v for k, v in (answers or {}).items() if k in offering.questions}
     registration.consent_given_at = utcnow() if consent else None
     registration.waitlist_rank = rank
-    _transition(registration, status, actor=user)
+    transition(registration, status, actor=user)
     db.session.add(registration)
     db.session.flush()
     notify.registration_changed(registration)
@@ -202,7 +206,7 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
         raise RegistrationError("not_cancellable")
     if not manager and cancel_deadline_passed(registration):
         raise RegistrationError("deadline_passed")
-    _transition(registration, "cancelled", actor=actor, note=note)
+    transition(registration, "cancelled", actor=actor, note=note)
     registration.waitlist_rank = None
     db.session.flush()
     notify.registration_changed(registration)
@@ -211,9 +215,12 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
 
 
 def cancel_deadline_passed(registration: Registration, now: datetime | None = None) -> bool:
-    """Whether the participant may no longer give up their seat themselves (leaving the
-    waiting list is always allowed)."""
-    if registration.status not in ("confirmed", "offered"):
+    """Whether the participant may no longer give up their seat themselves.
+
+    Only a confirmed seat is bound by the deadline: leaving the waiting list is always
+    allowed, and so is turning down an offer, which passes the seat on sooner than
+    letting the offer run out would."""
+    if registration.status != "confirmed":
         return False
     offering = registration.offering
     deadline = offering.cancellation_deadline or offering.starts_at
@@ -243,10 +250,10 @@ def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Re
             expires = now + timedelta(hours=offering.offer_hours)
             if offering.starts_at is not None:
                 expires = min(expires, offering.starts_at)
-            _transition(registration, "offered", note="seat offered")
+            transition(registration, "offered", note="seat offered")
             registration.offer_expires_at = expires
         else:
-            _transition(registration, "confirmed", note="promoted from the waiting list")
+            transition(registration, "confirmed", note="promoted from the waiting list")
         registration.waitlist_rank = None
         db.session.flush()
         notify.registration_changed(registration)
@@ -266,7 +273,7 @@ def accept_offer(user, registration_id: int) -> Registration:
         raise RegistrationError("cancelled")
     if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
         raise RegistrationError("offer_expired")
-    _transition(registration, "confirmed", actor=user, note="offer accepted")
+    transition(registration, "confirmed", actor=user, note="offer accepted")
     db.session.flush()
     notify.registration_changed(registration)
     return registration
@@ -291,91 +298,12 @@ def expire_offers(now: datetime | None = None) -> int:
             )
         ).all()
         for registration in due:
-            _transition(registration, "expired", note="offer expired")
+            transition(registration, "expired", note="offer expired")
             db.session.flush()
             notify.registration_changed(registration)
             expired += 1
         promote_waitlist(offering, now)
     return expired
-
-
-def decide_pending(actor, registration_id: int, *, approve: bool) -> Registration:
-    """An organiser approves (seat or waiting list) or declines a pending registration."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationError("not_found")
-    offering = lock_offering(registration.offering_id)
-    if not can_manage(actor, offering):
-        raise RegistrationError("forbidden")
-    db.session.refresh(registration)
-    if registration.status != "pending":
-        raise RegistrationError("not_pending")
-    if not approve:
-        _transition(registration, "declined", actor=actor)
-    else:
-        counts = seat_counts(offering)
-        if counts.seats_left > 0 and counts.waitlisted == 0:
-            _transition(registration, "confirmed", actor=actor, note="approved")
-        else:
-            registration.waitlist_rank = _next_rank(offering.id)
-            _transition(registration, "waitlisted", actor=actor, note="approved")
-    db.session.flush()
-    notify.registration_changed(registration)
-    return registration
-
-
-def promote_by_hand(actor, registration_id: int, *, allow_over_capacity: bool = False):
-    """An organiser confirms someone from the list; warns (raises) when no seat is free."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationError("not_found")
-    offering = lock_offering(registration.offering_id)
-    if not can_manage(actor, offering):
-        raise RegistrationError("forbidden")
-    db.session.refresh(registration)
-    if registration.status not in ("waitlisted", "pending", "offered"):
-        raise RegistrationError("not_promotable")
-    counts = seat_counts(offering)
-    held_after = counts.held + (0 if registration.status == "offered" else 1)
-    if held_after > offering.capacity and not allow_over_capacity:
-        raise CapacityWarning(held_after, offering.capacity)
-    registration.waitlist_rank = None
-    _transition(registration, "confirmed", actor=actor, note="promoted by an organiser")
-    db.session.flush()
-    notify.registration_changed(registration)
-    return registration
-
-
-def move_in_waitlist(actor, registration_id: int, position: int) -> None:
-    """Put a waitlisted person at ``position`` (1 = first); the others keep their order."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationError("not_found")
-    offering = lock_offering(registration.offering_id)
-    if not can_manage(actor, offering):
-        raise RegistrationError("forbidden")
-    line = db.session.scalars(
-        select(Registration)
-        .where(Registration.offering_id == offering.id, Registration.status == "waitlisted")
-        .order_by(Registration.waitlist_rank, Registration.id)
-    ).all()
-    if registration not in line:
-        raise RegistrationError("not_waitlisted")
-    line.remove(registration)
-    line.insert(max(0, min(position - 1, len(line))), registration)
-    base = _next_rank(offering.id)
-    for offset, entry in enumerate(line):
-        entry.waitlist_rank = base + offset
-    db.session.add(
-        RegistrationLog(
-            registration_id=registration.id,
-            actor_id=actor.id,
-            from_status="waitlisted",
-            to_status="waitlisted",
-            note=f"moved to position {position}",
-        )
-    )
-    db.session.flush()
 
 
 def set_capacity(actor, offering_id: int, capacity: int, *, allow_below_held: bool = False):
@@ -395,21 +323,7 @@ def set_capacity(actor, offering_id: int, capacity: int, *, allow_below_held: bo
     return offering
 
 
-def record_attendance(actor, registration_id: int, *, attended: bool) -> Registration:
-    """Check a confirmed participant in (attended) or mark a no-show; can be corrected."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or not can_manage(actor, registration.offering):
-        raise RegistrationError("not_found")
-    if registration.status not in ("confirmed", "attended", "no_show"):
-        raise RegistrationError("not_confirmed")
-    target = "attended" if attended else "no_show"
-    if registration.status != target:
-        _transition(registration, target, actor=actor)
-        db.session.flush()
-    return registration
-
-
-# --- lists for pages (read only) ---------------------------------------------------------
+# --- My registrations (read only) -------------------------------------------------------
 
 
 @dataclass
@@ -458,137 +372,3 @@ def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
     result.upcoming.sort(key=start_of)
     result.past.sort(key=start_of, reverse=True)
     return result
-
-
-def participants(offering: Offering, *, status: str = "", organisation_type: str = "", query=""):
-    """The offering's registrations for its organisers, filtered; the waiting list in order.
-
-    Returns (registration, waitlist position or None) pairs.
-    """
-    from lms.accounts.models import User
-
-    statement = (
-        select(Registration)
-        .join(User, User.id == Registration.user_id)
-        .where(Registration.offering_id == offering.id)
-    )
-    if status:
-        statement = statement.where(Registration.status == status)
-    if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(
-            func.lower(User.name).like(like) | func.lower(User.email).like(like)
-        )
-    rows = db.session.scalars(
-        statement.order_by(Registration.waitlist_rank.is_(None), Registration.waitlist_rank)
-        .order_by(User.name, Registration.id)
-        .options(selectinload(Registration.user))
-    ).all()
-    if organisation_type:
-        rows = [r for r in rows if (r.answers or {}).get("organisation_type") == organisation_type]
-    position = 0
-    result = []
-    for registration in rows:
-        if registration.status == "waitlisted" and not status:
-            position += 1
-            result.append((registration, position))
-        elif registration.status == "waitlisted":
-            result.append((registration, waitlist_position(registration)))
-        else:
-            result.append((registration, None))
-    return result
-
-
-def registration_log(offering: Offering) -> list[RegistrationLog]:
-    """Every logged change to the offering's registrations, newest first."""
-    return list(
-        db.session.scalars(
-            select(RegistrationLog)
-            .join(Registration, Registration.id == RegistrationLog.registration_id)
-            .where(Registration.offering_id == offering.id)
-            .order_by(RegistrationLog.id.desc())
-            .options(
-                selectinload(RegistrationLog.actor),
-                selectinload(RegistrationLog.registration).selectinload(Registration.user),
-            )
-        )
-    )
-
-
-def confirmed_participants(offering: Offering) -> list[Registration]:
-    """Those holding a confirmed seat (and those already checked in), by name."""
-    from lms.accounts.models import User
-
-    return list(
-        db.session.scalars(
-            select(Registration)
-            .join(User, User.id == Registration.user_id)
-            .where(
-                Registration.offering_id == offering.id,
-                Registration.status.in_(("confirmed", "attended", "no_show")),
-            )
-            .order_by(func.lower(User.name), Registration.id)
-            .options(selectinload(Registration.user))
-        )
-    )
-
-
-def message_participants(actor, offering_id: int, subject: str, text: str) -> int:
-    """Queue ``subject`` and ``text`` to every confirmed participant; returns how many."""
-    offering = db.session.get(Offering, offering_id)
-    if offering is None or not can_manage(actor, offering):
-        raise RegistrationError("not_found")
-    recipients = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
-    for registration in recipients:
-        notify.message(registration, subject, text, sender=actor)
-    return len(recipients)
-
-
-# --- reminders (periodic) ----------------------------------------------------------------
-
-
-def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[int]:
-    """Published offerings starting within ``days`` that have not had their reminder."""
-    from lms.events.models import Session
-
-    now = now or utcnow()
-    first_start = (
-        select(Session.offering_id, func.min(Session.starts_at).label("starts_at"))
-        .where(Session.status != "cancelled")
-        .group_by(Session.offering_id)
-        .subquery()
-    )
-    return list(
-        db.session.scalars(
-            select(Offering.id)
-            .join(first_start, first_start.c.offering_id == Offering.id)
-            .where(
-                Offering.status == "published",
-                Offering.reminder_sent_at.is_(None),
-                first_start.c.starts_at > now,
-                first_start.c.starts_at <= now + timedelta(days=days),
-            )
-            .order_by(Offering.id)
-        )
-    )
-
-
-def send_reminder(offering_id: int, now: datetime | None = None) -> int:
-    """Queue the reminder to every confirmed participant, once per offering.
-
-    ``reminder_sent_at`` is read and set under the offering's lock, so two workers that
-    both saw the offering as due never both send. Returns the number of mails queued.
-    """
-    now = now or utcnow()
-    offering = lock_offering(offering_id)
-    if offering is None or offering.reminder_sent_at is not None:
-        return 0
-    if offering.status != "published":
-        return 0
-    registrations = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
-    widen_race_window()
-    for registration in registrations:
-        notify.reminder(registration)
-    offering.reminder_sent_at = now
-    db.session.flush()
-    return len(registrations)

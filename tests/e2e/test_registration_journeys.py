@@ -17,7 +17,9 @@ from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
 
+from .keyboard import focused, press_and_wait, tab_to
 from .site_pages import login, make_user, reg_offering, unique_email
+from .test_accessibility import format_violations, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +27,10 @@ pytestmark = pytest.mark.browser
 def attended(person) -> re.Pattern:
     """The check-in button's accessible name (the sr-only ": name" may get a space before it)."""
     return re.compile(rf"^Attended\s*:\s*{re.escape(person.name)}$")
+
+
+PHONE = {"width": 360, "height": 740}
+MIN_TARGET_PX = 44  # WCAG 2.5.5 target size (2.5.8 asks for 24)
 
 
 def _flash(page) -> str:
@@ -127,7 +133,8 @@ def test_organiser_imports_checks_in_and_exports(page):
     assert "1 of 2 recorded." in page.inner_text("main")
     pressed = page.get_by_role("button", name=attended(first))
     assert pressed.get_attribute("aria-pressed") == "true"
-    assert page.get_by_role("button", name=attended(second)).get_attribute("aria-pressed") is None
+    unpressed = page.get_by_role("button", name=attended(second))
+    assert unpressed.get_attribute("aria-pressed") == "false"
     db.session.rollback()
     statuses = {
         r.user_id: r.status
@@ -151,3 +158,65 @@ def test_organiser_imports_checks_in_and_exports(page):
     status_of = {row[header.index("E-mail address")]: row[header.index("Status")] for row in body}
     assert status_of[first.email] != status_of[second.email]
     assert "Bjørn Importert" in [row[header.index("Name")] for row in body]
+
+
+def test_check_in_on_a_phone_by_keyboard(new_context, live_server):
+    """Check-in at phone width, by keyboard only: both buttons of each person say whether
+    they are pressed, a correction flips them, after each mark the next Tab stays with that
+    person, the buttons are big enough to tap, nothing scrolls sideways and axe finds nothing."""
+    organiser = make_user("organiser", "en")
+    offering = reg_offering(capacity=3)
+    first = make_user("participant", "en", name="Åse Frammøtt")
+    second = make_user("participant", "en", name="Per Borte")
+    for person in (first, second):
+        registrations.register(person, offering.id, answers={}, consent=True)
+    db.session.commit()
+    ids = {p.id: registrations.find_registration(p, offering.id).id for p in (first, second)}
+
+    # bypass_csp only so that axe can be injected; the page itself runs no script.
+    context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    login(page, organiser.email)
+    page.goto(f"/manage/offerings/{offering.id}/check-in")
+
+    def buttons(person) -> dict[str, str | None]:
+        form = page.locator(f"#person-{ids[person.id]} form")
+        return {
+            value: form.locator(f"button[value={value}]").get_attribute("aria-pressed")
+            for value in ("yes", "no")
+        }
+
+    def is_button(person, value: str):
+        action = f"/check-in/{ids[person.id]}"
+        return lambda info: (
+            info["tag"] == "button" and info["form"].endswith(action) and info["value"] == value
+        )
+
+    assert buttons(first) == buttons(second) == {"yes": "false", "no": "false"}
+
+    tab_to(page, "the first person's Attended button", is_button(first, "yes"))
+    press_and_wait(page, "Enter")
+    assert f"{first.name}: attended." in _flash(page)
+    assert buttons(first) == {"yes": "true", "no": "false"}
+    assert buttons(second) == {"yes": "false", "no": "false"}
+
+    # Back at the same person (#person-<id>): Tab goes on from there, not from the top.
+    page.keyboard.press("Tab")
+    assert is_button(first, "yes")(focused(page)), focused(page)
+    page.keyboard.press("Tab")
+    assert is_button(first, "no")(focused(page)), focused(page)
+    press_and_wait(page, " ")  # a correction, with Space
+    assert f"{first.name}: did not come." in _flash(page)
+    assert buttons(first) == {"yes": "false", "no": "true"}
+    assert "1 of 2 recorded." in page.inner_text("main")
+
+    db.session.rollback()  # see what the server committed
+    assert registrations.find_registration(first, offering.id).status == "no_show"
+    assert registrations.find_registration(second, offering.id).status == "confirmed"
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for box in (b.bounding_box() for b in page.locator(".lms-checkin__buttons button").all()):
+        assert box["width"] >= MIN_TARGET_PX and box["height"] >= MIN_TARGET_PX, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    violations = run_axe(page)
+    assert not violations, format_violations(violations)

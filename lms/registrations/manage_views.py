@@ -1,0 +1,320 @@
+"""Organiser (and the offering's instructors') pages for an offering's participants: the
+list with filters, approve, promote, reorder, cancel, capacity, the log, export, import,
+a message to everyone, check-in and the printable attendance list. Routes hang on the
+registrations blueprint (``lms_registrations.*``)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.events.models import Offering
+from lms.extensions import db
+from lms.registrations import exports, forms, imports, manage, services
+from lms.registrations.models import Registration
+from lms.registrations.services import CapacityWarning, RegistrationError
+from lms.registrations.views import bp, error_message
+
+
+def _managed(offering_id: int) -> Offering:
+    offering = db.get_or_404(Offering, offering_id)
+    if not services.can_manage(current_user, offering):
+        abort(403)
+    return offering
+
+
+def _registration_in(offering: Offering, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.offering_id != offering.id:
+        abort(404)
+    return registration
+
+
+def _back(offering: Offering):
+    return redirect(url_for(".participants", offering_id=offering.id, **_filter_args()))
+
+
+def _filter_args() -> dict:
+    return {k: v for k in ("status", "organisation_type", "q") if (v := request.args.get(k))}
+
+
+def _filtered(offering: Offering, filters: forms.FilterForm):
+    valid = filters.validate()
+    return manage.participants(
+        offering,
+        status=filters.status.data if valid else "",
+        organisation_type=filters.organisation_type.data if valid else "",
+        query=(filters.q.data or "").strip() if valid else "",
+    )
+
+
+@bp.get("/manage/offerings/<lms_id:offering_id>/participants")
+@login_required
+def participants(offering_id: int):
+    """Everyone registered, with filters, counts and what can be done to each."""
+    offering = _managed(offering_id)
+    filters = forms.FilterForm(request.args)
+    return render_template(
+        "lms/registrations/participants.html",
+        offering=offering,
+        filters=filters,
+        rows=_filtered(offering, filters),
+        counts=services.seat_counts(offering),
+        capacity_form=forms.CapacityForm(capacity=offering.capacity),
+        filter_args=_filter_args(),
+    )
+
+
+def _warning_page(template: str, **context):
+    """A CapacityWarning handler that asks the organiser to confirm (409 Conflict)."""
+    return lambda warning: (render_template(template, warning=warning, **context), 409)
+
+
+def _attempt(operation, success: str, on_warning=None):
+    """Run one organiser operation: commit and say ``success``, or roll back and say why.
+
+    A ``CapacityWarning`` goes to ``on_warning`` (which renders the "are you sure?" page),
+    and its response is returned; otherwise None, and the view redirects as it likes.
+    """
+    try:
+        operation()
+    except CapacityWarning as warning:
+        if on_warning is None:
+            raise
+        db.session.rollback()
+        return on_warning(warning)
+    except RegistrationError as error:
+        db.session.rollback()
+        flash(error_message(error), "error")
+        return None
+    db.session.commit()
+    flash(success, "success")
+    return None
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/decide")
+@login_required
+def decide(offering_id: int, registration_id: int):
+    """Approve or decline a pending registration."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    decision = request.form.get("decision")
+    if decision not in ("approve", "decline"):
+        abort(400)  # never decline someone because a value went missing
+    approve = decision == "approve"
+    name = registration.user.name
+    _attempt(
+        lambda: manage.decide_pending(current_user, registration.id, approve=approve),
+        _("%(name)s is approved.", name=name) if approve else _("%(name)s is declined.", name=name),
+    )
+    return _back(offering)
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/promote")
+@login_required
+def promote(offering_id: int, registration_id: int):
+    """Give someone a place; when no place is free, ask before going over capacity."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    confirmed = request.form.get("confirm") == "yes"
+    warning_page = _warning_page(
+        "lms/registrations/promote_warning.html", offering=offering, registration=registration
+    )
+    return _attempt(
+        lambda: manage.promote_by_hand(
+            current_user, registration.id, allow_over_capacity=confirmed
+        ),
+        _("%(name)s has a place.", name=registration.user.name),
+        on_warning=warning_page,
+    ) or _back(offering)
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/move")
+@login_required
+def move(offering_id: int, registration_id: int):
+    """Put a person at another place in the waiting list."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    form = forms.MoveForm()
+    if not form.validate_on_submit():
+        flash(_("Give a place in line as a whole number from 1."), "error")
+        return _back(offering)
+    _attempt(
+        lambda: manage.move_in_waitlist(current_user, registration.id, form.position.data),
+        _("%(name)s is moved.", name=registration.user.name),
+    )
+    return _back(offering)
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/cancel")
+@login_required
+def cancel_participant(offering_id: int, registration_id: int):
+    """Cancel one person's registration (they are told by mail)."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    _attempt(
+        lambda: services.cancel(current_user, registration.id, note="cancelled by an organiser"),
+        _("The registration of %(name)s is cancelled.", name=registration.user.name),
+    )
+    return _back(offering)
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/capacity")
+@login_required
+def capacity(offering_id: int):
+    """Change the number of places; below the places held, ask first (nobody is dropped)."""
+    offering = _managed(offering_id)
+    form = forms.CapacityForm()
+    if not form.validate_on_submit():
+        flash(_("Give the number of places as a whole number from 0."), "error")
+        return _back(offering)
+    warning_page = _warning_page(
+        "lms/registrations/capacity_warning.html", offering=offering, form=form
+    )
+    return _attempt(
+        lambda: services.set_capacity(
+            current_user, offering.id, form.capacity.data, allow_below_held=form.confirm.data
+        ),
+        _("The number of places is now %(n)s.", n=form.capacity.data),
+        on_warning=warning_page,
+    ) or _back(offering)
+
+
+@bp.get("/manage/offerings/<lms_id:offering_id>/log")
+@login_required
+def log(offering_id: int):
+    """Every change to the offering's registrations: who, when, from, to."""
+    offering = _managed(offering_id)
+    return render_template(
+        "lms/registrations/log.html", offering=offering, entries=manage.registration_log(offering)
+    )
+
+
+@bp.get("/manage/offerings/<lms_id:offering_id>/participants.<any(csv, xlsx):fmt>")
+@login_required
+def export(offering_id: int, fmt: str):
+    """The (filtered) participant list as a CSV or XLSX download."""
+    offering = _managed(offering_id)
+    rows = _filtered(offering, forms.FilterForm(request.args))
+    name = f"participants-{offering.id}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(rows), exports.CSV_TYPE
+    else:
+        body, mimetype = exports.to_xlsx(rows, offering.title), exports.XLSX_TYPE
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.route("/manage/offerings/<lms_id:offering_id>/import", methods=["GET", "POST"])
+@login_required
+def import_csv(offering_id: int):
+    """Enrol people from a CSV keyed on e-mail: all rows or none."""
+    offering = _managed(offering_id)
+    form = forms.ImportForm()
+    result, warning, status = None, None, 200
+    if form.validate_on_submit():
+        content = form.file.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 2**22)
+        try:
+            result = imports.enrol_from_csv(
+                current_user,
+                offering.id,
+                content,
+                allow_over_capacity=form.allow_over_capacity.data,
+            )
+        except CapacityWarning as error:
+            warning = error
+        except RegistrationError as error:
+            form.file.errors.append(error_message(error))
+        if result is not None and not result.errors:
+            db.session.commit()
+            flash(
+                _(
+                    "%(added)s added, %(unchanged)s were already registered.",
+                    added=result.added,
+                    unchanged=result.unchanged,
+                ),
+                "success",
+            )
+            return redirect(url_for(".participants", offering_id=offering.id))
+        db.session.rollback()
+        # "Are you sure?" is a 409 as on the other capacity warnings; a bad file or bad rows
+        # are input errors (400), as on every form.
+        status = 409 if warning is not None else 400
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "lms/registrations/import.html",
+        offering=offering,
+        form=form,
+        result=result,
+        warning=warning,
+    ), status
+
+
+@bp.route("/manage/offerings/<lms_id:offering_id>/message", methods=["GET", "POST"])
+@login_required
+def message(offering_id: int):
+    """Write to every confirmed participant (through the outbox)."""
+    offering = _managed(offering_id)
+    form = forms.MessageForm()
+    if form.validate_on_submit():
+        sent = manage.message_participants(
+            current_user, offering.id, form.subject.data.strip(), form.text.data.strip()
+        )
+        db.session.commit()
+        flash(_("The message is on its way to %(n)s participants.", n=sent), "success")
+        return redirect(url_for(".participants", offering_id=offering.id))
+    status = 400 if request.method == "POST" else 200
+    recipients = services.seat_counts(offering).confirmed
+    return render_template(
+        "lms/registrations/message.html", offering=offering, form=form, recipients=recipients
+    ), status
+
+
+@bp.get("/manage/offerings/<lms_id:offering_id>/check-in")
+@login_required
+def check_in(offering_id: int):
+    """A phone-sized list of confirmed people with attended / no-show buttons."""
+    offering = _managed(offering_id)
+    return render_template(
+        "lms/registrations/check_in.html",
+        offering=offering,
+        registrations=manage.confirmed_participants(offering),
+    )
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/check-in/<lms_id:registration_id>")
+@login_required
+def mark_attendance(offering_id: int, registration_id: int):
+    """Record attended or no-show (can be corrected), then back to the same person."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    answer = request.form.get("attended")
+    if answer not in ("yes", "no"):
+        abort(400)  # never record a no-show because a value went missing
+    attended = answer == "yes"
+    name = registration.user.name
+    _attempt(
+        lambda: manage.record_attendance(current_user, registration.id, attended=attended),
+        _("%(name)s: attended.", name=name)
+        if attended
+        else _("%(name)s: did not come.", name=name),
+    )
+    target = url_for(".check_in", offering_id=offering.id)
+    return redirect(f"{target}#person-{registration.id}")
+
+
+@bp.get("/manage/offerings/<lms_id:offering_id>/attendance-list")
+@login_required
+def attendance_list(offering_id: int):
+    """A printable list of confirmed participants to sign."""
+    offering = _managed(offering_id)
+    return render_template(
+        "lms/registrations/attendance_list.html",
+        offering=offering,
+        registrations=manage.confirmed_participants(offering),
+    )

@@ -1,0 +1,63 @@
+"""The reminder sent ``LMS_REMINDER_DAYS`` before an offering starts (a periodic task).
+
+It is sent once per offering: ``reminder_sent_at`` is read and set under the offering's
+lock, in the same transaction as the queued mails.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from lms.events.models import Offering, Session
+from lms.extensions import db
+from lms.registrations import notify
+from lms.registrations.locking import lock_offering, widen_race_window
+from lms.registrations.manage import confirmed_participants
+from lms.timeutil import utcnow
+
+
+def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[int]:
+    """Published offerings starting within ``days`` that have not had their reminder."""
+    now = now or utcnow()
+    first_start = (
+        select(Session.offering_id, func.min(Session.starts_at).label("starts_at"))
+        .where(Session.status != "cancelled")
+        .group_by(Session.offering_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Offering.id)
+            .join(first_start, first_start.c.offering_id == Offering.id)
+            .where(
+                Offering.status == "published",
+                Offering.reminder_sent_at.is_(None),
+                first_start.c.starts_at > now,
+                first_start.c.starts_at <= now + timedelta(days=days),
+            )
+            .order_by(Offering.id)
+        )
+    )
+
+
+def send_reminder(offering_id: int, now: datetime | None = None) -> int:
+    """Queue the reminder to every confirmed participant, once per offering.
+
+    ``reminder_sent_at`` is read and set under the offering's lock, so two workers that
+    both saw the offering as due never both send. Returns the number of mails queued.
+    """
+    now = now or utcnow()
+    offering = lock_offering(offering_id)
+    if offering is None or offering.reminder_sent_at is not None:
+        return 0
+    if offering.status != "published":
+        return 0
+    registrations = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
+    widen_race_window()
+    for registration in registrations:
+        notify.reminder(registration)
+    offering.reminder_sent_at = now
+    db.session.flush()
+    return len(registrations)
