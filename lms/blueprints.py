@@ -21,7 +21,9 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.calendar.views import bp as calendar_bp
     from lms.core.converters import IdConverter
     from lms.core.views import bp as core_bp
+    from lms.events import manage_views, network_views  # noqa: F401  (routes on events_bp)
     from lms.events.views import bp as events_bp
+    from lms.registrations import manage_views as registrations_manage  # noqa: F401
     from lms.registrations.views import bp as registrations_bp
 
     app.url_map.converters.setdefault("lms_id", IdConverter)

@@ -172,6 +172,7 @@ def _oslo(day: date, clock: time) -> datetime:
 def _load_offerings() -> None:
     from lms.events.models import Offering, Session
     from lms.registrations import services as registrations
+    from lms.registrations.manage import record_attendance
     from lms.registrations.models import Registration, RegistrationLog
 
     existing = set(db.session.scalars(select(Offering.title)))
@@ -224,7 +225,7 @@ def _load_offerings() -> None:
                 )
                 db.session.add(registration)
                 db.session.flush()
-                registrations.record_attendance(organiser, registration.id, attended=n % 5 != 4)
+                record_attendance(organiser, registration.id, attended=n % 5 != 4)
         else:
             count = capacity + 4 if title in FULL else min(capacity // 5, 8)
             everyone = [_user("participant@demo.lms"), *people] if title in FULL else people
@@ -236,7 +237,7 @@ def _load_offerings() -> None:
 
 
 def _load_networks() -> None:
-    from lms.events import services as events
+    from lms.events import networks
     from lms.events.models import Network, NetworkMembership
 
     organiser = _user("organiser@demo.lms")
@@ -245,7 +246,7 @@ def _load_networks() -> None:
     for index, (name, membership, rule, start, minutes) in enumerate(NETWORKS):
         if name in existing:
             continue
-        network = events.create_network(
+        network = networks.create_network(
             organiser,
             name=name,
             description_md=(
@@ -254,6 +255,12 @@ def _load_networks() -> None:
             ),
             membership=membership,
             rule=rule,
+            meeting_start=start,
+            meeting_minutes=minutes,
+            venue="Anskaffelseshuset, Oslo",
+            room="Møterom Fjorden",
+            address="Postboks 7154 St. Olavs plass, Oslo",
+            online_url="https://meet.example.no/nettverk",
         )
         members = people[index * 4 : index * 4 + 6]
         if index == 0:
@@ -267,17 +274,11 @@ def _load_networks() -> None:
                 NetworkMembership(network_id=network.id, user_id=people[-1].id, status="pending")
             )
         db.session.flush()
-        meetings = events.generate_meetings(
+        meetings = networks.generate_meetings(
             organiser,
             network,
             after=date.today(),
-            start=start,
-            minutes=minutes,
-            count=6,
-            defaults={
-                "venue": "Anskaffelseshuset, Oslo",
-                "online_url": "https://meet.example.no/nettverk",
-            },
+            count=6,  # start, length and place: the network's meeting defaults
         )
         for person in members[:3]:
             registrations_register(person, meetings[0].id)

@@ -10,7 +10,7 @@ from datetime import date, time
 from events_support import offering
 from sqlalchemy import func, select
 
-from lms.events import services
+from lms.events import networks
 from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
 
@@ -54,7 +54,7 @@ def _network(organiser, membership="open"):
     network = Network(name="Nettverk", membership=membership, recurrence_rule="FREQ=MONTHLY")
     db.session.add(network)
     db.session.flush()
-    [meeting] = services.generate_meetings(
+    [meeting] = networks.generate_meetings(
         organiser, network, after=date(2031, 1, 1), start=time(9), minutes=60, count=1
     )
     db.session.commit()
@@ -163,6 +163,14 @@ def csrf_skip(factory, login, client):
     )
 
 
+def csrf_network_settings(factory, login, client):
+    organiser = _organiser(factory, login)
+    network, _meeting = _network(organiser)
+    data = {"network-name": "Hacked", "network-recurrence_rule": "FREQ=WEEKLY"}
+    name = lambda: db.session.get(Network, network.id).name  # noqa: E731
+    return _attack()(f"/manage/networks/{network.id}/settings", data, _same(name, "Nettverk"))
+
+
 EVENTS_CSRF_ATTACKS = {
     "lms_events.manage_new": csrf_new,
     "lms_events.manage_edit": csrf_edit,
@@ -174,6 +182,7 @@ EVENTS_CSRF_ATTACKS = {
     "lms_events.network_leave": csrf_leave,
     "lms_events.manage_networks": csrf_create_network,
     "lms_events.manage_network_generate": csrf_generate,
+    "lms_events.manage_network_settings": csrf_network_settings,
     "lms_events.manage_network_member": csrf_member,
     "lms_events.manage_network_move": csrf_move,
     "lms_events.manage_network_skip": csrf_skip,

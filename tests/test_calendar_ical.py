@@ -10,7 +10,7 @@ from calendar_support import check_wire_format, make_offering, oslo, parse_one
 
 from lms.calendar import ical
 from lms.calendar.files import base_url, offering_ics_bytes
-from lms.events import services as events
+from lms.events import manage
 from lms.events.models import Network, Offering
 from lms.extensions import db
 from lms.registrations.models import Registration
@@ -110,14 +110,14 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     session = offering.sessions[0]
     first = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
 
-    moved = events.SessionData(
+    moved = manage.SessionData(
         id=session.id,
         starts_at=oslo(2027, 4, 13, 9),
         ends_at=oslo(2027, 4, 13, 12),
         venue=session.venue,
         room=session.room,
     )
-    events.update_offering(organiser, offering, {}, [moved])
+    manage.update_offering(organiser, offering, {}, [moved])
     db.session.commit()
     second = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
     assert second["uid"] == first["uid"]
@@ -125,14 +125,14 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     assert second["start"]["utc"] == "2027-04-13T07:00:00.000Z"
     assert second["lastModified"] >= first["lastModified"]
 
-    same_time = events.SessionData(
+    same_time = manage.SessionData(
         id=session.id,
         starts_at=moved.starts_at,
         ends_at=moved.ends_at,
         venue=session.venue,
         room="Sal 9",
     )
-    events.update_offering(organiser, offering, {}, [same_time])
+    manage.update_offering(organiser, offering, {}, [same_time])
     db.session.commit()
     third = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
     assert third["sequence"] == 2
@@ -151,7 +151,7 @@ def test_cancelled_session_and_cancelled_offering_stay_marked_cancelled(app, fac
     ]
     assert statuses == [("CANCELLED", 1), ("CONFIRMED", 0)]
 
-    events.cancel_offering(organiser, offering)
+    manage.cancel_offering(organiser, offering)
     db.session.commit()
     statuses = [
         (e["status"], e["sequence"])

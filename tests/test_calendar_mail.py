@@ -8,7 +8,7 @@ from calendar_support import check_wire_format, make_offering, oslo, parse_one
 
 from lms.calendar import ical
 from lms.calendar.files import base_url
-from lms.events import services as events
+from lms.events import manage
 from lms.extensions import db
 from lms.registrations import services as registrations
 
@@ -76,14 +76,14 @@ def test_changed_time_mail_carries_the_updated_ics(app, factory, smtp_server):
     first_uid = parse_one(only_attachment(mails_to(smtp_server, me.email)[0]))["events"][0]["uid"]
 
     session = offering.sessions[0]
-    moved = events.SessionData(
+    moved = manage.SessionData(
         id=session.id,
         starts_at=oslo(2027, 3, 9, 10),
         ends_at=oslo(2027, 3, 9, 12),
         venue=session.venue,
         room=session.room,
     )
-    events.update_offering(organiser, offering, {}, [moved])
+    manage.update_offering(organiser, offering, {}, [moved])
     db.session.commit()
 
     changed = mails_to(smtp_server, me.email)[-1]

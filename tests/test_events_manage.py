@@ -10,7 +10,7 @@ from conftest import post_form
 from events_support import offering, oslo
 from sqlalchemy import select
 
-from lms.events import services
+from lms.events import manage, services
 from lms.events.models import Offering, Session
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -35,8 +35,7 @@ def mails(kind):
 
 def _session_rows(made):
     return [
-        services.SessionData(id=s.id, starts_at=s.starts_at, ends_at=s.ends_at)
-        for s in made.sessions
+        manage.SessionData(id=s.id, starts_at=s.starts_at, ends_at=s.ends_at) for s in made.sessions
     ]
 
 
@@ -47,10 +46,10 @@ def test_edit_permissions_in_services(people):
     made = offering(instructors=[people["assigned"]])
     rows = _session_rows(made)
     for who in ("organiser", "assigned"):
-        services.update_offering(people[who], made, {"summary": who}, rows)
+        manage.update_offering(people[who], made, {"summary": who}, rows)
     for who in ("other", "participant"):
         with pytest.raises(services.PermissionDenied):
-            services.update_offering(people[who], made, {"summary": who}, rows)
+            manage.update_offering(people[who], made, {"summary": who}, rows)
     assert made.summary == "assigned"
 
 
@@ -59,13 +58,13 @@ def test_only_organisers_create_publish_duplicate_cancel(people, who):
     made = offering(status="draft", instructors=[people["assigned"]])
     actor = people[who]
     start = made.sessions[0].starts_at
-    row = services.SessionData(starts_at=start, ends_at=start + timedelta(hours=1))
+    row = manage.SessionData(starts_at=start, ends_at=start + timedelta(hours=1))
     for attempt in (
-        lambda: services.create_offering(actor, {"title": "X"}, [row]),
-        lambda: services.publish(actor, made),
-        lambda: services.duplicate(actor, made),
-        lambda: services.cancel_offering(actor, made),
-        lambda: services.set_instructors(actor, made, [actor.id]),
+        lambda: manage.create_offering(actor, {"title": "X"}, [row]),
+        lambda: manage.publish(actor, made),
+        lambda: manage.duplicate(actor, made),
+        lambda: manage.cancel_offering(actor, made),
+        lambda: manage.set_instructors(actor, made, [actor.id]),
     ):
         with pytest.raises(services.PermissionDenied):
             attempt()
@@ -76,13 +75,13 @@ def test_managed_list_per_role(people):
     mine = offering("Mitt kurs", status="draft", instructors=[people["assigned"]])
     offering("Andres kurs")
     listed = lambda who: [  # noqa: E731
-        o.title for o in db.session.scalars(services.managed_offerings_statement(people[who]))
+        o.title for o in db.session.scalars(manage.managed_offerings_statement(people[who]))
     ]
     assert listed("assigned") == [mine.title]
     assert sorted(listed("organiser")) == ["Andres kurs", "Mitt kurs"]
     assert listed("other") == []
     with pytest.raises(services.PermissionDenied):
-        services.managed_offerings_statement(people["participant"])
+        manage.managed_offerings_statement(people["participant"])
 
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -186,25 +185,23 @@ def test_changing_time_bumps_sequence_and_mails_participants(people):
     db.session.commit()
     session = made.sessions[0]
     unchanged = _session_rows(made)
-    assert (
-        services.update_offering(people["organiser"], made, {"summary": "ny"}, unchanged) is False
-    )
+    assert manage.update_offering(people["organiser"], made, {"summary": "ny"}, unchanged) is False
     assert session.sequence == 0 and mails("offering_changed") == []
 
     later = [
-        services.SessionData(
+        manage.SessionData(
             id=session.id,
             starts_at=session.starts_at + timedelta(hours=1),
             ends_at=session.ends_at + timedelta(hours=1),
         )
     ]
-    assert services.update_offering(people["organiser"], made, {}, later) is True
+    assert manage.update_offering(people["organiser"], made, {}, later) is True
     db.session.commit()
     assert session.sequence == 1
     sent = mails("offering_changed")
     assert [m.to_address for m in sent] == [confirmed.email]  # not the waiting list
 
-    services.update_offering(people["organiser"], made, {"venue": "Nytt sted"}, _session_rows(made))
+    manage.update_offering(people["organiser"], made, {"venue": "Nytt sted"}, _session_rows(made))
     db.session.commit()
     assert session.sequence == 2 and len(mails("offering_changed")) == 2
 
@@ -213,20 +210,47 @@ def test_sessions_added_and_removed(people):
     made = offering(sessions=2)
     first, second = made.sessions
     rows = [
-        services.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
-        services.SessionData(id=second.id, remove=True),
-        services.SessionData(
+        manage.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
+        manage.SessionData(id=second.id, remove=True),
+        manage.SessionData(
             starts_at=second.starts_at + timedelta(days=1),
             ends_at=second.ends_at + timedelta(days=1),
         ),
     ]
-    services.update_offering(people["organiser"], made, {}, rows)
+    manage.update_offering(people["organiser"], made, {}, rows)
     db.session.commit()
-    starts = [s.starts_at for s in db.session.scalars(select(Session).order_by(Session.starts_at))]
-    assert starts == [first.starts_at, second.starts_at + timedelta(days=1)]
+    rows_now = db.session.scalars(select(Session).order_by(Session.starts_at)).all()
+    # Published: the removed session stays, cancelled, so calendars can drop it.
+    assert [(s.starts_at, s.status, s.sequence) for s in rows_now] == [
+        (first.starts_at, "scheduled", 0),
+        (second.starts_at, "cancelled", 1),
+        (second.starts_at + timedelta(days=1), "scheduled", 0),
+    ]
     with pytest.raises(services.EventError):
-        bad = [services.SessionData(starts_at=first.starts_at, ends_at=first.starts_at)]
-        services.update_offering(people["organiser"], made, {}, bad)
+        bad = [manage.SessionData(starts_at=first.starts_at, ends_at=first.starts_at)]
+        manage.update_offering(people["organiser"], made, {}, bad)
+
+
+def test_a_drafts_removed_session_is_deleted(people):
+    """No calendar has seen a draft, so there is nothing to mark cancelled."""
+    made = offering(status="draft", sessions=2)
+    first, second = made.sessions
+    rows = [
+        manage.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
+        manage.SessionData(id=second.id, remove=True),
+    ]
+    manage.update_offering(people["organiser"], made, {}, rows)
+    db.session.commit()
+    assert db.session.scalars(select(Session.id)).all() == [first.id]
+
+
+def test_the_last_session_of_a_published_offering_cannot_be_removed(people):
+    made = offering()
+    (only,) = made.sessions
+    with pytest.raises(services.EventError):
+        manage.update_offering(
+            people["organiser"], made, {}, [manage.SessionData(id=only.id, remove=True)]
+        )
 
 
 def test_publish(client, people, login):
@@ -311,7 +335,7 @@ def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, peopl
         registrations.register(person, made.id)
     db.session.commit()
     with pytest.raises(registrations.CapacityWarning):
-        services.update_offering(people["organiser"], made, {"capacity": 1}, _session_rows(made))
+        manage.update_offering(people["organiser"], made, {"capacity": 1}, _session_rows(made))
     db.session.rollback()
 
     login(people["organiser"])
@@ -355,4 +379,4 @@ def test_archive(client, people, login):
     assert db.session.get(Offering, draft.id).status == "draft"  # refused
     assert "Arkiveres" not in client.get("/events").get_data(as_text=True)
     with pytest.raises(services.PermissionDenied):
-        services.archive(people["assigned"], db.session.get(Offering, made.id))
+        manage.archive(people["assigned"], db.session.get(Offering, made.id))

@@ -10,7 +10,7 @@ from conftest import post_form
 from events_support import oslo
 from sqlalchemy import select
 
-from lms.events import services
+from lms.events import networks, services
 from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -43,7 +43,7 @@ def membership_status(net, user):
 
 
 def test_second_tuesday_at_nine_across_the_dst_change(app):
-    starts = services.meeting_dates(RULE, date(2030, 9, 1), time(9, 0), 4)
+    starts = networks.meeting_dates(RULE, date(2030, 9, 1), time(9, 0), 4)
     assert starts == [
         oslo(2030, 9, 10, 9),
         oslo(2030, 10, 8, 9),
@@ -58,7 +58,7 @@ def test_second_tuesday_at_nine_across_the_dst_change(app):
 )
 def test_unreadable_rules_are_refused(organiser, rule):
     with pytest.raises(services.EventError):
-        services.create_network(
+        networks.create_network(
             organiser, name="X", description_md="", membership="open", rule=rule or "BYDAY=XX"
         )
 
@@ -78,12 +78,12 @@ def test_open_network_join_and_leave(client, factory, login):
 def test_approval_network(client, factory, login, organiser):
     net = network("approval")
     user, other = factory.user(), factory.user()
-    services.join_network(user, net)
-    services.join_network(other, net)
+    networks.join_network(user, net)
+    networks.join_network(other, net)
     db.session.commit()
     assert membership_status(net, user) == "pending"
     with pytest.raises(services.PermissionDenied):
-        services.decide_membership(other, net, user.id, approve=True)
+        networks.decide_membership(other, net, user.id, approve=True)
     login(organiser)
     manage = f"/manage/networks/{net.id}"
     assert user.email in client.get(manage).get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_approval_network(client, factory, login, organiser):
 
 def test_meetings_and_members_only_for_members_and_organisers(client, factory, login, organiser):
     net = network("approval")
-    services.generate_meetings(
+    networks.generate_meetings(
         organiser, net, after=date(2030, 1, 1), start=time(9), minutes=120, count=2
     )
     member, pending = factory.user(name="Mona Medlem"), factory.user(name="Per Venter")
@@ -153,11 +153,11 @@ def test_generate_meetings_as_members_only_offerings(client, login, organiser):
 
 def test_move_and_skip_a_meeting(client, factory, login, organiser):
     net = network()
-    first, second = services.generate_meetings(
+    first, second = networks.generate_meetings(
         organiser, net, after=date(2030, 9, 1), start=time(9), minutes=120, count=2
     )
     member = factory.user()
-    services.join_network(member, net)
+    networks.join_network(member, net)
     db.session.commit()
     registrations.register(member, first.id)
     registrations.register(member, second.id)
@@ -206,6 +206,6 @@ def test_create_network_page(client, login, organiser):
 
 def test_a_rule_that_never_matches_ends(app):
     assert (
-        services.meeting_dates("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2030, 1, 1), time(9), 3)
+        networks.meeting_dates("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2030, 1, 1), time(9), 3)
         == []
     )

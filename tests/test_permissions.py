@@ -65,7 +65,7 @@ MATRIX = [
         "POST",
         "lms_accounts.login",
         "/login",
-        (200, 302, 302, 302, 302),
+        (400, 302, 302, 302, 302),
         {"email": "nobody@example.no", "password": "wrong"},
     ),
     Route("POST", "lms_accounts.logout", "/logout", everyone(302)),
@@ -245,6 +245,18 @@ MATRIX = [
     ),
     Route(
         "POST",
+        "lms_events.manage_network_member",
+        "/manage/networks/{network}/members/{user}/remove",
+        managers(302),
+    ),
+    Route(
+        "POST",
+        "lms_events.manage_network_settings",
+        "/manage/networks/{network}/settings",
+        managers(400),
+    ),
+    Route(
+        "POST",
         "lms_events.manage_network_move",
         "/manage/networks/{network}/meetings/{meeting}/move",
         managers(302),
@@ -291,7 +303,7 @@ def _network_fixtures(other) -> dict:
     """A by-approval network where ``other`` waits, with one meeting."""
     from datetime import date, time
 
-    from lms.events import services as events
+    from lms.events import networks
     from lms.events.models import Network, NetworkMembership
 
     network = Network(name="Nettverk", membership="approval", recurrence_rule="FREQ=MONTHLY")
@@ -299,7 +311,7 @@ def _network_fixtures(other) -> dict:
     db.session.flush()
     db.session.add(NetworkMembership(network_id=network.id, user_id=other.id, status="pending"))
     organiser = services.create_user("net.organiser@example.no", "pw", "Org", roles=("organiser",))
-    [meeting] = events.generate_meetings(
+    [meeting] = networks.generate_meetings(
         organiser, network, after=date(2031, 1, 1), start=time(9), minutes=60, count=1
     )
     db.session.commit()
@@ -358,7 +370,7 @@ def test_authorization_matrix(route, index, client, factory, login, someone_else
         roles = () if role == "participant" else (role,)
         login(factory.user(f"{role}@example.no", roles=roles))
     path = route.path.format(**someone_else)
-    token = csrf_token(client, "/")
+    token = csrf_token(client, "/login" if role == "anonymous" else "/")
     if route.method == "GET":
         response = client.get(path)
     elif route.endpoint.startswith("lms_api."):

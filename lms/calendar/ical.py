@@ -14,8 +14,9 @@ What every file holds, and why (see the shared calendar reference):
 - ``DTSTAMP`` and ``LAST-MODIFIED`` from the records' own modification times, not
   from "now"; ``SEQUENCE`` from ``Session.sequence`` (raised when time or place
   changes).
-- Cancelled sessions, sessions of a cancelled offering and, in a personal feed,
-  sessions whose registration was cancelled stay in the file with
+- Cancelled sessions (a session taken off a published offering is kept as
+  cancelled, never deleted), sessions of a cancelled offering and, in a personal
+  feed, sessions whose registration was cancelled stay in the file with
   ``STATUS:CANCELLED`` so subscribed clients remove them.
 - No ``ORGANIZER`` and no ``METHOD``: feeds and downloads are plain published
   calendars; libical's RFC 5546 check wants an ORGANIZER with ``METHOD:PUBLISH``,

@@ -26,7 +26,7 @@ from flask_login import current_user, login_required
 
 from lms.calendar import feeds, ical
 from lms.calendar.files import base_url, offering_ics_bytes
-from lms.events import services as events
+from lms.events import networks
 from lms.events.models import Network, Offering
 from lms.extensions import db
 from lms.mail.outbox import external_url
@@ -111,11 +111,11 @@ def network_feed(token: str, network_id: int):
     and organisers, keyed by the same secret token as their personal feed."""
     user = feeds.user_for_token(token)
     network = db.session.get(Network, network_id) if user is not None else None
-    if network is None or not events.can_see_members_area(user, network):
+    if network is None or not networks.can_see_members_area(user, network):
         abort(404)
     data = ical.network_calendar(
         network,
-        events.network_meetings(network, upcoming_only=False),
+        networks.network_meetings(network, upcoming_only=False),
         base_url(),
         zone=current_app.config["LMS_TIMEZONE"],
     )

@@ -182,9 +182,35 @@ class NetworkForm(FlaskForm):
         default="FREQ=MONTHLY;BYDAY=2TU",
         validators=[DataRequired(), Length(max=200)],
     )
+    meeting_start = TimeField(_l("Meetings start at"), validators=[Optional()])
+    meeting_minutes = IntegerField(
+        _l("Meeting length in minutes"),
+        default=120,
+        validators=[Optional(), NumberRange(15, 720)],
+    )
+    venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    online_url = URLField(
+        _l("Online meeting link"), validators=[Optional(), URL(require_tld=False), Length(max=500)]
+    )
+
+    def network_data(self) -> dict:
+        """The network's fields, trimmed, as ``networks.update_network`` takes them."""
+        data = {
+            name: (getattr(self, name).data or "").strip()
+            for name in ("name", "description_md", "venue", "room", "address", "online_url")
+        }
+        data["recurrence_rule"] = self.recurrence_rule.data.strip().upper()
+        data["membership"] = self.membership.data
+        data["meeting_start"] = self.meeting_start.data
+        data["meeting_minutes"] = self.meeting_minutes.data or 120
+        return data
 
 
 class GenerateMeetingsForm(FlaskForm):
+    """The next meetings; a GET prefills start, length and place from the network."""
+
     after = DateField(_l("First possible date"), validators=[InputRequired()])
     start = TimeField(_l("Starts at"), validators=[InputRequired()])
     minutes = IntegerField(
@@ -194,6 +220,8 @@ class GenerateMeetingsForm(FlaskForm):
         _l("Number of meetings"), default=6, validators=[InputRequired(), NumberRange(1, 24)]
     )
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=200)])
+    room = StringField(_l("Room"), validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     online_url = URLField(
         _l("Online meeting link"), validators=[Optional(), URL(require_tld=False), Length(max=500)]
     )

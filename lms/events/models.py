@@ -7,9 +7,9 @@ live here; counting seats is the registrations area's job.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -47,6 +47,15 @@ class Network(db.Model):
     membership: Mapped[str] = mapped_column(String(10), default="open")
     # An RFC 5545 RRULE, e.g. "FREQ=MONTHLY;BYDAY=2TU" for the second Tuesday.
     recurrence_rule: Mapped[str] = mapped_column(String(200), default="")
+    # What a generated meeting gets unless the organiser says otherwise: the start as
+    # Oslo wall-clock time (None: the organiser picks one each time), its length, and
+    # its place (the same fields as an offering's).
+    meeting_start: Mapped[time | None] = mapped_column(Time())
+    meeting_minutes: Mapped[int] = mapped_column(default=120)
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    room: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[NetworkMembership]] = relationship(
@@ -54,7 +63,19 @@ class Network(db.Model):
     )
     meetings: Mapped[list[Offering]] = relationship(back_populates="network")
 
-    __table_args__ = (CheckConstraint("membership IN ('open', 'approval')", name="membership"),)
+    __table_args__ = (
+        CheckConstraint("membership IN ('open', 'approval')", name="membership"),
+        CheckConstraint("meeting_minutes BETWEEN 15 AND 720", name="meeting_minutes"),
+    )
+
+    def meeting_defaults(self) -> dict:
+        """The offering fields a generated meeting takes from the network."""
+        return {
+            "venue": self.venue,
+            "room": self.room,
+            "address": self.address,
+            "online_url": self.online_url,
+        }
 
 
 class NetworkMembership(db.Model):
@@ -135,13 +156,18 @@ class Offering(db.Model):
     )
 
     @property
+    def active_sessions(self) -> list[Session]:
+        """The sessions that will take place (cancelled ones stay only for calendars)."""
+        return [s for s in self.sessions if s.status != "cancelled"]
+
+    @property
     def starts_at(self) -> datetime | None:
-        active = [s for s in self.sessions if s.status != "cancelled"] or self.sessions
+        active = self.active_sessions or self.sessions
         return min((s.starts_at for s in active), default=None)
 
     @property
     def ends_at(self) -> datetime | None:
-        active = [s for s in self.sessions if s.status != "cancelled"] or self.sessions
+        active = self.active_sessions or self.sessions
         return max((s.ends_at for s in active), default=None)
 
     def is_instructor(self, user) -> bool:
@@ -181,6 +207,8 @@ class Session(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     venue: Mapped[str] = mapped_column(String(200), default="")
     room: Mapped[str] = mapped_column(String(100), default="")
+    # A session taken off a published offering is not deleted but marked "cancelled"
+    # (SEQUENCE + 1): calendar clients only drop an event the feed marks cancelled.
     status: Mapped[str] = mapped_column(String(10), default="scheduled")
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

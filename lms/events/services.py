@@ -1,7 +1,9 @@
-"""Offerings, the catalogue and networks: the work behind the pages.
+"""The catalogue and what the register button says, plus helpers the other event
+services share (time zone conversion, ``EventError``, ``require_organiser``).
 
-Services take the acting user, check what that user may do (raising ``PermissionDenied``),
-``flush()`` and never commit. The catalogue runs a fixed number of queries whatever the
+Managing offerings lives in ``manage.py``, networks in ``networks.py``. Services take the
+acting user, check what that user may do (raising ``PermissionDenied``), ``flush()`` and
+never commit. The catalogue runs a fixed number of queries whatever the
 number of offerings on a page: the page's seat counts come from one grouped query.
 """
 
@@ -10,15 +12,14 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from flask import current_app
-from sqlalchemy import String, and_, exists, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select
 
-from lms.accounts.models import User, UserRole
 from lms.accounts.services import PermissionDenied  # one refusal for every area
-from lms.events.models import KINDS, THEMES, Network, NetworkMembership, Offering, Session
+from lms.events.models import KINDS, THEMES, NetworkMembership, Offering, Session
 from lms.extensions import db
 from lms.registrations.models import HOLDS_SEAT, Registration
 from lms.registrations.services import SeatCounts
@@ -104,6 +105,11 @@ class CatalogueFilters:
             q=args.get("q", "").strip()[:100],
         )
 
+    def shape(self) -> tuple:
+        """Which filters are set (and the mode): what the SQL statement depends on."""
+        return (bool(self.kind), bool(self.theme), bool(self.month), self.mode,
+                self.seats_left, bool(self.q))  # fmt: skip
+
     def as_args(self) -> dict:
         args = {k: v for k, v in self.__dict__.items() if v and k != "seats_left"}
         if self.seats_left:
@@ -130,48 +136,196 @@ def _held_count():
     )
 
 
+def _count_where(model, *conditions):
+    return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+
+CARD_COLUMNS = (
+    "id", "kind", "title", "summary", "themes", "venue", "room", "address", "online_url",
+    "capacity",
+)  # fmt: skip
+
+
 def catalogue_statement(filters: CatalogueFilters, now: datetime | None = None):
     """Published offerings with a session still to come, soonest first, filtered."""
-    now = now or utcnow()
+    return _statements(filters.shape())[0].params(_catalogue_params(filters, now))
+
+
+def _catalogue_params(filters: CatalogueFilters, now: datetime | None) -> dict:
+    """The values for the bound parameters of the filters' statements."""
+    params = {"now": now or utcnow(), "kind": filters.kind or "network_meeting"}
+    if filters.theme:
+        # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
+        params["theme"] = f'%"{filters.theme}"%'
+    if filters.month:
+        year, month = parse_month(filters.month)
+        last_day = calendar.monthrange(year, month)[1]
+        params["month_first"] = to_utc(date(year, month, 1), time())
+        params["month_after"] = to_utc(date(year, month, last_day) + timedelta(days=1), time())
+    if filters.q:
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["q"] = f"%{escaped}%"
+    return params
+
+
+@lru_cache(maxsize=128)
+def _statements(shape: tuple):
+    """``(offerings, count, cards)`` statements for one shape of filters, built once.
+
+    Every value is a bound parameter (``_catalogue_params``), so the few shapes the
+    filters can take are all the statements there are. Building one took about as long
+    as running it.
+    """
+    kind, theme, month, mode, seats_left, q = shape
+    when = Session.ends_at.type
     upcoming = and_(
         Session.offering_id == Offering.id,
         Session.status == "scheduled",
-        Session.ends_at >= now,
+        Session.ends_at >= bindparam("now", type_=when),
     )
     next_start = select(func.min(Session.starts_at)).where(upcoming).scalar_subquery()
     statement = select(Offering).where(Offering.status == "published", exists().where(upcoming))
-    if filters.kind:
-        statement = statement.where(Offering.kind == filters.kind)
+    if kind:
+        statement = statement.where(Offering.kind == bindparam("kind"))
     else:
         # Network meetings are for members: listed only when asked for by kind.
-        statement = statement.where(Offering.kind != "network_meeting")
-    if filters.theme:
-        # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
-        statement = statement.where(Offering.themes.cast(String).like(f'%"{filters.theme}"%'))
-    if filters.month:
-        year, month = parse_month(filters.month)
-        first = to_utc(date(year, month, 1), time())
-        last_day = calendar.monthrange(year, month)[1]
-        after = to_utc(date(year, month, last_day) + timedelta(days=1), time())
+        statement = statement.where(Offering.kind != bindparam("kind"))
+    if theme:
+        statement = statement.where(Offering.themes.cast(String).like(bindparam("theme")))
+    if month:
         statement = statement.where(
-            exists().where(upcoming, Session.starts_at >= first, Session.starts_at < after)
+            exists().where(
+                upcoming,
+                Session.starts_at >= bindparam("month_first", type_=when),
+                Session.starts_at < bindparam("month_after", type_=when),
+            )
         )
-    if filters.mode == "online":
+    if mode == "online":
         statement = statement.where(Offering.online_url != "")
-    elif filters.mode == "in_person":
+    elif mode == "in_person":
         statement = statement.where(or_(Offering.venue != "", Offering.address != ""))
-    if filters.seats_left:
+    if seats_left:
         statement = statement.where(_held_count() < Offering.capacity)
-    if filters.q:
-        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
+    if q:
+        like = bindparam("q", type_=String)
         statement = statement.where(
             or_(
                 func.lower(Offering.title).like(like, escape="\\"),
                 func.lower(Offering.summary).like(like, escape="\\"),
             )
         )
-    return statement.order_by(next_start, Offering.id)
+    statement = statement.order_by(next_start, Offering.id)
+    count = statement.with_only_columns(func.count()).order_by(None)
+    first_start = (
+        select(func.min(Session.starts_at))
+        .where(Session.offering_id == Offering.id, Session.status != "cancelled")
+        .scalar_subquery()
+    )
+    of_offering = Registration.offering_id == Offering.id
+    cards = (
+        statement.with_only_columns(
+            *(getattr(Offering, name) for name in CARD_COLUMNS),
+            first_start,
+            _count_where(
+                Session, Session.offering_id == Offering.id, Session.status != "cancelled"
+            ),
+            _held_count(),
+            _count_where(Registration, of_offering, Registration.status == "waitlisted"),
+        )
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )
+    return statement, count, cards
+
+
+@dataclass(frozen=True)
+class CatalogueCard:
+    """What one catalogue card shows: plain values, no ORM object behind them."""
+
+    id: int
+    kind: str
+    title: str
+    summary: str
+    themes: list[str]
+    venue: str
+    room: str
+    address: str
+    online_url: str
+    capacity: int
+    starts_at: datetime | None
+    session_count: int
+    held: int
+    waitlisted: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.held, 0)
+
+    def values(self) -> tuple:
+        """Everything the card shows, seat counts included (hashable)."""
+        return (*self.text_values(), self.capacity, self.held, self.waitlisted)
+
+    def text_values(self) -> tuple:
+        """Every value the card's text shows: all but the seat counts (hashable)."""
+        return (
+            self.id, self.kind, self.title, self.summary, tuple(self.themes or ()), self.venue,
+            self.room, self.address, self.online_url, self.starts_at, self.session_count,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    """One page of cards, with what the pager needs (the names of Flask-SQLAlchemy's)."""
+
+    items: list[CatalogueCard]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.per_page), 1) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def catalogue_page(
+    filters: CatalogueFilters, page: int, per_page: int, now: datetime | None = None
+) -> CataloguePage:
+    """One page of the catalogue in two queries whatever the number of offerings.
+
+    The cards' first start, session count and seat counts are correlated subqueries of
+    the page query, so no ORM objects, sessions or registrations are loaded: building
+    400 objects was most of the time a page took. The seat counts are read in the same
+    statement as the offerings, so they are as fresh as the list.
+    """
+    _, count, cards = _statements(filters.shape())
+    params = _catalogue_params(filters, now)
+    connection = db.session.connection()
+    total = connection.execute(count, params).scalar_one()
+    offset = (page - 1) * per_page
+    rows = (
+        connection.execute(cards, {**params, "limit": per_page, "offset": offset}).all()
+        if offset < total
+        else ()
+    )
+    return CataloguePage(
+        items=[CatalogueCard(*row) for row in rows], page=page, per_page=per_page, total=total
+    )
 
 
 # --- what the register button says -------------------------------------------------------------
@@ -239,460 +393,10 @@ def register_action(
     return "waitlist"
 
 
-# --- offering management -----------------------------------------------------------------------
+# --- shared by manage.py and networks.py -------------------------------------------------------
 
 
-def _require_organiser(actor) -> None:
+def require_organiser(actor) -> None:
+    """Creating, publishing and cancelling offerings and running networks is for organisers."""
     if not getattr(actor, "is_authenticated", False) or not actor.has_role("organiser"):
         raise PermissionDenied()
-
-
-def require_edit(actor, offering: Offering) -> None:
-    """Organisers edit every offering; instructors only those they are assigned to."""
-    if not offering.can_edit(actor):
-        raise PermissionDenied()
-
-
-def managed_offerings_statement(actor):
-    """The offerings ``actor`` may manage (drafts too): all for organisers, own for instructors."""
-    statement = select(Offering).order_by(Offering.created_at.desc(), Offering.id.desc())
-    if actor.has_role("organiser"):
-        return statement
-    if actor.has_role("instructor"):
-        return statement.where(Offering.instructors.any(User.id == actor.id))
-    raise PermissionDenied()
-
-
-def instructor_choices() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.roles.any(UserRole.role.in_(("instructor", "admin"))),
-            )
-            .order_by(User.name, User.id)
-        )
-    )
-
-
-OFFERING_FIELDS = (
-    "kind",
-    "title",
-    "summary",
-    "description_md",
-    "themes",
-    "principles",
-    "audience",
-    "language",
-    "venue",
-    "room",
-    "address",
-    "online_url",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "cancellation_deadline",
-    "requires_approval",
-    "members_only",
-    "waitlist_mode",
-    "offer_hours",
-    "questions",
-    "consent_text",
-)
-PLACE_FIELDS = ("venue", "room", "address", "online_url")
-
-
-@dataclass
-class SessionData:
-    """One session row from a form: ``id`` None for a new one; ``remove`` drops it."""
-
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    title: str = ""
-    venue: str = ""
-    room: str = ""
-    id: int | None = None
-    remove: bool = False
-
-
-def create_offering(actor, data: dict, sessions: list[SessionData]) -> Offering:
-    """A new draft offering (organisers only)."""
-    _require_organiser(actor)
-    offering = Offering(status="draft", created_by_id=actor.id, kind=data.get("kind", "seminar"))
-    db.session.add(offering)
-    for name in OFFERING_FIELDS:
-        if name in data:
-            setattr(offering, name, data[name])
-    _apply_sessions(offering, sessions)
-    db.session.flush()
-    return offering
-
-
-def update_offering(
-    actor,
-    offering: Offering,
-    data: dict,
-    sessions: list[SessionData],
-    *,
-    allow_below_held: bool = False,
-) -> bool:
-    """Save changes; a session whose time or place changes gets SEQUENCE + 1, and people
-    registered are told. Returns True when times or places changed.
-
-    A new capacity goes through the registrations area's ``set_capacity``: below the seats
-    already held it raises ``CapacityWarning`` unless ``allow_below_held``; nobody is
-    dropped, and more seats promote from the waiting list.
-    """
-    from lms.registrations import services as registrations
-
-    require_edit(actor, offering)
-    data = dict(data)
-    capacity = data.pop("capacity", None)
-    if capacity is not None and capacity != offering.capacity:
-        registrations.set_capacity(actor, offering.id, capacity, allow_below_held=allow_below_held)
-    place_changed = any(
-        name in data and getattr(offering, name) != data[name] for name in PLACE_FIELDS
-    )
-    for name in OFFERING_FIELDS:
-        if name in data:
-            setattr(offering, name, data[name])
-    changed = _apply_sessions(offering, sessions)
-    if place_changed:
-        for session in offering.sessions:
-            if session.status == "scheduled" and session not in changed:
-                session.sequence += 1
-                changed.add(session)
-    db.session.flush()
-    if changed and offering.status == "published":
-        from lms.registrations import notify
-
-        notify.offering_changed(offering)
-    return bool(changed)
-
-
-def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[Session]:
-    """Add, change and remove sessions; return those whose time or place changed."""
-    existing = {s.id: s for s in offering.sessions if s.id is not None}
-    changed: set[Session] = set()
-    for row in rows:
-        session = existing.get(row.id) if row.id is not None else None
-        if row.id is not None and session is None:
-            raise EventError("unknown_session")
-        if not row.remove and (
-            not row.starts_at or not row.ends_at or row.ends_at <= row.starts_at
-        ):
-            raise EventError("ends_before_start")
-        if row.remove:
-            if session is not None:
-                offering.sessions.remove(session)
-            continue
-        if session is None:
-            offering.sessions.append(
-                Session(
-                    starts_at=row.starts_at,
-                    ends_at=row.ends_at,
-                    title=row.title,
-                    venue=row.venue,
-                    room=row.room,
-                )
-            )
-            continue
-        moved = (
-            session.starts_at != row.starts_at
-            or session.ends_at != row.ends_at
-            or session.venue != row.venue
-            or session.room != row.room
-        )
-        session.title = row.title
-        if moved:
-            session.starts_at, session.ends_at = row.starts_at, row.ends_at
-            session.venue, session.room = row.venue, row.room
-            session.sequence += 1
-            changed.add(session)
-    offering.sessions.sort(key=lambda s: s.starts_at)
-    return changed
-
-
-def set_instructors(actor, offering: Offering, user_ids: list[int]) -> None:
-    """Assign instructors (organisers only; only people holding the instructor role)."""
-    _require_organiser(actor)
-    allowed = {u.id: u for u in instructor_choices()}
-    if any(uid not in allowed for uid in user_ids):
-        raise EventError("not_an_instructor")
-    offering.instructors = [allowed[uid] for uid in user_ids]
-    db.session.flush()
-
-
-def publish(actor, offering: Offering) -> None:
-    _require_organiser(actor)
-    if offering.status != "draft":
-        raise EventError("not_draft")
-    if not offering.sessions:
-        raise EventError("no_sessions")
-    offering.status = "published"
-    db.session.flush()
-
-
-def archive(actor, offering: Offering) -> None:
-    """Put a published or cancelled offering away: off the catalogue, kept for reports."""
-    _require_organiser(actor)
-    if offering.status not in ("published", "cancelled"):
-        raise EventError("not_archivable")
-    offering.status = "archived"
-    db.session.flush()
-
-
-def duplicate(actor, offering: Offering, *, weeks: int = 52) -> Offering:
-    """A draft copy for the next edition: same fields and instructors, sessions moved
-    ``weeks`` later (52 = the same weekday a year on), new UIDs, no registrations."""
-    _require_organiser(actor)
-    if not -520 <= weeks <= 520:
-        raise EventError("bad_shift")
-    shift = timedelta(weeks=weeks)
-    copy = Offering(status="draft", created_by_id=actor.id, kind=offering.kind)
-    for name in OFFERING_FIELDS:
-        value = getattr(offering, name)
-        setattr(copy, name, list(value) if isinstance(value, list) else value)
-    for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
-        value = getattr(offering, name)
-        if value is not None:
-            setattr(copy, name, _shift_local(value, shift))
-    copy.network_id = offering.network_id
-    copy.instructors = list(offering.instructors)
-    for session in offering.sessions:
-        if session.status == "cancelled":
-            continue
-        copy.sessions.append(
-            Session(
-                title=session.title,
-                starts_at=_shift_local(session.starts_at, shift),
-                ends_at=_shift_local(session.ends_at, shift),
-                venue=session.venue,
-                room=session.room,
-            )
-        )
-    db.session.add(copy)
-    db.session.flush()
-    return copy
-
-
-def _shift_local(moment: datetime, shift: timedelta) -> datetime:
-    """Shift by wall-clock time in the LMS zone, so 09:00 stays 09:00 across DST."""
-    local = to_local(moment).replace(tzinfo=None) + shift
-    return local.replace(tzinfo=local_zone()).astimezone(UTC)
-
-
-def cancel_offering(actor, offering: Offering, note: str = "") -> int:
-    """Cancel the whole offering: every session marked cancelled (SEQUENCE + 1) and every
-    active registration cancelled, each person mailed. Returns how many were cancelled."""
-    from lms.registrations import services as registrations
-
-    _require_organiser(actor)
-    if offering.status == "cancelled":
-        raise EventError("already_cancelled")
-    offering.status = "cancelled"
-    for session in offering.sessions:
-        if session.status != "cancelled":
-            session.status = "cancelled"
-            session.sequence += 1
-    db.session.flush()
-    ids = db.session.scalars(
-        select(Registration.id)
-        .where(
-            Registration.offering_id == offering.id,
-            Registration.status.in_(registrations.CANCELLABLE),
-        )
-        .order_by(Registration.id)
-    ).all()
-    for registration_id in ids:
-        registrations.cancel(actor, registration_id, note=note or "offering cancelled")
-    return len(ids)
-
-
-# --- networks ----------------------------------------------------------------------------------
-
-
-def membership_of(user, network: Network) -> NetworkMembership | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return db.session.get(NetworkMembership, (network.id, user.id))
-
-
-def can_see_members_area(user, network: Network) -> bool:
-    """Meetings and members are for approved members and organisers."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.has_role("organiser"):
-        return True
-    membership = membership_of(user, network)
-    return membership is not None and membership.status == "approved"
-
-
-def join_network(user, network: Network) -> NetworkMembership:
-    """Open networks take people at once; others wait for an organiser."""
-    if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied()
-    membership = membership_of(user, network)
-    if membership is None:
-        status = "approved" if network.membership == "open" else "pending"
-        membership = NetworkMembership(network_id=network.id, user_id=user.id, status=status)
-        db.session.add(membership)
-        db.session.flush()
-    return membership
-
-
-def leave_network(user, network: Network) -> None:
-    membership = membership_of(user, network)
-    if membership is None:
-        raise EventError("not_a_member")
-    db.session.delete(membership)
-    db.session.flush()
-
-
-def decide_membership(actor, network: Network, user_id: int, *, approve: bool) -> None:
-    _require_organiser(actor)
-    membership = db.session.get(NetworkMembership, (network.id, user_id))
-    if membership is None or membership.status != "pending":
-        raise EventError("not_pending")
-    if approve:
-        membership.status = "approved"
-    else:
-        db.session.delete(membership)
-    db.session.flush()
-
-
-def create_network(actor, *, name: str, description_md: str, membership: str, rule: str):
-    _require_organiser(actor)
-    validate_rule(rule)
-    network = Network(
-        name=name, description_md=description_md, membership=membership, recurrence_rule=rule
-    )
-    db.session.add(network)
-    db.session.flush()
-    return network
-
-
-def validate_rule(rule: str) -> None:
-    """An RRULE body such as ``FREQ=MONTHLY;BYDAY=2TU``; raises EventError when unreadable."""
-    if not rule:
-        return
-    upper = rule.upper()
-    if "\n" in rule or "DTSTART" in upper or "UNTIL" in upper:
-        raise EventError("bad_rule")
-    if not any(f"FREQ={freq}" in upper for freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")):
-        raise EventError("bad_rule")
-    try:
-        rrulestr(rule, dtstart=datetime(2026, 1, 1))
-    except (ValueError, TypeError, KeyError):
-        raise EventError("bad_rule") from None
-
-
-def meeting_dates(rule: str, after: date, start: time, count: int) -> list[datetime]:
-    """The next ``count`` meeting starts on or after ``after``, as wall-clock times in the
-    LMS zone turned into aware UTC one by one (so 09:00 stays 09:00 across DST)."""
-    validate_rule(rule)
-    if not rule:
-        raise EventError("bad_rule")
-    first = datetime.combine(after, start)
-    # Bounded, so a rule that never matches (30 February) ends instead of searching forever.
-    recurrence = rrulestr(rule, dtstart=first).replace(until=first + timedelta(days=3660))
-    starts = []
-    for local in recurrence:
-        starts.append(local.replace(tzinfo=local_zone()).astimezone(UTC))
-        if len(starts) >= count:
-            break
-    return starts
-
-
-def generate_meetings(
-    actor,
-    network: Network,
-    *,
-    after: date,
-    start: time,
-    minutes: int,
-    count: int,
-    defaults: dict | None = None,
-) -> list[Offering]:
-    """Make the next ``count`` meetings as published, members-only network_meeting
-    offerings. A date that already has a meeting of this network is left alone."""
-    _require_organiser(actor)
-    if not 1 <= count <= 24 or not 15 <= minutes <= 12 * 60:
-        raise EventError("bad_count")
-    taken = {
-        to_local(starts).date()
-        for starts in db.session.scalars(
-            select(Session.starts_at)
-            .join(Offering)
-            .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
-        )
-    }
-    made = []
-    for starts in meeting_dates(network.recurrence_rule, after, start, count):
-        if to_local(starts).date() in taken:
-            continue
-        offering = Offering(
-            kind="network_meeting",
-            status="published",
-            title=f"{network.name}: {to_local(starts):%d.%m.%Y}",
-            summary="",
-            members_only=True,
-            network_id=network.id,
-            created_by_id=actor.id,
-            capacity=40,
-        )
-        for name, value in (defaults or {}).items():
-            if name in OFFERING_FIELDS:
-                setattr(offering, name, value)
-        ends = starts + timedelta(minutes=minutes)
-        offering.sessions.append(Session(starts_at=starts, ends_at=ends))
-        db.session.add(offering)
-        made.append(offering)
-    db.session.flush()
-    return made
-
-
-def _meeting(network: Network, offering_id: int) -> Offering:
-    offering = db.session.get(Offering, offering_id)
-    if offering is None or offering.network_id != network.id or not offering.sessions:
-        raise EventError("not_found")
-    return offering
-
-
-def move_meeting(actor, network: Network, offering_id: int, new_day: date, start: time) -> None:
-    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told."""
-    _require_organiser(actor)
-    offering = _meeting(network, offering_id)
-    session = offering.sessions[0]
-    length = session.ends_at - session.starts_at
-    starts = to_utc(new_day, start)
-    update_offering(
-        actor,
-        offering,
-        {},
-        [
-            SessionData(
-                id=session.id,
-                starts_at=starts,
-                ends_at=starts + length,
-                title=session.title,
-                venue=session.venue,
-                room=session.room,
-            )
-        ],
-    )
-
-
-def skip_meeting(actor, network: Network, offering_id: int) -> None:
-    """Skip one date: the meeting is cancelled like any offering (everyone told)."""
-    offering = _meeting(network, offering_id)
-    cancel_offering(actor, offering, note="meeting skipped")
-
-
-def network_meetings(network: Network, *, upcoming_only: bool = True):
-    statement = select(Offering).where(Offering.network_id == network.id)
-    offerings = list(db.session.scalars(statement))
-    if upcoming_only:
-        now = utcnow()
-        offerings = [o for o in offerings if o.ends_at and o.ends_at >= now]
-    return sorted(offerings, key=lambda o: (o.starts_at or utcnow(), o.id))

@@ -55,11 +55,15 @@ def test_organiser_creates_a_network_with_monthly_meetings(page):
     page.fill("#name", "Nettverk for samfunnsansvar i offentlige anskaffelser")
     page.select_option("#membership", "approval")
     page.fill("#recurrence_rule", "FREQ=MONTHLY;BYDAY=2TU")
+    page.fill("#meeting_start", "09:00")
+    page.fill("#venue", "Anskaffelseshuset")
     with page.expect_navigation():
         page.get_by_role("button", name="Create the network").click()
     assert urlsplit(page.url).path.startswith("/manage/networks/")
+    # The meetings form starts from the network's defaults.
+    assert page.input_value("#start") == "09:00"
+    assert page.input_value("#venue") == "Anskaffelseshuset"
     page.fill("#after", "2031-09-01")
-    page.fill("#start", "09:00")
     page.fill("#count", "3")
     with page.expect_navigation():
         page.get_by_role("button", name="Plan the meetings").click()

@@ -1,0 +1,248 @@
+"""Organiser and instructor pages for offerings: the list, the form, publish, cancel,
+archive and duplicate. Routes hang on the events blueprint (``lms_events.manage_*``)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from lms.accounts.permissions import role_required
+from lms.events import forms, manage, services
+from lms.events.models import Offering
+from lms.events.views import PAGE_SIZE, _page, bp
+from lms.extensions import db
+from lms.registrations.services import CapacityWarning
+
+ERROR_MESSAGES = {
+    "not_draft": _l("Only a draft can be published."),
+    "not_archivable": _l("Only a published or cancelled offering can be archived."),
+    "no_sessions": _l("Add at least one session before publishing."),
+    "already_cancelled": _l("The offering is already cancelled."),
+    "not_pending": _l("That request has already been decided."),
+    "bad_rule": _l("The recurrence rule cannot be read."),
+    "not_found": _l("That meeting does not belong to this network."),
+    "not_a_member": _l("That person is not a member of this network."),
+    "no_start": _l("Give the time the meetings start."),
+}
+
+
+def _managed(offering_id: int) -> Offering:
+    offering = db.get_or_404(Offering, offering_id)
+    if not offering.can_edit(current_user):
+        abort(403)
+    return offering
+
+
+@bp.get("/manage/offerings")
+@login_required
+def manage_list():
+    """Offerings the user manages, drafts too (organisers: all; instructors: their own)."""
+    try:
+        statement = manage.managed_offerings_statement(current_user)
+    except services.PermissionDenied:
+        abort(403)
+    pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("lms/events/manage_list.html", pagination=pagination)
+
+
+@bp.route("/manage/offerings/new", methods=["GET", "POST"])
+@role_required("organiser")
+def manage_new():
+    form = _offering_form(None)
+    if form.validate_on_submit():
+        try:
+            offering = manage.create_offering(
+                current_user, _offering_data(form), _session_rows(form)
+            )
+            manage.set_instructors(current_user, offering, form.instructors.data or [])
+        except services.EventError:
+            form.general_errors.append(_("Check the sessions: each must end after it starts."))
+        else:
+            db.session.commit()
+            flash(_("The offering is saved as a draft."), "success")
+            return redirect(url_for(".manage_edit", offering_id=offering.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/events/manage_form.html", form=form, offering=None), status
+
+
+@bp.route("/manage/offerings/<lms_id:offering_id>", methods=["GET", "POST"])
+@login_required
+def manage_edit(offering_id: int):
+    offering = _managed(offering_id)
+    form = _offering_form(offering)
+    if form.validate_on_submit():
+        try:
+            changed = manage.update_offering(
+                current_user,
+                offering,
+                _offering_data(form),
+                _session_rows(form),
+                allow_below_held=form.allow_below_held.data,
+            )
+            if current_user.has_role("organiser"):
+                manage.set_instructors(current_user, offering, form.instructors.data or [])
+        except services.PermissionDenied:
+            abort(403)
+        except CapacityWarning as warning:
+            db.session.rollback()
+            form.capacity.errors.append(
+                _(
+                    "%(held)s people hold a seat, more than %(capacity)s. Nobody is removed: "
+                    "confirm below to keep them all.",
+                    held=warning.held,
+                    capacity=warning.capacity,
+                )
+            )
+        except services.EventError:
+            db.session.rollback()
+            form.general_errors.append(_("Check the sessions: each must end after it starts."))
+        else:
+            db.session.commit()
+            flash(_("The offering is saved."), "success")
+            if changed and offering.status == "published":
+                flash(_("Registered participants are told about the new time or place."), "info")
+            return redirect(url_for(".manage_edit", offering_id=offering.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "lms/events/manage_form.html",
+        form=form,
+        offering=offering,
+        duplicate_form=forms.DuplicateForm(),
+        confirm_form=forms.ConfirmForm(),
+    ), status
+
+
+def _offering_form(offering: Offering | None) -> forms.OfferingForm:
+    extra = min(max(request.args.get("rows", forms.SESSION_ROWS, type=int) or 0, 1), 30)
+    form = forms.OfferingForm(obj=offering if request.method == "GET" else None)
+    form.instructors.choices = forms.options((u.id, u.name) for u in manage.instructor_choices())
+    if offering is not None and offering.kind == "network_meeting":
+        form.kind.choices = forms.options(forms.KIND_LABELS.items())
+    if request.method == "GET":
+        zone = services.local_zone()
+        for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
+            value = getattr(offering, name, None)
+            getattr(form, name).data = (
+                value.astimezone(zone).replace(tzinfo=None) if value else None
+            )
+        while form.sessions.entries:
+            form.sessions.pop_entry()
+        for session in getattr(offering, "active_sessions", []):
+            start, end = services.to_local(session.starts_at), services.to_local(session.ends_at)
+            form.sessions.append_entry(
+                {
+                    "id": str(session.id),
+                    "day": start.date(),
+                    "start": start.time(),
+                    "end": end.time(),
+                    "title": session.title,
+                    "venue": session.venue,
+                    "room": session.room,
+                }
+            )
+        for _n in range(extra):
+            form.sessions.append_entry()
+        form.instructors.data = [u.id for u in getattr(offering, "instructors", [])]
+    return form
+
+
+def _offering_data(form: forms.OfferingForm) -> dict:
+    data = {name: getattr(form, name).data for name in manage.OFFERING_FIELDS}
+    for name in ("summary", "description_md", "audience", "venue", "room", "address"):
+        data[name] = (data[name] or "").strip()
+    data["online_url"] = (data["online_url"] or "").strip()
+    data["consent_text"] = (data["consent_text"] or "").strip()
+    zone = services.local_zone()
+    for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
+        if data[name] is not None:
+            data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
+    return data
+
+
+def _session_rows(form: forms.OfferingForm) -> list[manage.SessionData]:
+    rows = []
+    for entry in form.sessions:
+        row = entry.form
+        if row.is_blank():
+            continue
+        session_id = int(row.id.data) if (row.id.data or "").isdigit() else None
+        if row.remove.data and session_id is None:
+            continue
+        if row.remove.data:
+            rows.append(
+                manage.SessionData(id=session_id, remove=True, starts_at=None, ends_at=None)
+            )
+            continue
+        rows.append(
+            manage.SessionData(
+                id=session_id,
+                starts_at=services.to_utc(row.day.data, row.start.data),
+                ends_at=services.to_utc(row.day.data, row.end.data),
+                title=(row.title.data or "").strip(),
+                venue=(row.venue.data or "").strip(),
+                room=(row.room.data or "").strip(),
+            )
+        )
+    return rows
+
+
+def _organiser_action(offering_id: int, action, success: str):
+    offering = db.get_or_404(Offering, offering_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        result = action(offering)
+    except services.PermissionDenied:
+        abort(403)
+    except services.EventError as error:
+        db.session.rollback()
+        flash(ERROR_MESSAGES.get(error.code, _("That could not be done.")), "error")
+        return redirect(url_for(".manage_edit", offering_id=offering_id))
+    db.session.commit()
+    flash(success, "success")
+    target = result.id if isinstance(result, Offering) else offering_id
+    return redirect(url_for(".manage_edit", offering_id=target))
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/publish")
+@role_required("organiser")
+def manage_publish(offering_id: int):
+    return _organiser_action(
+        offering_id, lambda o: manage.publish(current_user, o), _("The offering is published.")
+    )
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/cancel")
+@role_required("organiser")
+def manage_cancel(offering_id: int):
+    return _organiser_action(
+        offering_id,
+        lambda o: manage.cancel_offering(current_user, o),
+        _("The offering is cancelled and everyone registered is told."),
+    )
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/archive")
+@role_required("organiser")
+def manage_archive(offering_id: int):
+    return _organiser_action(
+        offering_id, lambda o: manage.archive(current_user, o), _("The offering is archived.")
+    )
+
+
+@bp.post("/manage/offerings/<lms_id:offering_id>/duplicate")
+@role_required("organiser")
+def manage_duplicate(offering_id: int):
+    offering = db.get_or_404(Offering, offering_id)
+    form = forms.DuplicateForm()
+    if not form.validate_on_submit():
+        flash(_("Give a number of weeks between -520 and 520."), "error")
+        return redirect(url_for(".manage_edit", offering_id=offering.id))
+    copy = manage.duplicate(current_user, offering, weeks=form.weeks.data)
+    db.session.commit()
+    flash(_("This is the copy, saved as a draft."), "success")
+    return redirect(url_for(".manage_edit", offering_id=copy.id))

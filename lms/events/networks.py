@@ -1,0 +1,312 @@
+"""Networks: membership, the recurrence rule, and generating, moving and skipping meetings.
+
+Services take the acting user, check what that user may do (raising ``PermissionDenied``),
+``flush()`` and never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import select
+
+from lms.events.manage import OFFERING_FIELDS, SessionData, cancel_offering, update_offering
+from lms.events.models import Network, NetworkMembership, Offering, Session
+from lms.events.services import (
+    EventError,
+    PermissionDenied,
+    local_zone,
+    require_organiser,
+    to_local,
+    to_utc,
+)
+from lms.extensions import db
+from lms.registrations.models import Registration
+from lms.timeutil import utcnow
+
+
+def membership_of(user, network: Network) -> NetworkMembership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.get(NetworkMembership, (network.id, user.id))
+
+
+def can_see_members_area(user, network: Network) -> bool:
+    """Meetings and members are for approved members and organisers."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role("organiser"):
+        return True
+    membership = membership_of(user, network)
+    return membership is not None and membership.status == "approved"
+
+
+def join_network(user, network: Network) -> NetworkMembership:
+    """Open networks take people at once; others wait for an organiser."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied()
+    membership = membership_of(user, network)
+    if membership is None:
+        status = "approved" if network.membership == "open" else "pending"
+        membership = NetworkMembership(network_id=network.id, user_id=user.id, status=status)
+        db.session.add(membership)
+        db.session.flush()
+    return membership
+
+
+def leave_network(user, network: Network) -> int:
+    """Leave ``network``; returns how many meeting registrations were cancelled.
+
+    Registrations for the network's members-only meetings still to come are cancelled
+    through the registrations area (the next in line moves up, the person is mailed);
+    past meetings keep their attendance. A seat past its cancellation deadline is kept,
+    as it would be if the person cancelled it themselves.
+    """
+    membership = membership_of(user, network)
+    if membership is None:
+        raise EventError("not_a_member")
+    db.session.delete(membership)
+    db.session.flush()
+    return _cancel_future_registrations(user, network, user.id, note="left the network")
+
+
+def remove_member(actor, network: Network, user_id: int) -> int:
+    """An organiser takes an approved member off the network; their registrations for
+    coming members-only meetings are cancelled as when they leave. Returns how many."""
+    require_organiser(actor)
+    membership = db.session.get(NetworkMembership, (network.id, user_id))
+    if membership is None or membership.status != "approved":
+        raise EventError("not_a_member")
+    db.session.delete(membership)
+    db.session.flush()
+    return _cancel_future_registrations(actor, network, user_id, note="removed from the network")
+
+
+def _cancel_future_registrations(actor, network: Network, user_id: int, *, note: str) -> int:
+    """Cancel ``user_id``'s active registrations for this network's members-only meetings
+    that have not started; meetings open to everyone do not depend on membership."""
+    from lms.registrations import services as registrations
+
+    now = utcnow()
+    rows = db.session.execute(
+        select(Registration.id, Offering)
+        .join(Offering, Offering.id == Registration.offering_id)
+        .where(
+            Registration.user_id == user_id,
+            Registration.status.in_(registrations.CANCELLABLE),
+            Offering.network_id == network.id,
+            Offering.members_only.is_(True),
+        )
+        .order_by(Registration.id)
+    ).all()
+    cancelled = 0
+    for registration_id, offering in rows:
+        if offering.starts_at is None or offering.starts_at <= now:
+            continue
+        try:
+            registrations.cancel(actor, registration_id, note=note)
+        except registrations.RegistrationError:
+            continue  # past the deadline: the seat is kept, as for a self-cancellation
+        cancelled += 1
+    return cancelled
+
+
+def decide_membership(actor, network: Network, user_id: int, *, approve: bool) -> None:
+    """Approve or decline a request to join. A pending person holds no members-only
+    registration, so declining has nothing to cancel."""
+    require_organiser(actor)
+    membership = db.session.get(NetworkMembership, (network.id, user_id))
+    if membership is None or membership.status != "pending":
+        raise EventError("not_pending")
+    if approve:
+        membership.status = "approved"
+    else:
+        db.session.delete(membership)
+    db.session.flush()
+
+
+NETWORK_FIELDS = (
+    "name",
+    "description_md",
+    "membership",
+    "recurrence_rule",
+    "meeting_start",
+    "meeting_minutes",
+    "venue",
+    "room",
+    "address",
+    "online_url",
+)
+
+
+def create_network(
+    actor, *, name: str, description_md: str, membership: str, rule: str, **defaults
+) -> Network:
+    """A new network; ``defaults`` are the meeting defaults (``meeting_start``,
+    ``meeting_minutes``, ``venue``, ``room``, ``address``, ``online_url``)."""
+    require_organiser(actor)
+    validate_rule(rule)  # before anything is added, so a refusal leaves nothing behind
+    network = Network(name=name, description_md="", membership="open", recurrence_rule="")
+    db.session.add(network)
+    update_network(
+        actor,
+        network,
+        dict(
+            defaults,
+            name=name,
+            description_md=description_md,
+            membership=membership,
+            recurrence_rule=rule,
+        ),
+    )
+    return network
+
+
+def update_network(actor, network: Network, data: dict) -> None:
+    """Change a network's name, description, membership, rule or meeting defaults
+    (``NETWORK_FIELDS``). Meetings already made keep their own time and place."""
+    require_organiser(actor)
+    if "recurrence_rule" in data:
+        validate_rule(data["recurrence_rule"])
+    minutes = data.get("meeting_minutes", network.meeting_minutes or 120)
+    if minutes is None or not 15 <= minutes <= 12 * 60:
+        raise EventError("bad_count")
+    for name in NETWORK_FIELDS:
+        if name in data:
+            setattr(network, name, data[name])
+    db.session.flush()
+
+
+def validate_rule(rule: str) -> None:
+    """An RRULE body such as ``FREQ=MONTHLY;BYDAY=2TU``; raises EventError when unreadable."""
+    if not rule:
+        return
+    upper = rule.upper()
+    if "\n" in rule or "DTSTART" in upper or "UNTIL" in upper:
+        raise EventError("bad_rule")
+    if not any(f"FREQ={freq}" in upper for freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")):
+        raise EventError("bad_rule")
+    try:
+        rrulestr(rule, dtstart=datetime(2026, 1, 1))
+    except (ValueError, TypeError, KeyError):
+        raise EventError("bad_rule") from None
+
+
+def meeting_dates(rule: str, after: date, start: time, count: int) -> list[datetime]:
+    """The next ``count`` meeting starts on or after ``after``, as wall-clock times in the
+    LMS zone turned into aware UTC one by one (so 09:00 stays 09:00 across DST)."""
+    validate_rule(rule)
+    if not rule:
+        raise EventError("bad_rule")
+    first = datetime.combine(after, start)
+    # Bounded, so a rule that never matches (30 February) ends instead of searching forever.
+    recurrence = rrulestr(rule, dtstart=first).replace(until=first + timedelta(days=3660))
+    starts = []
+    for local in recurrence:
+        starts.append(local.replace(tzinfo=local_zone()).astimezone(UTC))
+        if len(starts) >= count:
+            break
+    return starts
+
+
+def generate_meetings(
+    actor,
+    network: Network,
+    *,
+    after: date,
+    count: int,
+    start: time | None = None,
+    minutes: int | None = None,
+    defaults: dict | None = None,
+) -> list[Offering]:
+    """Make the next ``count`` meetings as published, members-only network_meeting
+    offerings. A date that already has a meeting of this network is left alone.
+
+    ``start``, ``minutes`` and the place fields in ``defaults`` override the network's
+    meeting defaults (the organiser's form is prefilled with them)."""
+    require_organiser(actor)
+    start = start or network.meeting_start
+    minutes = minutes or network.meeting_minutes
+    if start is None:
+        raise EventError("no_start")
+    if not 1 <= count <= 24 or not 15 <= minutes <= 12 * 60:
+        raise EventError("bad_count")
+    taken = {
+        to_local(starts).date()
+        for starts in db.session.scalars(
+            select(Session.starts_at)
+            .join(Offering)
+            .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
+        )
+    }
+    values = dict(network.meeting_defaults(), capacity=40)
+    values.update(defaults or {})
+    made = []
+    for starts in meeting_dates(network.recurrence_rule, after, start, count):
+        if to_local(starts).date() in taken:
+            continue
+        offering = Offering(
+            kind="network_meeting",
+            status="published",
+            title=f"{network.name}: {to_local(starts):%d.%m.%Y}",
+            summary="",
+            members_only=True,
+            network_id=network.id,
+            created_by_id=actor.id,
+        )
+        for name, value in values.items():
+            if name in OFFERING_FIELDS:
+                setattr(offering, name, value)
+        ends = starts + timedelta(minutes=minutes)
+        offering.sessions.append(Session(starts_at=starts, ends_at=ends))
+        db.session.add(offering)
+        made.append(offering)
+    db.session.flush()
+    return made
+
+
+def _meeting(network: Network, offering_id: int) -> Offering:
+    offering = db.session.get(Offering, offering_id)
+    if offering is None or offering.network_id != network.id or not offering.active_sessions:
+        raise EventError("not_found")
+    return offering
+
+
+def move_meeting(actor, network: Network, offering_id: int, new_day: date, start: time) -> None:
+    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told."""
+    require_organiser(actor)
+    offering = _meeting(network, offering_id)
+    session = offering.active_sessions[0]
+    length = session.ends_at - session.starts_at
+    starts = to_utc(new_day, start)
+    update_offering(
+        actor,
+        offering,
+        {},
+        [
+            SessionData(
+                id=session.id,
+                starts_at=starts,
+                ends_at=starts + length,
+                title=session.title,
+                venue=session.venue,
+                room=session.room,
+            )
+        ],
+    )
+
+
+def skip_meeting(actor, network: Network, offering_id: int) -> None:
+    """Skip one date: the meeting is cancelled like any offering (everyone told)."""
+    offering = _meeting(network, offering_id)
+    cancel_offering(actor, offering, note="meeting skipped")
+
+
+def network_meetings(network: Network, *, upcoming_only: bool = True):
+    statement = select(Offering).where(Offering.network_id == network.id)
+    offerings = list(db.session.scalars(statement))
+    if upcoming_only:
+        now = utcnow()
+        offerings = [o for o in offerings if o.ends_at and o.ends_at >= now]
+    return sorted(offerings, key=lambda o: (o.starts_at or utcnow(), o.id))
