@@ -49,14 +49,14 @@ def make_huey(app: Flask) -> Huey:
     def send_reminders() -> int:
         """Remind confirmed participants ``LMS_REMINDER_DAYS`` before; once per offering."""
         from lms.extensions import db
-        from lms.registrations import services
+        from lms.registrations import reminders
 
         with app.app_context():
             days = app.config["LMS_REMINDER_DAYS"]
             sent = 0
-            for offering_id in services.offerings_due_for_reminder(days):
+            for offering_id in reminders.offerings_due_for_reminder(days):
                 # One transaction per offering, so its lock is held briefly.
-                sent += services.send_reminder(offering_id)
+                sent += reminders.send_reminder(offering_id)
                 db.session.commit()
             return sent
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.mail.delivery import sweep_outbox
 from lms.mail.models import OutboxMessage
-from lms.registrations import services
+from lms.registrations import reminders, services
 from lms.timeutil import utcnow
 
 
@@ -76,11 +76,11 @@ def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
     services.register(people[0], offering.id)
     db.session.commit()
     # Both workers found the offering due; the first sends and commits.
-    due_for_second = services.offerings_due_for_reminder(2)
+    due_for_second = reminders.offerings_due_for_reminder(2)
     assert due_for_second == [offering.id]
     assert task(app, "send_reminders").call_local() == 1
     # The second goes on with its stale list: under the lock it sees the reminder was sent.
-    assert services.send_reminder(offering.id) == 0
+    assert reminders.send_reminder(offering.id) == 0
     db.session.commit()
     assert len(mails(people[0].email, "registration_reminder")) == 1
 
@@ -89,7 +89,7 @@ def test_no_reminder_for_cancelled_or_started_offerings(app, people):
     cancelled = make_offering(starts_in=timedelta(days=1), status="cancelled")
     started = make_offering(starts_in=timedelta(hours=-1))
     assert cancelled.id and started.id
-    assert services.offerings_due_for_reminder(2) == []
+    assert reminders.offerings_due_for_reminder(2) == []
 
 
 def test_smtp_down_during_registrations_every_mail_once(app, factory, smtp_server, client):

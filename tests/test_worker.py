@@ -24,7 +24,7 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.paths import PROJECT_DIR
 from lms.tasks import make_huey
-from tests.conftest import IN_CI, database_url, post_form
+from tests.conftest import IN_CI, database_url, one_at_a_time, post_form
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -47,19 +47,23 @@ def row_status(message_id: int) -> str:
 
 @pytest.fixture
 def redis_url():
-    """The Redis of ``REDIS_URL``, emptied before and after; in CI its absence is a failure."""
+    """The Redis of ``REDIS_URL``, emptied before and after; in CI its absence is a failure.
+
+    Tests on Redis run one at a time across xdist workers: they share one Redis database.
+    """
     if not REDIS_URL:
         if IN_CI:
             pytest.fail("CI=true but REDIS_URL is not set: the Redis tests cannot be skipped")
         pytest.skip("REDIS_URL is not set")
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
+    with one_at_a_time("redis"):
+        client = redis.Redis.from_url(REDIS_URL)
+        try:
+            client.flushdb()
+        except redis.RedisError as error:
+            pytest.fail(f"REDIS_URL={REDIS_URL} is set but Redis is unreachable: {error}")
+        yield REDIS_URL
         client.flushdb()
-    except redis.RedisError as error:
-        pytest.fail(f"REDIS_URL={REDIS_URL} is set but Redis is unreachable: {error}")
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
+        client.close()
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -103,6 +107,7 @@ def test_consumer_delivers_committed_mail(app, factory, smtp_server, huey):
     db.session.commit()
     [message] = db.session.scalars(select(OutboxMessage)).all()
     message_id, stable_id = message.id, message.message_id
+    assert message.rendered_at is None and message.subject == ""
 
     # Committed and queued, but nothing is sent until a worker runs.
     assert huey.pending_count() == 1
@@ -113,6 +118,9 @@ def test_consumer_delivers_committed_mail(app, factory, smtp_server, huey):
     [mail] = smtp_server.messages
     assert mail["Message-ID"] == stable_id
     assert mail["To"] == user.email
+    # The request queued only the row; the worker rendered it, in the user's language.
+    assert mail["Subject"] == "Confirm your e-mail address"
+    assert "http://lms.test/verify/" in mail.get_body(preferencelist=("plain",)).get_content()
     assert huey.pending_count() == 0
 
 
@@ -202,7 +210,7 @@ import json, sys
 from lms import create_app
 from tests.conftest import post_form, test_config
 
-config = test_config(REDIS_URL=sys.argv[1])
+config = test_config(REDIS_URL=sys.argv[1], LMS_LOGIN_ACCOUNT_RATE_LIMIT=sys.argv[3])
 config.pop("RATELIMIT_STORAGE_URI")
 app = create_app(config)
 with app.app_context():
@@ -212,12 +220,17 @@ with app.app_context():
 """
 
 
+# Limits count in fixed windows; a day-long one cannot roll over between the two
+# processes' attempts (a minute-long one did, when the second process was slow to start).
+ACCOUNT_LIMIT = "5 per day"
+
+
 def test_login_rate_limit_is_shared_through_redis(redis_url, migrated_database):
     """Two app instances (as two gunicorn workers would be) count login attempts together."""
     from lms import create_app
     from tests.conftest import test_config
 
-    config = test_config(REDIS_URL=redis_url)
+    config = test_config(REDIS_URL=redis_url, LMS_LOGIN_ACCOUNT_RATE_LIMIT=ACCOUNT_LIMIT)
     config.pop("RATELIMIT_STORAGE_URI")  # the LMS derives it from REDIS_URL
     app = create_app(config)
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_url
@@ -225,14 +238,14 @@ def test_login_rate_limit_is_shared_through_redis(redis_url, migrated_database):
     with app.app_context():
         client = app.test_client()
         data = {"email": email, "password": "wrong password"}
-        # The account limit is 5 per minute (the default, as in the other worker).
+        # The account limit is 5 (as in the other worker).
         statuses = [post_form(client, "/login", data).status_code for _ in range(5)]
         db.session.remove()
         db.engine.dispose()
     assert statuses == [200] * 5
 
     other = subprocess.run(
-        [sys.executable, "-c", _OTHER_WORKER, redis_url, email],
+        [sys.executable, "-c", _OTHER_WORKER, redis_url, email, ACCOUNT_LIMIT],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

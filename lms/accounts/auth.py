@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
+from sqlalchemy import update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.extensions import db
 
@@ -43,9 +45,27 @@ def load_user_from_request(req):
     user = authenticate_api_token(token.strip())
     if user is not None:
         request.environ["lms.auth"] = "token"
-        if db.session.dirty:  # last_used_at moved on; most calls change nothing
-            db.session.commit()
+        _record_token_use()
     return user
+
+
+def _record_token_use() -> None:
+    """Write a token's new ``last_used_at`` in a short transaction of its own.
+
+    It moves at most every 5 minutes, so most calls write nothing. It is committed
+    whatever the request does next, but not through the request's session: a commit
+    there would expire the user just loaded, and reading them again costs a query.
+    """
+    from lms.accounts.models import ApiToken
+
+    for token in [obj for obj in db.session.dirty if isinstance(obj, ApiToken)]:
+        with db.session.get_bind(ApiToken).begin() as connection:
+            connection.execute(
+                update(ApiToken)
+                .where(ApiToken.id == token.id)
+                .values(last_used_at=token.last_used_at)
+            )
+        set_committed_value(token, "last_used_at", token.last_used_at)
 
 
 def configure_login_manager(manager: LoginManager) -> None:

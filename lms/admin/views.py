@@ -13,6 +13,7 @@ from lms.accounts.permissions import role_required
 from lms.admin.forms import MAIL_STATUS_LABELS, ROLE_LABELS, RolesForm
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
+from lms.mail.rendering import readable
 
 bp = Blueprint("lms_admin", __name__)
 
@@ -73,6 +74,7 @@ def mail():
     """Outgoing mail, newest first: what a developer reads when no SMTP is set."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    pagination.items = [readable(message) for message in pagination.items]  # worker not done
     return render_template(
         "lms/admin/mail.html", pagination=pagination, status_labels=MAIL_STATUS_LABELS
     )
@@ -82,7 +84,7 @@ def mail():
 @role_required("admin")
 def mail_message(message_id: int):
     """One outgoing message, text and HTML."""
-    message = db.get_or_404(OutboxMessage, message_id)
+    message = readable(db.get_or_404(OutboxMessage, message_id))
     return render_template(
         "lms/admin/mail_message.html", message=message, status_labels=MAIL_STATUS_LABELS
     )

@@ -4,13 +4,17 @@ one UID wherever a client got it from."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from flask import current_app
 
 from lms.calendar import ical
-from lms.mail.outbox import external_url
+from lms.mail.rendering import external_url
 
 ATTACHMENT_NAME = "invitation.ics"
 ATTACHMENT_TYPE = "text/calendar"
+_MAIL_ICS_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_MAIL_ICS_CACHE_SIZE = 32
 
 
 def base_url() -> str:
@@ -27,3 +31,28 @@ def offering_attachment(offering) -> tuple[str, str, bytes]:
     """The ``.ics`` for a mail: the download's bytes, no METHOD and no ORGANIZER, so
     clients add or update the events and send no "accepted" replies."""
     return (ATTACHMENT_NAME, ATTACHMENT_TYPE, offering_ics_bytes(offering))
+
+
+def mail_attachment(context: dict) -> tuple[str, str, bytes]:
+    """The ``"calendar"`` attachment of ``queue_mail``: built when the worker renders the
+    mail, from the offering as it is then (``lms/mail/rendering.py``).
+
+    A rush confirms hundreds of people for one offering; the worker builds its file
+    once per version (every change to the offering or a session moves an
+    ``updated_at``), not once per mail.
+    """
+    offering = context["offering"]
+    key = (
+        offering.id,
+        offering.updated_at,
+        tuple((session.id, session.updated_at) for session in offering.sessions),
+        base_url(),
+        current_app.config["LMS_TIMEZONE"],
+    )
+    content = _MAIL_ICS_CACHE.get(key)
+    if content is None:
+        content = offering_ics_bytes(offering)
+        _MAIL_ICS_CACHE[key] = content
+        while len(_MAIL_ICS_CACHE) > _MAIL_ICS_CACHE_SIZE:
+            _MAIL_ICS_CACHE.popitem(last=False)
+    return (ATTACHMENT_NAME, ATTACHMENT_TYPE, content)

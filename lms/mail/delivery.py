@@ -1,7 +1,9 @@
 """Deliver outbox rows over SMTP, with retry and exponential backoff.
 
 A row is claimed with a conditional UPDATE (pending → sending) committed before
-the SMTP conversation, so two workers never send the same row at once. A row
+the SMTP conversation, so two workers never send the same row at once. The claimed
+row is rendered (once, stored, committed) before the first attempt, so retries send
+the same mail. Without SMTP, the worker still renders rows for ``/admin/mail``. A row
 left in ``sending`` by a crashed worker is released by the sweep after
 ``STALE_AFTER``; the Message-ID stays the same, so a resend is one mail to the
 reader, not two.
@@ -20,6 +22,7 @@ from sqlalchemy import or_, select, update
 
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
+from lms.mail.rendering import materialize
 from lms.timeutil import utcnow
 
 STALE_AFTER = timedelta(minutes=10)
@@ -86,28 +89,52 @@ def _claim(message_id: int) -> bool:
 
 def deliver_message(message_id: int) -> str:
     """Try to send one message now. Returns its status afterwards (or ``skipped``)."""
-    if not smtp_configured() or not _claim(message_id):
+    if not smtp_configured():
+        render_quietly(message_id)
         return "skipped"
-    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if not _claim(message_id):
+        return "skipped"
     try:
+        materialize(message_id)  # a no-op when an earlier attempt rendered it
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
         send_email(build_email(message))
     except (OSError, smtplib.SMTPException) as error:
-        message.last_error = f"{type(error).__name__}: {error}"[:1000]
-        message.locked_at = None
-        if message.attempts >= current_app.config["LMS_MAIL_MAX_ATTEMPTS"]:
-            message.status = "failed"
-            current_app.logger.error("mail %s failed for good: %s", message.id, error)
-        else:
-            message.status = "pending"
-            message.next_attempt_at = utcnow() + backoff(message.attempts)
-            current_app.logger.warning("mail %s not sent, will retry: %s", message.id, error)
+        _attempt_failed(message_id, error)
+    except Exception as error:  # rendering (a template, a row gone) or building the MIME
+        current_app.logger.exception("mail %s could not be prepared", message_id)
+        _attempt_failed(message_id, error)
     else:
         message.status = "sent"
         message.sent_at = utcnow()
         message.locked_at = None
         message.last_error = ""
+        db.session.commit()
+    return db.session.get(OutboxMessage, message_id).status
+
+
+def _attempt_failed(message_id: int, error: Exception) -> None:
+    """Back to ``pending`` after a backoff, or ``failed`` after the last attempt."""
+    db.session.rollback()
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    message.last_error = f"{type(error).__name__}: {error}"[:1000]
+    message.locked_at = None
+    if message.attempts >= current_app.config["LMS_MAIL_MAX_ATTEMPTS"]:
+        message.status = "failed"
+        current_app.logger.error("mail %s failed for good: %s", message.id, error)
+    else:
+        message.status = "pending"
+        message.next_attempt_at = utcnow() + backoff(message.attempts)
+        current_app.logger.warning("mail %s not sent, will retry: %s", message.id, error)
     db.session.commit()
-    return message.status
+
+
+def render_quietly(message_id: int) -> bool:
+    """Render a row with no SMTP to send it to (for ``/admin/mail``); log what fails."""
+    try:
+        return materialize(message_id)
+    except Exception:
+        current_app.logger.exception("mail %s could not be rendered", message_id)
+        return False
 
 
 def release_stale_claims() -> int:

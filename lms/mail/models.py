@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
@@ -18,6 +18,9 @@ class OutboxMessage(db.Model):
 
     ``message_id`` is fixed when the row is written, so a retry after a lost
     acknowledgement carries the same Message-ID and mail clients show one mail.
+    The request writes ``kind``, ``language`` and ``context``; the worker renders
+    ``subject``, the bodies and the attachments once (``rendered_at``) before the
+    first attempt, so every attempt sends the same mail (``lms/mail/rendering.py``).
     """
 
     __tablename__ = "lms_outbox"
@@ -27,9 +30,11 @@ class OutboxMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(50))
     to_address: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(5))
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    context: Mapped[dict | None] = mapped_column(JSON)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

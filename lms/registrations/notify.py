@@ -1,7 +1,10 @@
 """Mail that follows a registration change, queued in the outbox in the recipient's language.
 
 One place decides which mail a status change sends, so every path (participant,
-organiser, periodic task) tells people the same way.
+organiser, periodic task) tells people the same way. The request only queues the
+row; the worker renders it and builds the ``.ics`` (``lms/mail/rendering.py``).
+Values that describe the change (the waiting-list position, the offer's deadline)
+are passed as plain values, so the mail tells what was true when it happened.
 """
 
 from __future__ import annotations
@@ -27,20 +30,17 @@ def registration_changed(registration) -> None:
     from lms.registrations.services import waitlist_position
 
     user = registration.user
-    attachments = []
-    if registration.status == "confirmed":  # confirmed, or promoted from the list
-        from lms.calendar.files import offering_attachment
-
-        attachments.append(offering_attachment(registration.offering))
     queue_mail(
         user.email,
         kind,
         user.language,
-        attachments=attachments,
+        # Confirmed, or promoted from the list: the calendar file comes with it.
+        attach=("calendar",) if registration.status == "confirmed" else (),
         user=user,
         registration=registration,
         offering=registration.offering,
         position=waitlist_position(registration),
+        offer_expires_at=registration.offer_expires_at,
     )
 
 
@@ -95,16 +95,13 @@ def offering_changed(offering) -> int:
         )
         .order_by(Registration.id)
     ).all()
-    from lms.calendar.files import offering_attachment
-
-    attachment = offering_attachment(offering) if registrations else None
     for registration in registrations:
         user = registration.user
         queue_mail(
             user.email,
             "offering_changed",
             user.language,
-            attachments=[attachment],
+            attach=("calendar",),
             user=user,
             registration=registration,
             offering=offering,
