@@ -137,4 +137,11 @@ TARGETS: list[Target] = [
         expect="<h1",
         description="the catalogue of the demo offerings, anonymous (200 of them: bench/rush.py)",
     ),
+    Target(
+        "catalogue-api",
+        "/api/v1/events",
+        expect='"pagination"',
+        setup=session_cookie_for("participant@demo.lms"),
+        description="the JSON catalogue, first page (50), as the logged-in demo participant",
+    ),
 ]

@@ -112,7 +112,8 @@ def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, co
 
     def queries() -> int:
         with count_queries() as statements:
-            assert client.get("/api/v1/events", headers=headers).status_code == 200
+            # Five a page: the ten added below fill more than one.
+            assert client.get("/api/v1/events?per_page=5", headers=headers).status_code == 200
         statements_seen[:] = statements
         return len(statements)
 
@@ -127,10 +128,76 @@ def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, co
         db.session.commit()
         client.post(f"/api/v1/events/{offering.id}/registrations", headers=h)
     assert queries() == few
-    # Authentication takes 5 today (token, user and roles, twice); the catalogue 3:
-    # offerings, their sessions, and every offering's counts in one grouped query.
+    # Besides authentication, the catalogue takes 2: the count, and the page with each
+    # offering's dates and seat counts as subqueries (no sessions or registrations loaded).
     catalogue = [s for s in statements_seen if "lms_api_tokens" not in s and "lms_user" not in s]
-    assert len(catalogue) == 3, catalogue
+    assert len(catalogue) == 2, catalogue
+
+
+def test_catalogue_is_paginated_with_links(client, person):
+    _user, headers = person()
+    for n in range(7):
+        make_offering(title=f"Day {n}", starts_in=timedelta(days=n + 1), kind="course")
+    make_offering(title="Other kind", starts_in=timedelta(hours=1))
+
+    def get(query: str):
+        response = client.get(f"/api/v1/events?{query}", headers=headers)
+        assert response.status_code == 200, response.json
+        return response
+
+    first = get("kind=course&per_page=3")
+    assert [e["title"] for e in first.json["events"]] == ["Day 0", "Day 1", "Day 2"]
+    meta = first.json["pagination"]
+    assert (meta["page"], meta["per_page"], meta["total"], meta["pages"]) == (1, 3, 7, 3)
+    assert meta["prev"] is None
+    next_url = meta["next"]
+    assert next_url.startswith("http://localhost/api/v1/events?")
+    assert "kind=course" in next_url and "per_page=3" in next_url and "page=2" in next_url
+    assert f'<{next_url}>; rel="next"' in first.headers["Link"]
+    assert 'rel="prev"' not in first.headers["Link"]
+
+    # Following "next" walks the whole list once, in order, with the filter kept.
+    seen, url = [], next_url
+    seen += [e["title"] for e in first.json["events"]]
+    while url:
+        response = get(url.split("?", 1)[1])
+        seen += [e["title"] for e in response.json["events"]]
+        url = response.json["pagination"]["next"]
+    assert seen == [f"Day {n}" for n in range(7)]
+    last = get("kind=course&per_page=3&page=3").json["pagination"]
+    assert last["next"] is None and "page=2" in last["prev"]
+
+    # Past the end: an empty page, not an error; the default page size is 50.
+    beyond = get("page=9")
+    assert beyond.json["events"] == [] and beyond.json["pagination"]["total"] == 8
+    assert get("").json["pagination"]["per_page"] == 50
+
+
+def test_catalogue_orders_by_the_first_session_that_is_not_cancelled(client, person):
+    _user, headers = person()
+    moved = make_offering(title="Moved", starts_in=timedelta(days=2))
+    make_offering(title="Middle", starts_in=timedelta(days=5))
+    # Its first session is cancelled: it now starts after "Middle".
+    moved.sessions[0].status = "cancelled"
+    start = utcnow() + timedelta(days=9)
+    moved.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=1)))
+    db.session.commit()
+    events = client.get("/api/v1/events", headers=headers).json["events"]
+    assert [e["title"] for e in events] == ["Middle", "Moved"]
+    assert datetime.fromisoformat(events[1]["starts_at"]) == start
+    day = (utcnow() + timedelta(days=3)).date().isoformat()
+    response = client.get(f"/api/v1/events?to={day}", headers=headers)
+    assert [e["title"] for e in response.json["events"]] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=0", "page=-1", "page=two", "page=1.5", "page=", "page=99999999", "per_page=0",
+     "per_page=101", "per_page=ten", "page=%EF%BC%91"],
+)  # fmt: skip
+def test_catalogue_rejects_bad_paging(client, person, query):
+    _user, headers = person()
+    assert_error(client.get(f"/api/v1/events?{query}", headers=headers), 400, "invalid_parameter")
 
 
 def test_catalogue_needs_credentials(client):
@@ -430,7 +497,12 @@ def fuzz_setup(person):
 
 
 @FUZZ
-@given(params=st.dictionaries(st.sampled_from(["kind", "theme", "from", "to", "x"]), texts))
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["kind", "theme", "from", "to", "page", "per_page", "x"]),
+        texts | st.integers(min_value=-3, max_value=2**64).map(str),
+    )
+)
 def test_fuzz_catalogue_params_never_500(client, fuzz_setup, params):
     _offering, headers = fuzz_setup
     response = client.get("/api/v1/events", query_string=params, headers=headers)

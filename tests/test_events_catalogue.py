@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from events_support import offering, oslo
 
+from lms.events.models import Session
 from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.timeutil import utcnow
@@ -123,6 +124,8 @@ def test_constant_number_of_queries(client, factory, count_queries, path):
     five = queries_with(5)
     fifty = queries_with(45)  # 50 in all: more than a page
     assert fifty == five, (five, fifty)
+    if path == "/events":  # the count, and the page with its dates and seat counts
+        assert five == 2, five
 
 
 def test_network_meetings_only_when_asked_for(client):
@@ -130,3 +133,54 @@ def test_network_meetings_only_when_asked_for(client):
     offering("Nettverksmøte", kind="network_meeting", members_only=True)
     assert titles(client.get("/events")) == ["Seminar"]
     assert titles(client.get("/events?kind=network_meeting")) == ["Nettverksmøte"]
+
+
+def card_of(html: str, title: str) -> str:
+    start = html.index(f">{title}</a>")
+    return html[start : html.index("</li>", start)]
+
+
+def test_cached_cards_never_show_stale_seats_dates_or_titles(app, client, factory):
+    """Each card's text is rendered once per content and language (lms/events/cards.py);
+    the seats are read on every request, and any edit shows at once."""
+    shown = offering("Før", capacity=2, starts=oslo(2031, 5, 6, 9, 0))
+    english = {"Accept-Language": "en"}
+    first = card_of(client.get("/events", headers=english).get_data(as_text=True), "Før")
+    assert "2 / 2" in first and "Tuesday 6 May 2031, 09:00" in first
+    assert len(app.extensions["lms_fragments"]["catalogue_card"]) == 1, "the cache is in use"
+
+    registrations.register(factory.user(), shown.id)
+    db.session.commit()
+    html = client.get("/events", headers=english).get_data(as_text=True)
+    assert "1 / 2" in card_of(html, "Før")
+
+    for _ in range(2):
+        registrations.register(factory.user(), shown.id)
+    db.session.commit()
+    card = card_of(client.get("/events", headers=english).get_data(as_text=True), "Før")
+    assert "0 / 2" in card and "1 person" in card
+
+    shown.title = "Etter"
+    shown.sessions[0].starts_at = oslo(2031, 5, 7, 10, 30)
+    shown.sessions[0].ends_at = oslo(2031, 5, 7, 12, 0)
+    shown.sessions.append(
+        Session(starts_at=oslo(2031, 5, 14, 10, 30), ends_at=oslo(2031, 5, 14, 12, 0))
+    )
+    db.session.commit()
+    html = client.get("/events", headers=english).get_data(as_text=True)
+    assert "Før" not in html
+    card = card_of(html, "Etter")
+    assert "Wednesday 7 May 2031, 10:30" in card and "2 sessions" in card
+    norwegian = client.get("/events", headers={"Accept-Language": "nb"}).get_data(as_text=True)
+    assert "onsdag 7. mai 2031 kl. 10:30" in card_of(norwegian, "Etter")
+
+
+def test_the_filter_form_keeps_what_was_asked(client):
+    offering("Kurs", kind="course", themes=["anti_corruption"])
+    html = client.get("/events?kind=course&q=%3Cb%3E&seats_left=1").get_data(as_text=True)
+    assert '<option value="course" selected>' in html
+    assert 'value="&lt;b&gt;"' in html, "the search text is escaped"
+    assert 'name="seats_left" value="1" checked' in html
+    plain = client.get("/events").get_data(as_text=True)
+    kinds = plain.split('id="kind"')[1].split("</select>")[0]
+    assert "selected" not in kinds, "another visitor's choice is not kept"

@@ -200,7 +200,9 @@ def test_post_without_csrf_token_is_refused_and_changes_nothing(endpoint, client
 def test_post_with_a_token_from_another_session_is_refused(endpoint, client, factory, login, app):
     attack = CSRF_ATTACKS[endpoint](factory, login, client)
     stolen = re.search(
-        r'name="csrf_token" value="([^"]+)"', app.test_client().get("/").get_data(as_text=True)
+        # Another visitor's token, from a form page (anonymous page frames carry none).
+        r'name="csrf_token" value="([^"]+)"',
+        app.test_client().get("/login").get_data(as_text=True),
     ).group(1)
     response = client.post(attack.path, data={**attack.data, "csrf_token": stolen})
     assert response.status_code == 400

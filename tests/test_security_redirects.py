@@ -48,14 +48,12 @@ def test_logged_in_login_page_refuses_to_redirect_off_site(client, factory, logi
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_language_switch_refuses_to_redirect_off_site(client, target):
-    response = post_form(client, "/language", {"language": "en", "next": target}, form_page="/")
+    response = client.post("/language", data={"language": "en", "next": target})
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
 
 def test_language_switch_returns_to_the_page(client):
-    response = post_form(
-        client, "/language", {"language": "en", "next": "/login?next=/profile"}, form_page="/"
-    )
+    response = client.post("/language", data={"language": "en", "next": "/login?next=/profile"})
     assert response.headers["Location"] == "/login?next=/profile"
     assert client.get("/").get_data(as_text=True).startswith('<!doctype html>\n<html lang="en"')

@@ -9,21 +9,20 @@ status.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import load_only, selectinload
-from werkzeug.routing import BuildError
+from sqlalchemy.orm import selectinload
 
+from lms.api import catalogue  # adds GET /events to bp; used by attribute (import cycle)
 from lms.api.views import bp
 from lms.core.errors import api_error
-from lms.events.models import KINDS, THEMES, Offering
+from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import services
-from lms.registrations.models import HOLDS_SEAT, Registration
+from lms.registrations.models import Registration
 from lms.registrations.services import RegistrationError
 
 # RegistrationError code -> HTTP status. Anything not listed is a 422.
@@ -50,40 +49,11 @@ ERROR_MESSAGES = {
     "deadline_passed": "The cancellation deadline has passed.",
 }
 MAX_ANSWER_LENGTH = 500
-LIST_COLUMNS = (
-    "id", "kind", "status", "title", "summary", "themes", "venue", "room", "address",
-    "online_url", "capacity", "registration_opens_at", "registration_closes_at",
-)  # fmt: skip
 
 
 def registration_error(error: RegistrationError):
     status = ERROR_STATUS.get(error.code, 422)
     return api_error(status, ERROR_MESSAGES.get(error.code, error.code), error.code)
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(_zone()).isoformat() if value is not None else None
-
-
-_SENTINEL_ID = 2147483647
-
-
-def _url_maker(endpoint: str):
-    """``id -> absolute URL`` for ``endpoint``: one ``url_for`` per request, not per row.
-
-    A long catalogue spent a sixth of its time in ``url_for``. ``None`` when the
-    endpoint does not exist (an area that has not added its route).
-    """
-    try:
-        pattern = url_for(endpoint, offering_id=_SENTINEL_ID, _external=True)
-    except BuildError:
-        return lambda _id: None
-    head, _, tail = pattern.rpartition(str(_SENTINEL_ID))
-    return lambda offering_id: f"{head}{offering_id}{tail}"
 
 
 def _counts_for(offering_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -100,80 +70,9 @@ def _counts_for(offering_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _summary(offering: Offering, by_status: dict[str, int], urls=None) -> dict:
-    detail_url, ics_url = urls or (
-        _url_maker("lms_events.detail"),
-        _url_maker("lms_calendar.offering_ics"),
-    )
-    held = sum(by_status.get(s, 0) for s in HOLDS_SEAT)
-    return {
-        "id": offering.id,
-        "kind": offering.kind,
-        "status": offering.status,
-        "title": offering.title,
-        "summary": offering.summary,
-        "themes": list(offering.themes or []),
-        "starts_at": _iso(offering.starts_at),
-        "ends_at": _iso(offering.ends_at),
-        "timezone": current_app.config["LMS_TIMEZONE"],
-        "location": ", ".join(p for p in (offering.venue, offering.room, offering.address) if p),
-        "online_url": offering.online_url or None,
-        "capacity": offering.capacity,
-        "confirmed_count": by_status.get("confirmed", 0),
-        "waitlist_count": by_status.get("waitlisted", 0),
-        "seats_left": max(offering.capacity - held, 0),
-        "registration_open": offering.registration_is_open(),
-        "url": detail_url(offering.id),
-        "ics_url": ics_url(offering.id),
-    }
-
-
 def _soonest_first(starts_at: datetime | None, row_id: int) -> tuple:
     """A sort key: dated offerings by start, then those without sessions."""
     return (starts_at is None, starts_at.timestamp() if starts_at else 0.0, row_id)
-
-
-def _day_start(value: str, name: str) -> datetime:
-    """The start of an ISO date in the LMS time zone; ValueError names the parameter."""
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{name}' must be an ISO date (YYYY-MM-DD).") from None
-    return datetime.combine(day, time.min, tzinfo=_zone())
-
-
-@bp.get("/events")
-def events():
-    """Published offerings, soonest first; filters: kind, theme, from, to (ISO dates)."""
-    args = request.args
-    kind, theme = args.get("kind"), args.get("theme")
-    if kind is not None and kind not in KINDS:
-        return api_error(400, f"'kind' must be one of {', '.join(KINDS)}.", "invalid_parameter")
-    if theme is not None and theme not in THEMES:
-        return api_error(400, f"'theme' must be one of {', '.join(THEMES)}.", "invalid_parameter")
-    try:
-        after = _day_start(args["from"], "from") if "from" in args else None
-        before = _day_start(args["to"], "to") + timedelta(days=1) if "to" in args else None
-    except (ValueError, OverflowError) as error:
-        return api_error(400, str(error) or "Invalid date.", "invalid_parameter")
-
-    query = select(Offering).where(Offering.status == "published")
-    if kind:
-        query = query.where(Offering.kind == kind)
-    # Only the columns the list shows (no descriptions, fewer JSON columns to decode).
-    columns = load_only(*(getattr(Offering, c) for c in LIST_COLUMNS), raiseload=False)
-    offerings = db.session.scalars(query.options(columns, selectinload(Offering.sessions))).all()
-    chosen = [
-        o
-        for o in offerings
-        if (not theme or theme in (o.themes or []))
-        and (after is None or (o.ends_at is not None and o.ends_at >= after))
-        and (before is None or (o.starts_at is not None and o.starts_at < before))
-    ]
-    chosen.sort(key=lambda o: _soonest_first(o.starts_at, o.id))
-    counts = _counts_for([o.id for o in chosen])
-    urls = (_url_maker("lms_events.detail"), _url_maker("lms_calendar.offering_ics"))
-    return {"events": [_summary(o, counts[o.id], urls) for o in chosen]}
 
 
 def _visible_offering(offering_id: int) -> Offering | None:
@@ -191,7 +90,8 @@ def event(offering_id: int):
     offering = _visible_offering(offering_id)
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
-    body = _summary(offering, _counts_for([offering.id])[offering.id])
+    counts = _counts_for([offering.id])[offering.id]
+    body = catalogue.summary_maker()(catalogue.Listed.of(offering, counts))
     body["description_md"] = offering.description_md
     body["questions"] = list(offering.questions or [])
     body["consent_text"] = offering.consent_text or None
@@ -202,8 +102,8 @@ def event(offering_id: int):
             "id": s.id,
             "uid": s.uid,
             "title": s.title,
-            "starts_at": _iso(s.starts_at),
-            "ends_at": _iso(s.ends_at),
+            "starts_at": catalogue.iso(s.starts_at),
+            "ends_at": catalogue.iso(s.ends_at),
             "venue": s.venue,
             "room": s.room,
             "status": s.status,
@@ -302,14 +202,14 @@ def my_registrations():
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "offer_expires_at": _iso(r.offer_expires_at),
-                "created_at": _iso(r.created_at),
+                "offer_expires_at": catalogue.iso(r.offer_expires_at),
+                "created_at": catalogue.iso(r.created_at),
                 "event": {
                     "id": r.offering.id,
                     "title": r.offering.title,
                     "status": r.offering.status,
-                    "starts_at": _iso(r.offering.starts_at),
-                    "ends_at": _iso(r.offering.ends_at),
+                    "starts_at": catalogue.iso(r.offering.starts_at),
+                    "ends_at": catalogue.iso(r.offering.ends_at),
                     "url": url_for("lms_events.detail", offering_id=r.offering_id, _external=True),
                 },
             }
@@ -339,7 +239,7 @@ def event_registrations(offering_id: int):
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "created_at": _iso(r.created_at),
+                "created_at": catalogue.iso(r.created_at),
                 "answers": r.answers or {},
                 "user": {
                     "id": r.user.id,
