@@ -72,11 +72,13 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 
 # The suite on SQLite, then again on PostgreSQL when LMS_TEST_DATABASE_URL is set
-# (CI sets it; there a missing PostgreSQL fails the run).
+# (CI sets it; there a missing PostgreSQL fails the run). Each pass runs in TEST_WORKERS
+# pytest-xdist workers, each on its own database (see tests/conftest.py).
+TEST_WORKERS ?= 2
 test: setup-test lint
-	env -u LMS_TEST_DATABASE_URL $(PY) -m pytest
+	env -u LMS_TEST_DATABASE_URL $(PY) -m pytest -n $(TEST_WORKERS)
 	@if [ -n "$$LMS_TEST_DATABASE_URL" ]; then \
-	  LMS_TEST_DB=postgresql $(PY) -m pytest; \
+	  LMS_TEST_DB=postgresql $(PY) -m pytest -n $(TEST_WORKERS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped"; exit 1; \
 	else echo "LMS_TEST_DATABASE_URL not set: skipped the PostgreSQL run (e.g. $(PG_TEST_URL))"; fi

@@ -4,8 +4,10 @@ query counter, a real SMTP server, and a guard against real outside mail."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
 import smtplib
 import socket
 import tempfile
@@ -22,17 +24,55 @@ from lms import create_app
 from lms.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-PG_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
 TEST_PASSWORD = "correct horse battery"
+# pytest-xdist runs the suite in worker processes gw0, gw1, … side by side; each gets its
+# own SQLite file, folder and PostgreSQL database. Subprocesses a test starts inherit the
+# variable, so they find the same ones.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_url(url: str) -> str:
+    """``…/test`` becomes ``…/test_gw0`` in worker gw0; unchanged outside xdist."""
+    if not url or not WORKER:
+        return url
+    parsed = sa.engine.make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+PG_URL = _worker_url(os.environ.get("LMS_TEST_DATABASE_URL", ""))
 # Kept in the environment so a second import of this file (``from tests.conftest import …``
-# loads it again under another name) and subprocesses use the same SQLite file.
+# loads it again under another name), xdist's workers and subprocesses share one folder.
+# Only the process that made it removes it, at the end of its session.
 if "LMS_TEST_TMP" not in os.environ:
     os.environ["LMS_TEST_TMP"] = tempfile.mkdtemp(prefix="lms-tests-")
-_SESSION_TMP = Path(os.environ["LMS_TEST_TMP"])
+    os.environ["LMS_TEST_TMP_OWNER"] = str(os.getpid())
+_SESSION_TMP = (
+    Path(os.environ["LMS_TEST_TMP"]) / WORKER if WORKER else Path(os.environ["LMS_TEST_TMP"])
+)
+_SESSION_TMP.mkdir(exist_ok=True)
+
+
+@contextmanager
+def one_at_a_time(name: str):
+    """Hold a lock shared by every xdist worker of this run: for tests that use something
+    outside the worker's own database and folder (one Redis database, emptied per test)."""
+    with (Path(os.environ["LMS_TEST_TMP"]) / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def pytest_report_header(config):
     return f"LMS database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session):
+    """Remove the run's folder (under xdist the controller does, after every worker ended)."""
+    if os.environ.get("LMS_TEST_TMP_OWNER") == str(os.getpid()):
+        shutil.rmtree(os.environ["LMS_TEST_TMP"], ignore_errors=True)
 
 
 def database_url() -> str:
@@ -58,6 +98,25 @@ def test_config(**overrides) -> dict:
     return config
 
 
+def _create_postgres_database(url: str) -> None:
+    """Create a worker's database (``test_gw0``…) through the ``postgres`` maintenance
+    database the first time; later runs reuse it."""
+    target = sa.engine.make_url(url)
+    engine = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
+            )
+            if not exists:
+                connection.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"LMS_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", 2)
+    finally:
+        engine.dispose()
+
+
 def _reset_postgres_schema(url: str) -> None:
     engine = sa.create_engine(url)
     try:
@@ -77,6 +136,8 @@ def migrated_database() -> str:
         pytest.exit("CI asked for the PostgreSQL run but LMS_TEST_DATABASE_URL is not set", 2)
     url = database_url()
     if PG_URL:
+        if WORKER:
+            _create_postgres_database(url)
         _reset_postgres_schema(url)
     app = create_app(test_config())
     with app.app_context():
@@ -108,6 +169,39 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
 
 _TEMPLATE_CACHE = _MemoryBytecodeCache()
+
+
+def _share_url_builders() -> None:
+    """Compile each URL rule's builder once per run instead of once per test app.
+
+    Werkzeug generates and compiles Python code for every rule of every new app, which
+    was two thirds of ``create_app``'s CPU time, paid again by every test. The generated
+    function depends only on the rule's text, its parts and ``append_unknown``, and takes
+    the rule as its first argument, so rules of later apps can reuse it. Rules whose
+    defaults fill a part of the URL (the converter then shapes the code) are compiled as
+    usual.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    if getattr(compile_builder, "shared", False):  # this file imported a second time
+        return
+    builders: dict = {}
+
+    def shared_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        if any(dynamic and part in defaults for dynamic, part in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(defaults), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    shared_builder.shared = True
+    Rule._compile_builder = shared_builder
+
+
+_share_url_builders()
 
 
 class IsolatedClient(FlaskClient):
