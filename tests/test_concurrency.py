@@ -60,15 +60,17 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        # 4 workers x 3 threads: 12 requests in flight, more than the 10 seats, and
-        # batches of 3 never land exactly on 10, so the control oversells every time.
+        # 4 workers x 12 threads: every one of the 40 requests can be in flight at once.
+        # A gthread worker accepts connections faster than its threads take them, so one
+        # worker may hold most of the rush; with 3 threads a worker, the first wave was
+        # sometimes 7 and the next 3, which lands exactly on 10 and hides the race. With
+        # more threads than seats in each worker, the control's first wave alone oversells.
         # --preload loads the app before forking, so all four workers answer from the
-        # first request on (a worker still importing on a busy machine would shrink the
-        # rush to a trickle, and a trickle cannot show a race).
+        # first request on.
         command = [
             str(GUNICORN),
             "--workers", "4",
-            "--threads", "3",
+            "--threads", "12",
             "--preload",
             "--bind", f"127.0.0.1:{self.port}",
             "--graceful-timeout", "2",
