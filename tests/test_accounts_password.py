@@ -34,7 +34,9 @@ def reset_link(client, user) -> str:
 
 
 def choose(client, path, password=NEW_PASSWORD, confirm=None):
-    return post_form(client, path, {"password": password, "confirm": confirm or password})
+    # The token comes from the login form: a used or expired link's page has no form.
+    data = {"password": password, "confirm": confirm or password}
+    return post_form(client, path, data, form_page="/login")
 
 
 def password_works(user, password) -> bool:
