@@ -28,8 +28,9 @@ from lms.registrations.services import (
 )
 
 
-def decide_pending(actor, registration_id: int, *, approve: bool) -> Registration:
-    """An organiser approves (seat or waiting list) or declines a pending registration."""
+def _locked_for_organiser(actor, registration_id: int) -> tuple[Registration, Offering]:
+    """The registration and its offering, locked for writing and re-read under the lock,
+    for someone who manages the offering; ``not_found`` or ``forbidden`` otherwise."""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise RegistrationError("not_found")
@@ -37,6 +38,12 @@ def decide_pending(actor, registration_id: int, *, approve: bool) -> Registratio
     if not can_manage(actor, offering):
         raise RegistrationError("forbidden")
     db.session.refresh(registration)
+    return registration, offering
+
+
+def decide_pending(actor, registration_id: int, *, approve: bool) -> Registration:
+    """An organiser approves (seat or waiting list) or declines a pending registration."""
+    registration, offering = _locked_for_organiser(actor, registration_id)
     if registration.status != "pending":
         raise RegistrationError("not_pending")
     if not approve:
@@ -55,13 +62,7 @@ def decide_pending(actor, registration_id: int, *, approve: bool) -> Registratio
 
 def promote_by_hand(actor, registration_id: int, *, allow_over_capacity: bool = False):
     """An organiser confirms someone from the list; warns (raises) when no seat is free."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationError("not_found")
-    offering = lock_offering(registration.offering_id)
-    if not can_manage(actor, offering):
-        raise RegistrationError("forbidden")
-    db.session.refresh(registration)
+    registration, offering = _locked_for_organiser(actor, registration_id)
     if registration.status not in ("waitlisted", "pending", "offered"):
         raise RegistrationError("not_promotable")
     counts = seat_counts(offering)
@@ -77,12 +78,7 @@ def promote_by_hand(actor, registration_id: int, *, allow_over_capacity: bool = 
 
 def move_in_waitlist(actor, registration_id: int, position: int) -> None:
     """Put a waitlisted person at ``position`` (1 = first); the others keep their order."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        raise RegistrationError("not_found")
-    offering = lock_offering(registration.offering_id)
-    if not can_manage(actor, offering):
-        raise RegistrationError("forbidden")
+    registration, offering = _locked_for_organiser(actor, registration_id)
     line = db.session.scalars(
         select(Registration)
         .where(Registration.offering_id == offering.id, Registration.status == "waitlisted")
