@@ -39,6 +39,20 @@ def _session_rows(made):
     ]
 
 
+def _kept_session_fields(made) -> dict[str, str]:
+    """Form rows that keep the first session (3 hours, same day) and leave the spare row empty."""
+    start = services.to_local(made.sessions[0].starts_at)
+    return {
+        "sessions-0-id": str(made.sessions[0].id),
+        "sessions-0-day": start.date().isoformat(),
+        "sessions-0-start": start.strftime("%H:%M"),
+        "sessions-0-end": (start + timedelta(hours=3)).strftime("%H:%M"),
+        "sessions-1-day": "",
+        "sessions-1-start": "",
+        "sessions-1-end": "",
+    }
+
+
 # --- permissions in the services -------------------------------------------------------------
 
 
@@ -151,18 +165,11 @@ def test_instructor_edits_own_offering_only(client, people, login):
     assert client.get(f"/manage/offerings/{theirs.id}").status_code == 403
     page = f"/manage/offerings/{mine.id}"
     assert client.get(page).status_code == 200
-    start = services.to_local(mine.sessions[0].starts_at)
     data = _form(
         title="Mitt endret",
         kind="seminar",
         **{
-            "sessions-0-id": str(mine.sessions[0].id),
-            "sessions-0-day": start.date().isoformat(),
-            "sessions-0-start": start.strftime("%H:%M"),
-            "sessions-0-end": (start + timedelta(hours=3)).strftime("%H:%M"),
-            "sessions-1-day": "",
-            "sessions-1-start": "",
-            "sessions-1-end": "",
+            **_kept_session_fields(mine),
             "venue": "Anskaffelseshuset",
             "instructors": [str(people["other"].id)],  # ignored: only organisers assign
         },
@@ -340,18 +347,11 @@ def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, peopl
 
     login(people["organiser"])
     page = f"/manage/offerings/{made.id}"
-    start = services.to_local(made.sessions[0].starts_at)
     data = _form(
         capacity="1",
         kind="seminar",
         **{
-            "sessions-0-id": str(made.sessions[0].id),
-            "sessions-0-day": start.date().isoformat(),
-            "sessions-0-start": start.strftime("%H:%M"),
-            "sessions-0-end": (start + timedelta(hours=3)).strftime("%H:%M"),
-            "sessions-1-day": "",
-            "sessions-1-start": "",
-            "sessions-1-end": "",
+            **_kept_session_fields(made),
         },
     )
     response = post_form(client, page, data)

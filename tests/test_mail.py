@@ -18,6 +18,7 @@ from lms.mail.outbox import queue_mail
 from lms.tasks import make_huey
 from lms.timeutil import utcnow
 from tests.conftest import free_port, post_form
+from tests.mail_support import make_due, outbox
 
 SIGNUP = {
     "email": "new.person@example.no",
@@ -28,22 +29,6 @@ SIGNUP = {
     "password": "a long enough password",
     "confirm": "a long enough password",
 }
-
-
-def outbox() -> list[OutboxMessage]:
-    """Every outbox row, freshly read from the database."""
-    db.session.expire_all()
-    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-
-
-def make_due() -> None:
-    """Let the backoff pass: every waiting row becomes due now."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "pending")
-        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-    )
-    db.session.commit()
 
 
 @pytest.fixture

@@ -4,37 +4,20 @@ every attempt sends those same bytes. Real SMTP (aiosmtpd), a real huey queue.""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from registrations_support import make_offering
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.mail.delivery import deliver_message, sweep_outbox
-from lms.mail.models import OutboxMessage
 from lms.mail.outbox import queue_mail
 from lms.mail.rendering import materialize
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
 from lms.tasks import make_huey
-from lms.timeutil import utcnow
 from tests.conftest import TEST_PASSWORD, post_form
-
-
-def rows() -> list[OutboxMessage]:
-    db.session.expire_all()
-    return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
-
-
-def make_due() -> None:
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "pending")
-        .values(next_attempt_at=utcnow() - timedelta(seconds=1))
-    )
-    db.session.commit()
+from tests.mail_support import make_due, outbox
 
 
 def calendar_parts(mail):
@@ -57,7 +40,7 @@ def test_the_request_writes_an_unrendered_row_and_the_worker_renders_it(
     registrations.register(me, offering.id)
     db.session.commit()
 
-    [row] = rows()
+    [row] = outbox()
     assert (row.kind, row.language, row.rendered_at) == ("registration_confirmed", "en", None)
     assert (row.subject, row.body_text, row.body_html, row.attachments) == ("", "", "", [])
     assert row.context["attach"] == ["calendar"]
@@ -65,7 +48,7 @@ def test_the_request_writes_an_unrendered_row_and_the_worker_renders_it(
 
     assert deliver_message(row.id) == "sent"
     [mail] = smtp_server.messages
-    [row] = rows()
+    [row] = outbox()
     assert row.rendered_at is not None
     assert mail["Subject"] == row.subject == "You have a place: Klima i anskaffelser"
     assert mail["Message-ID"] == row.message_id
@@ -86,7 +69,7 @@ def test_a_retry_sends_the_mail_rendered_for_the_first_attempt(app, factory, smt
     registrations.register(me, offering.id)
     db.session.commit()  # attempt 1 (immediate huey): rendered, then SMTP refuses
 
-    [row] = rows()
+    [row] = outbox()
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.rendered_at is not None and "Første tittel" in row.subject
     first_ics = row.attachments[0].content
@@ -101,7 +84,7 @@ def test_a_retry_sends_the_mail_rendered_for_the_first_attempt(app, factory, smt
     assert "Første tittel" in mail["Subject"] and "Ny tittel" not in mail["Subject"]
     [part] = calendar_parts(mail)
     assert part.get_payload(decode=True) == first_ics
-    assert len(rows()[0].attachments) == 1  # not built again for the second attempt
+    assert len(outbox()[0].attachments) == 1  # not built again for the second attempt
 
 
 def test_what_describes_the_change_is_kept_as_it_was(app, factory, queue):
@@ -116,10 +99,10 @@ def test_what_describes_the_change_is_kept_as_it_was(app, factory, queue):
     registrations.cancel(people[1], ahead.id)
     db.session.commit()
 
-    [mail] = [row for row in rows() if row.to_address == people[2].email]
+    [mail] = [row for row in outbox() if row.to_address == people[2].email]
     assert mail.kind == "registration_waitlisted" and mail.context["values"]["position"] == 2
     assert materialize(mail.id)
-    [mail] = [row for row in rows() if row.to_address == people[2].email]
+    [mail] = [row for row in outbox() if row.to_address == people[2].email]
     assert "as number 2" in mail.body_text
 
 
@@ -127,11 +110,11 @@ def test_a_row_is_rendered_once_even_if_asked_twice(app, factory, queue):
     me = factory.user(language="en")
     registrations.register(me, make_offering().id)
     db.session.commit()
-    [row] = rows()
+    [row] = outbox()
 
     assert materialize(row.id) is True
     assert materialize(row.id) is False  # the second worker finds it done
-    [row] = rows()
+    [row] = outbox()
     assert len(row.attachments) == 1 and row.subject.startswith("You have a place")
 
 
@@ -139,11 +122,11 @@ def test_without_smtp_the_worker_renders_the_row_for_the_admin(app, factory, que
     me = factory.user(language="nb")
     queue_mail(me.email, "password_changed", "nb", user=me)
     db.session.commit()
-    [row] = rows()
+    [row] = outbox()
     assert row.rendered_at is None
 
     assert deliver_message(row.id) == "skipped"  # LMS_SMTP_HOST is empty in tests
-    [row] = rows()
+    [row] = outbox()
     assert (row.status, row.attempts) == ("pending", 0)
     assert row.rendered_at is not None and row.subject == "Passordet ditt ble endret"
 
@@ -155,10 +138,10 @@ def test_a_row_that_cannot_be_rendered_is_retried_then_failed(app, factory, smtp
     db.session.commit()
     db.session.execute(delete(Registration))  # gone before the worker renders its mail
     db.session.commit()
-    [row] = rows()
+    [row] = outbox()
 
     assert deliver_message(row.id) == "pending"
-    [row] = rows()
+    [row] = outbox()
     assert "LookupError" in row.last_error and row.rendered_at is None
     make_due()
     assert deliver_message(row.id) == "failed"
@@ -170,14 +153,14 @@ def test_admin_reads_a_row_no_worker_has_rendered(app, client, factory, queue):
     me = factory.user("me@example.no", language="en", name="Kari Nordmann")
     registrations.register(me, make_offering(title="Klima i anskaffelser").id)
     db.session.commit()
-    [row] = rows()
+    [row] = outbox()
     post_form(client, "/login", {"email": admin.email, "password": TEST_PASSWORD})
 
     listing = client.get("/admin/mail").get_data(as_text=True)
     assert "You have a place: Klima i anskaffelser" in listing
     page = client.get(f"/admin/mail/{row.id}").get_data(as_text=True)
     assert "Hello Kari Nordmann," in page
-    [row] = rows()
+    [row] = outbox()
     assert row.rendered_at is None and row.subject == ""  # a GET stores nothing
 
 
