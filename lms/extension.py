@@ -159,13 +159,14 @@ class LMS:
             )
 
     def _init_login(self, app: Flask) -> None:
-        from lms.accounts.auth import configure_login_manager
+        from lms.accounts.auth import configure_login_manager, install_token_use_hooks
 
         host_manager = getattr(app, "login_manager", None)
         if host_manager is not None and host_manager is not login_manager:
             return  # LMS_LOGIN_MANAGER = "reuse", checked in _refuse_conflicts
         login_manager.init_app(app)
         configure_login_manager(login_manager)
+        install_token_use_hooks(app)
 
     def _init_csrf(self, app: Flask) -> None:
         if "csrf" not in app.extensions:

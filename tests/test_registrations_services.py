@@ -10,13 +10,17 @@ from registrations_support import log_of, mails, make_offering, registration_of,
 
 from lms.extensions import db
 from lms.registrations import manage, services
+from lms.registrations.models import Registration
 from lms.registrations.services import CapacityWarning, RegistrationError
 from lms.timeutil import utcnow
 
 
 def register(user, offering, **kwargs):
-    registration = services.register(user, offering.id, **kwargs)
+    """Register and commit; returns the registration as the database has it."""
+    registered = services.register(user, offering.id, **kwargs)
     db.session.commit()
+    registration = db.session.get(Registration, registered.id)
+    assert (registration.status, registration.id) == (registered.status, registered.id)
     return registration
 
 

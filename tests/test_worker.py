@@ -81,6 +81,19 @@ def huey(request, app, tmp_path):
         queue.storage.conn.close()
 
 
+def test_the_sqlite_queue_commits_without_waiting_for_the_disk(app, tmp_path):
+    """``synchronous=NORMAL`` as the LMS database has: no fsync per enqueue, and WAL keeps
+    the file whole after a crash (a lost enqueue is what the outbox sweep is for)."""
+    app.config.update(LMS_HUEY_IMMEDIATE=False, LMS_HUEY_PATH=str(tmp_path / "huey.sqlite3"))
+    queue = make_huey(app)
+    try:
+        connection = queue.storage.conn
+        assert connection.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
+        assert connection.execute("pragma journal_mode").fetchone()[0] == "wal"
+    finally:
+        queue.storage.close()
+
+
 @contextmanager
 def running_consumer(queue, periodic: bool = False):
     """Run huey's own consumer (worker threads and scheduler) while the block runs."""

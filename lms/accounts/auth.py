@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import update
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, joinedload
 
 from lms.extensions import db
 
@@ -42,30 +42,55 @@ def load_user_from_request(req):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    user = authenticate_api_token(token.strip())
-    if user is not None:
-        request.environ["lms.auth"] = "token"
-        _record_token_use()
+    found = authenticate_api_token(token.strip())
+    if found is None:
+        return None
+    user, due_token_id = found
+    request.environ["lms.auth"] = "token"
+    if due_token_id is not None:
+        g.lms_token_used = due_token_id
     return user
 
 
-def _record_token_use() -> None:
-    """Write a token's new ``last_used_at`` in a short transaction of its own.
+# A token's first use in a while moves its ``last_used_at``. A request that commits
+# writes it with its own commit (one UPDATE more in a transaction it has anyway: in a
+# registration rush every token is new); one that does not gets a short transaction
+# of its own when it ends. Never a commit mid-request: that would expire the user.
 
-    It moves at most every 5 minutes, so most calls write nothing. It is committed
-    whatever the request does next, but not through the request's session: a commit
-    there would expire the user just loaded, and reading them again costs a query.
-    """
-    from lms.accounts.models import ApiToken
 
-    for token in [obj for obj in db.session.dirty if isinstance(obj, ApiToken)]:
-        with db.session.get_bind(ApiToken).begin() as connection:
-            connection.execute(
-                update(ApiToken)
-                .where(ApiToken.id == token.id)
-                .values(last_used_at=token.last_used_at)
-            )
-        set_committed_value(token, "last_used_at", token.last_used_at)
+def _write_token_use_with_commit(session) -> None:
+    if has_request_context() and session is db.session():
+        token_id = g.pop("lms_token_used", None)
+        if token_id is not None:
+            from lms.accounts.services import record_token_use
+
+            record_token_use(session.connection(), token_id)
+
+
+def _write_token_use_at_end(_error=None) -> None:
+    token_id = g.pop("lms_token_used", None)
+    if token_id is None:
+        return
+    from lms.accounts.services import record_token_use
+
+    db.session.rollback()  # nothing of the request is left to keep: it did not commit
+    try:
+        with db.engine.begin() as connection:
+            record_token_use(connection, token_id)
+    except SQLAlchemyError:
+        current_app.logger.warning("could not record the use of token %s", token_id, exc_info=True)
+
+
+def install_token_use_hooks(app) -> None:
+    """Write tokens' ``last_used_at`` with the request's commit, or at its end."""
+    global _commit_hook_installed
+    if not _commit_hook_installed:
+        event.listen(Session, "before_commit", _write_token_use_with_commit)
+        _commit_hook_installed = True
+    app.teardown_request(_write_token_use_at_end)
+
+
+_commit_hook_installed = False
 
 
 def configure_login_manager(manager: LoginManager) -> None:

@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import GRANTED_ROLES, ApiToken, User, UserRole, UserToken, hash_token
@@ -293,17 +293,31 @@ def revoke_api_token(user: User, token_id: int) -> bool:
     return True
 
 
-def authenticate_api_token(raw: str) -> User | None:
-    """The active user behind a bearer token, or None."""
+def authenticate_api_token(raw: str) -> tuple[User, int | None] | None:
+    """The active user behind a bearer token, and the token's id when its ``last_used_at``
+    is due to move (at most every 5 minutes; ``record_token_use`` writes it); or None."""
     # One query for the token, its user and the user's roles: this runs on every API call.
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.token_hash == hash_token(raw))
-        .options(joinedload(ApiToken.user).joinedload(User.roles))
-    )
-    if token is None or token.revoked_at is not None or not token.user.active:
+    row = db.session.execute(_TOKEN_USER, {"token_hash": hash_token(raw)}).unique().first()
+    if row is None or not row[0].active:
         return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now  # left pending: the caller commits it (see auth.py)
-    return token.user
+    user, token_id, last_used_at = row
+    due = last_used_at is None or utcnow() - last_used_at > timedelta(minutes=5)
+    return user, token_id if due else None
+
+
+_TOKEN_USER = (
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    .options(joinedload(User.roles))
+)
+_TOUCH_TOKEN = (
+    update(ApiToken.__table__)
+    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("now"))
+)
+
+
+def record_token_use(connection, token_id: int) -> None:
+    """Set the token's ``last_used_at`` to now, on the connection the caller chose."""
+    connection.execute(_TOUCH_TOKEN, {"token_id": token_id, "now": utcnow()})

@@ -142,16 +142,16 @@ def register(offering_id: int):
     except ValueError as error:
         return api_error(400, str(error), "invalid_body")
     try:
-        registration = services.register(
-            current_user, offering_id, answers=answers, consent=consent
-        )
+        registered = services.register(current_user, offering_id, answers=answers, consent=consent)
     except RegistrationError as error:
         db.session.rollback()
         return registration_error(error)
-    position = services.waitlist_position(registration)
-    body = {"id": registration.id, "status": registration.status, "waitlist_position": position}
     db.session.commit()
-    return body, 201
+    return {
+        "id": registered.id,
+        "status": registered.status,
+        "waitlist_position": registered.waitlist_position,
+    }, 201
 
 
 @bp.delete("/events/<lms_id:offering_id>/registrations/me")

@@ -181,15 +181,31 @@ class Offering(db.Model):
 
     def registration_is_open(self, now: datetime | None = None) -> bool:
         """Open while published, inside the window, and before the first session starts."""
-        now = now or utcnow()
-        if self.status != "published":
-            return False
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return False
-        if self.registration_closes_at and now >= self.registration_closes_at:
-            return False
-        starts = self.starts_at
-        return starts is None or now < starts
+        return registration_window_open(
+            self.status,
+            self.registration_opens_at,
+            self.registration_closes_at,
+            self.starts_at,
+            now or utcnow(),
+        )
+
+
+def registration_window_open(
+    status: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    starts_at: datetime | None,
+    now: datetime,
+) -> bool:
+    """The rule behind ``Offering.registration_is_open``, on plain values, so the
+    registration's write path can apply it to the columns it read under the lock."""
+    if status != "published":
+        return False
+    if opens_at and now < opens_at:
+        return False
+    if closes_at and now >= closes_at:
+        return False
+    return starts_at is None or now < starts_at
 
 
 class Session(db.Model):

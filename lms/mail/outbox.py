@@ -43,13 +43,8 @@ def queue_mail(
     are now). ``attach`` names attachments built at render time (``"calendar"``: the
     offering's ``.ics``); ``attachments`` are ready (filename, content type, bytes).
     """
-    domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
     message = OutboxMessage(
-        message_id=f"<{uuid.uuid4().hex}@{domain or 'lms.local'}>",
-        kind=kind,
-        to_address=to_address,
-        language=language,
-        context=dump_context(context, tuple(attach)),
+        **_row_values(to_address, kind, language, attach, context),
         attachments=[
             OutboxAttachment(filename=name, content_type=ctype, content=content)
             for name, ctype, content in attachments
@@ -58,6 +53,35 @@ def queue_mail(
     db.session.add(message)  # INSERTed with the rest of the change (at the latest on commit)
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
+
+
+def insert_mail(
+    to_address: str, kind: str, language: str, *, attach: tuple[str, ...] = (), **context: Any
+) -> int:
+    """``queue_mail`` as one INSERT now, for a write path that avoids the ORM's flush
+    (registering in a rush, ``lms/registrations/lean.py``); returns the row's id.
+
+    Same transaction, same row, same hand-over to the worker after the commit.
+    """
+    values = _row_values(to_address, kind, language, attach, context)
+    result = db.session.connection().execute(_INSERT, values)
+    message_id = result.inserted_primary_key[0]
+    db.session.info.setdefault(_PENDING_KEY, []).append(message_id)
+    return message_id
+
+
+_INSERT = OutboxMessage.__table__.insert()
+
+
+def _row_values(to_address, kind, language, attach, context) -> dict[str, Any]:
+    domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
+    return {
+        "message_id": f"<{uuid.uuid4().hex}@{domain or 'lms.local'}>",
+        "kind": kind,
+        "to_address": to_address,
+        "language": language,
+        "context": dump_context(context, tuple(attach)),
+    }
 
 
 def install_outbox_hooks() -> None:
@@ -77,6 +101,9 @@ def _after_commit(session: Session) -> None:
     from lms.tasks import enqueue_delivery
 
     for message in messages:
+        if isinstance(message, int):  # inserted with Core: committed with the rest
+            enqueue_delivery(message)
+            continue
         state = inspect(message)
         # A row flushed inside a savepoint that was rolled back is transient again:
         # it was never committed, and its id may already belong to another row.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
@@ -60,6 +60,13 @@ def render_mail(kind: str, language: str, **context: Any) -> tuple[str, str, str
 # --- the stored context -----------------------------------------------------------------
 
 
+class Ref(NamedTuple):
+    """A row by table and id, for a caller that wrote it without loading it as a model."""
+
+    table: str
+    id: int
+
+
 def dump_context(context: dict[str, Any], attach: tuple[str, ...] = ()) -> dict[str, Any]:
     """The JSON kept on the row: model instances by reference, datetimes as ISO text.
 
@@ -75,6 +82,8 @@ def dump_context(context: dict[str, Any], attach: tuple[str, ...] = ()) -> dict[
 def _dump(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, Ref):
+        return {"$ref": [value.table, value.id]}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, db.Model):

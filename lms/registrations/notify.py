@@ -9,7 +9,8 @@ are passed as plain values, so the mail tells what was true when it happened.
 
 from __future__ import annotations
 
-from lms.mail.outbox import queue_mail
+from lms.mail.outbox import insert_mail, queue_mail
+from lms.mail.rendering import Ref
 
 MAIL_FOR_STATUS = {
     "pending": "registration_pending",
@@ -34,14 +35,34 @@ def registration_changed(registration) -> None:
         user.email,
         kind,
         user.language,
-        # Confirmed, or promoted from the list: the calendar file comes with it.
-        attach=("calendar",) if registration.status == "confirmed" else (),
+        attach=_attachments_for(registration.status),
         user=user,
         registration=registration,
         offering=registration.offering,
         position=waitlist_position(registration),
         offer_expires_at=registration.offer_expires_at,
     )
+
+
+def registered(user, registration_id: int, offering_id: int, status: str, position) -> None:
+    """The mail ``registration_changed`` queues for a new registration, written with one
+    INSERT for the write path that works without the ORM (``lean.py``)."""
+    insert_mail(
+        user.email,
+        MAIL_FOR_STATUS[status],
+        user.language,
+        attach=_attachments_for(status),
+        user=user,
+        registration=Ref("lms_registrations", registration_id),
+        offering=Ref("lms_offerings", offering_id),
+        position=position,
+        offer_expires_at=None,
+    )
+
+
+def _attachments_for(status: str) -> tuple[str, ...]:
+    # Confirmed, or promoted from the list: the calendar file comes with it.
+    return ("calendar",) if status == "confirmed" else ()
 
 
 def message(registration, subject: str, text: str, sender=None) -> None:

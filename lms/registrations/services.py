@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from lms.events.models import NetworkMembership, Offering
+from lms.events.models import Offering, registration_window_open
 from lms.extensions import db
-from lms.registrations import notify
-from lms.registrations.locking import lock_offering, widen_race_window
+from lms.registrations import lean, notify
+from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.models import HOLDS_SEAT, Registration, RegistrationLog
 from lms.timeutil import utcnow
 
@@ -80,23 +80,6 @@ def can_manage(user, offering: Offering) -> bool:
     return offering.can_edit(user)
 
 
-def is_member(user, offering: Offering) -> bool:
-    if offering.network_id is None:
-        return True
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(NetworkMembership)
-            .where(
-                NetworkMembership.network_id == offering.network_id,
-                NetworkMembership.user_id == user.id,
-                NetworkMembership.status == "approved",
-            )
-        )
-        > 0
-    )
-
-
 def find_registration(user, offering_id: int) -> Registration | None:
     return db.session.scalar(
         select(Registration).where(
@@ -144,48 +127,66 @@ def transition(registration: Registration, to_status: str, actor=None, note: str
         registration.offer_expires_at = None
 
 
-def register(user, offering_id: int, *, answers: dict | None = None, consent: bool = False):
+@dataclass(frozen=True)
+class Registered:
+    """What ``register`` decided: the registration's id, its status and, when on the
+    waiting list, the person's place in it (1 = next)."""
+
+    id: int
+    status: str
+    waitlist_position: int | None
+
+
+def register(
+    user, offering_id: int, *, answers: dict | None = None, consent: bool = False
+) -> Registered:
     """Register ``user``: confirmed while seats are free, else waitlisted (or pending).
 
     Raises ``RegistrationError`` with code ``not_found``, ``cancelled``, ``closed``,
-    ``members_only``, ``consent_required`` or ``already_registered``.
+    ``members_only``, ``consent_required`` or ``already_registered``. This is the write
+    that comes in a rush, so it runs on SQLAlchemy Core (``lean.py``): the rules are here.
     """
-    offering = lock_offering(offering_id)
+    take_offering_lock(offering_id)
+    offering = lean.read_snapshot(offering_id, user.id)
     if offering is None or offering.status in ("draft", "archived"):
         raise RegistrationError("not_found")
     if offering.status == "cancelled":
         raise RegistrationError("cancelled")
-    if not offering.registration_is_open():
+    if not registration_window_open(
+        offering.status,
+        offering.registration_opens_at,
+        offering.registration_closes_at,
+        offering.starts_at,
+        utcnow(),
+    ):
         raise RegistrationError("closed")
-    if offering.members_only and not is_member(user, offering):
+    if offering.members_only and not offering.is_member:
         raise RegistrationError("members_only")
     if offering.consent_text and not consent:
         raise RegistrationError("consent_required")
-    registration = find_registration(user, offering_id)
-    if registration is not None and registration.status in ACTIVE:
+    if offering.existing_status in ACTIVE:
         raise RegistrationError("already_registered")
 
-    counts = seat_counts(offering)
     widen_race_window()
+    position = None
     if offering.requires_approval:
         status = "pending"
-    elif counts.seats_left > 0 and counts.waitlisted == 0:
+    elif offering.seats_left > 0 and offering.waitlisted == 0:
         status = "confirmed"
     else:
         status = "waitlisted"
-
-    # Ranked before the new row is added: a query would autoflush it half-made.
-    rank = next_rank(offering.id) if status == "waitlisted" else None
-    if registration is None:
-        registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
-    registration.answers = {k: v for k, v in (answers or {}).items() if k in offering.questions}
-    registration.consent_given_at = utcnow() if consent else None
-    registration.waitlist_rank = rank
-    transition(registration, status, actor=user)
-    db.session.add(registration)
-    db.session.flush()
-    notify.registration_changed(registration)
-    return registration
+        position = offering.waitlisted + 1  # the back of the line
+    registration_id = lean.write_registration(
+        offering,
+        offering_id,
+        user.id,
+        status,
+        rank=(offering.highest_rank or 0) + 1 if status == "waitlisted" else None,
+        answers={k: v for k, v in (answers or {}).items() if k in offering.questions},
+        consent_given_at=utcnow() if consent else None,
+    )
+    notify.registered(user, registration_id, offering_id, status, position)
+    return Registered(registration_id, status, position)
 
 
 def cancel(actor, registration_id: int, *, note: str = "") -> Registration:

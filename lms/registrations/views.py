@@ -87,7 +87,7 @@ def register(offering_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            registration = services.register(
+            registered = services.register(
                 current_user, offering.id, answers=form.answers(), consent="consent" in form
             )
         except RegistrationError as error:
@@ -95,7 +95,7 @@ def register(offering_id: int):
             flash(error_message(error), "error")
             status = REFUSAL_STATUS.get(error.code, 422)
         else:
-            message = _registered_message(registration)
+            message = _registered_message(registered)
             db.session.commit()
             flash(message, "success")
             return redirect(url_for(".mine"))
@@ -107,13 +107,15 @@ def register(offering_id: int):
     ), status
 
 
-def _registered_message(registration: Registration) -> str:
-    if registration.status == "confirmed":
+def _registered_message(registered: services.Registered) -> str:
+    if registered.status == "confirmed":
         return _("You have a place. We have sent you a confirmation.")
-    if registration.status == "pending":
+    if registered.status == "pending":
         return _("Your registration is waiting for an organiser's approval.")
-    position = services.waitlist_position(registration)
-    return _("The offering is full: you are on the waiting list as number %(n)s.", n=position)
+    return _(
+        "The offering is full: you are on the waiting list as number %(n)s.",
+        n=registered.waitlist_position,
+    )
 
 
 @bp.get("/me/registrations")
