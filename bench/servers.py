@@ -136,20 +136,10 @@ class Server:
         shared machine depends on what else runs; CPU per request mostly does not.
         ``None`` where there is no ``/proc``.
         """
-        if self.process is None or not Path("/proc").is_dir():
+        if self.process is None:
             return None
-        ticks = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:  # the process ended while we looked
-                continue
-            fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
-            if int(fields[2]) == self.process.pid:  # pgrp
-                ticks += int(fields[11]) + int(fields[12])  # utime + stime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        pgrp = self.process.pid
+        return processes_cpu_seconds(lambda _comm, fields: int(fields[2]) == pgrp)
 
     def log(self) -> str:
         try:
@@ -187,3 +177,29 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def processes_cpu_seconds(wanted) -> float | None:
+    """CPU time (user + system) of the live processes ``wanted(comm, fields)`` picks,
+    from ``/proc`` (``fields``: what ``/proc/<pid>/stat`` says after the name).
+    ``None`` where there is no ``/proc``."""
+    if not Path("/proc").is_dir():
+        return None
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if wanted(comm, fields):
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds() -> float | None:
+    """CPU time used so far by the local PostgreSQL server's live processes."""
+    return processes_cpu_seconds(lambda comm, _fields: comm == "postgres")

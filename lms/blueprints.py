@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, abort, request
 
 from lms.core.security import add_security_headers, has_nul_character
+from lms.core.templating import page_translations
 
 if TYPE_CHECKING:
     from lms.extension import LMSState
@@ -40,6 +41,8 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     for bp, sub in mounts:
         app.register_blueprint(bp, url_prefix=f"{prefix}{sub}" or None)
         state.blueprints.append(bp.name)
+        # On the app, keyed by blueprint: a blueprint object is shared by every app.
+        app.template_context_processors.setdefault(bp.name, []).append(page_translations)
 
     csrf = app.extensions["csrf"]
     csrf.exempt(api_bp)  # the API checks CSRF itself when a browser session calls it

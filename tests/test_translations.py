@@ -35,3 +35,33 @@ def test_home_page_in_norwegian_and_english(client):
 def test_default_language_is_norwegian(client):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="nb"' in page and "Hopp til hovedinnholdet" in page
+
+
+def test_page_translations_match_flask_babels_callables(app):
+    """The per-page ``gettext``/``ngettext`` of the LMS blueprints (bound once a page)
+    give what Flask-Babel's global callables give: translated, %-formatted, escaped."""
+    from flask_babel import force_locale
+
+    from lms.core.templating import page_translations
+
+    source = (
+        '{{ _("Log in") }}|{{ _("Hello %(name)s", name="<b>Ola</b>") }}|'
+        '{{ ngettext("%(num)d seat", "%(num)d seats", 3) }}|{% trans %}Log in{% endtrans %}'
+    )
+    template = app.jinja_env.from_string(source)
+    with app.test_request_context("/"), force_locale("en"):
+        english = template.render()
+    for language in ("nb", "en"):
+        with app.test_request_context("/"), force_locale(language):
+            assert template.render(**page_translations()) == template.render()
+    assert "&lt;b&gt;Ola&lt;/b&gt;" in english and "3 seats" in english
+
+
+def test_lms_pages_render_with_the_page_translations(app):
+    """Every LMS blueprint has the per-page callables, and no other blueprint gets them."""
+    from lms.core.templating import page_translations
+
+    state = app.extensions["lms"]
+    for name in state.blueprints:
+        assert page_translations in app.template_context_processors[name], name
+    assert page_translations not in app.template_context_processors[None]

@@ -1,8 +1,8 @@
 """``GET /api/v1/events``: published offerings, filtered, ordered and paginated in SQL.
 
-A page costs two queries whatever the number of offerings: the count, and the page
-with each offering's first start, last end and seat counts as correlated subqueries
-(no ORM objects, no sessions loaded). The response carries the page's metadata and the
+A page costs one query whatever the number of offerings: the page with each
+offering's first start, last end and seat counts and the number of matches (no ORM
+objects, no sessions loaded). The response carries the page's metadata and the
 neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
 """
 
@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from types import SimpleNamespace
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
-from sqlalchemy import Integer, String, bindparam, func, select
+from sqlalchemy import Integer, String, bindparam, case, func, select
 
 from lms.api.views import bp
 from lms.core.errors import api_error
 from lms.core.templating import id_url_maker
-from lms.events.models import KINDS, THEMES, Offering, Session
-from lms.extensions import db
-from lms.registrations.models import HOLDS_SEAT, Registration
+from lms.events.models import KINDS, THEMES, Offering, Session, registration_window_open
+from lms.events.services import run_page, seat_totals
+from lms.registrations.models import HOLDS_SEAT
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50
@@ -74,10 +73,12 @@ class Listed:
         )
 
     def registration_is_open(self, now: datetime) -> bool:
-        # The model's own rule, on these values (it reads only the fields named here).
-        fields = ("status", "registration_opens_at", "registration_closes_at", "starts_at")
-        return Offering.registration_is_open(
-            SimpleNamespace(**{name: getattr(self, name) for name in fields}), now
+        return registration_window_open(
+            self.status,
+            self.registration_opens_at,
+            self.registration_closes_at,
+            self.starts_at,
+            now,
         )
 
 
@@ -124,68 +125,93 @@ def summary_maker():
 # --- the query ---------------------------------------------------------------------------
 
 
-def _count(model, *conditions):
-    return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+def _session_bounds():
+    """Each offering's first start and last end over the sessions that are not cancelled,
+    or over all of them when every one is (``Offering.starts_at``/``ends_at``), aggregated
+    once over the sessions (an offering without sessions has no row)."""
 
+    def over_active_else_all(aggregate, column):
+        active = aggregate(case((Session.status != "cancelled", column)))
+        return func.coalesce(active, aggregate(column))
 
-def _session_bound(aggregate, column):
-    """The offering's first start (``min``) or last end (``max``) over the sessions that
-    are not cancelled, or over all of them when every one is: ``Offering.starts_at``."""
-    of_offering = Session.offering_id == Offering.id
-    active = select(aggregate(column)).where(of_offering, Session.status != "cancelled")
-    every = select(aggregate(column)).where(of_offering)
-    return func.coalesce(active.scalar_subquery(), every.scalar_subquery())
+    return (
+        select(
+            Session.offering_id,
+            over_active_else_all(func.min, Session.starts_at).label("starts_at"),
+            over_active_else_all(func.max, Session.ends_at).label("ends_at"),
+        )
+        .group_by(Session.offering_id)
+        .subquery("bounds")
+    )
 
 
 @lru_cache(maxsize=32)
 def _statements(kind: bool, theme: bool, after: bool, before: bool):
     """``(count, page)`` statements for one combination of filters, built once (building
-    them took about as long as running them); every value is a bound parameter."""
+    them took about as long as running them); every value is a bound parameter.
+
+    The page's offerings are picked first (a CTE with the order and the limit); their
+    registrations are then counted once, for those offerings only.
+    """
     when = Session.starts_at.type
-    starts_at = _session_bound(func.min, Session.starts_at)
-    ends_at = _session_bound(func.max, Session.ends_at)
+    bounds = _session_bounds()
     conditions = [Offering.status == "published"]
     if kind:
         conditions.append(Offering.kind == bindparam("kind"))
     if theme:
         conditions.append(Offering.themes.cast(String).like(bindparam("theme")))
     if after:
-        conditions.append(ends_at >= bindparam("after", type_=when))
+        conditions.append(bounds.c.ends_at >= bindparam("after", type_=when))
     if before:
-        conditions.append(starts_at < bindparam("before", type_=when))
-    count = select(func.count()).select_from(Offering).where(*conditions)
-    of_offering = Registration.offering_id == Offering.id
-    first_start = starts_at.label("first_start")
+        conditions.append(bounds.c.starts_at < bindparam("before", type_=when))
+    with_bounds = (
+        select().select_from(Offering).outerjoin(bounds, bounds.c.offering_id == Offering.id)
+    )
+    count = (
+        (with_bounds if (after or before) else select().select_from(Offering))
+        .with_only_columns(func.count())
+        .where(*conditions)
+    )
     page = (
-        select(
-            *(getattr(Offering, name) for name in LIST_COLUMNS),
-            first_start,
-            ends_at,
-            _count(Registration, of_offering, Registration.status == "confirmed"),
-            _count(Registration, of_offering, Registration.status == "waitlisted"),
-            _count(Registration, of_offering, Registration.status.in_(HOLDS_SEAT)),
+        with_bounds.with_only_columns(
+            Offering.id,
+            bounds.c.starts_at,
+            bounds.c.ends_at,
+            func.count().over().label("total"),  # all matches: no count query a page
         )
         .where(*conditions)
-        # Soonest first, then the offerings without sessions (by the label: computed once).
-        .order_by(first_start.asc().nulls_last(), Offering.id)
+        # Soonest first, then the offerings without sessions.
+        .order_by(bounds.c.starts_at.asc().nulls_last(), Offering.id)
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
+        .cte("page")
     )
-    return count, page
+    seats = seat_totals(select(page.c.id))
+    rows = (
+        select(
+            *(getattr(Offering, name) for name in LIST_COLUMNS),
+            page.c.starts_at,
+            page.c.ends_at,
+            func.coalesce(seats.c.confirmed, 0),
+            func.coalesce(seats.c.waitlisted, 0),
+            func.coalesce(seats.c.held, 0),
+            page.c.total,
+        )
+        .select_from(page)
+        .join(Offering, Offering.id == page.c.id)
+        .outerjoin(seats, seats.c.offering_id == Offering.id)
+        .order_by(page.c.starts_at.asc().nulls_last(), page.c.id)
+    )
+    return count, rows
 
 
 def listing(kind, theme, after, before, page: int, per_page: int) -> tuple[int, list[Listed]]:
     """``(total, the page's entries)``: published offerings, soonest first, then those
-    without sessions, in two queries."""
+    without sessions, in one query (a count apart only past the last page)."""
     count, page_query = _statements(bool(kind), bool(theme), after is not None, before is not None)
     # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
     params = {"kind": kind, "theme": f'%"{theme}"%', "after": after, "before": before}
-    connection = db.session.connection()
-    total = connection.execute(count, params).scalar_one()
-    offset = (page - 1) * per_page
-    if offset >= total:
-        return total, []
-    rows = connection.execute(page_query, {**params, "limit": per_page, "offset": offset})
+    total, rows = run_page(page_query, count, params, page, per_page)
     return total, [Listed(*row) for row in rows]
 
 

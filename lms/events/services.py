@@ -16,7 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, case, exists, func, or_, select
 
 from lms.accounts.services import PermissionDenied  # one refusal for every area
 from lms.events.models import KINDS, THEMES, NetworkMembership, Offering, Session
@@ -136,6 +136,40 @@ def _held_count():
     )
 
 
+def seat_totals(offering_ids):
+    """A subquery of the registrations counted by status for the offerings ``offering_ids``
+    selects, in one pass: ``offering_id``, ``confirmed``, ``waitlisted``, ``held``.
+
+    Join it (outer: an offering nobody registered for has no row) to a page of offerings.
+    """
+
+    def counted(condition):
+        return func.count(case((condition, 1)))
+
+    return (
+        select(
+            Registration.offering_id,
+            counted(Registration.status == "confirmed").label("confirmed"),
+            counted(Registration.status == "waitlisted").label("waitlisted"),
+            counted(Registration.status.in_(HOLDS_SEAT)).label("held"),
+        )
+        .where(Registration.offering_id.in_(offering_ids))
+        .group_by(Registration.offering_id)
+        .subquery("seat_totals")
+    )
+
+
+def run_page(page_statement, count_statement, params: dict, page: int, per_page: int):
+    """``(total, rows)`` of one page, from a statement whose last column is a window
+    count of all matches; the count statement runs only past the last page."""
+    connection = db.session.connection()
+    offset = (page - 1) * per_page
+    rows = connection.execute(page_statement, {**params, "limit": per_page, "offset": offset}).all()
+    if not rows:
+        return (connection.execute(count_statement, params).scalar_one() if offset else 0), []
+    return rows[0][-1], [row[:-1] for row in rows]
+
+
 def _count_where(model, *conditions):
     return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
@@ -179,12 +213,23 @@ def _statements(shape: tuple):
     kind, theme, month, mode, seats_left, q = shape
     when = Session.ends_at.type
     upcoming = and_(
-        Session.offering_id == Offering.id,
         Session.status == "scheduled",
         Session.ends_at >= bindparam("now", type_=when),
     )
-    next_start = select(func.min(Session.starts_at)).where(upcoming).scalar_subquery()
-    statement = select(Offering).where(Offering.status == "published", exists().where(upcoming))
+    # Each offering's next start, aggregated once over the sessions and joined: it both
+    # keeps the offerings with a session to come and orders them. (As a correlated
+    # subquery it ran once per candidate offering, twice: to filter and to sort.)
+    next_starts = (
+        select(Session.offering_id, func.min(Session.starts_at).label("next_start"))
+        .where(upcoming)
+        .group_by(Session.offering_id)
+        .subquery("next_starts")
+    )
+    statement = (
+        select(Offering)
+        .join(next_starts, next_starts.c.offering_id == Offering.id)
+        .where(Offering.status == "published")
+    )
     if kind:
         statement = statement.where(Offering.kind == bindparam("kind"))
     else:
@@ -195,6 +240,7 @@ def _statements(shape: tuple):
     if month:
         statement = statement.where(
             exists().where(
+                Session.offering_id == Offering.id,
                 upcoming,
                 Session.starts_at >= bindparam("month_first", type_=when),
                 Session.starts_at < bindparam("month_after", type_=when),
@@ -214,28 +260,54 @@ def _statements(shape: tuple):
                 func.lower(Offering.summary).like(like, escape="\\"),
             )
         )
-    statement = statement.order_by(next_start, Offering.id)
+    statement = statement.order_by(next_starts.c.next_start, Offering.id)
     count = statement.with_only_columns(func.count()).order_by(None)
-    first_start = (
-        select(func.min(Session.starts_at))
-        .where(Session.offering_id == Offering.id, Session.status != "cancelled")
-        .scalar_subquery()
-    )
-    of_offering = Registration.offering_id == Offering.id
-    cards = (
+    return statement, count, _cards_statement(statement, next_starts)
+
+
+def _cards_statement(statement, next_starts):
+    """One page of cards with what each card counts, in one statement.
+
+    The page's offerings are picked first (a CTE with the order and the limit), with how
+    many match in all (a window count, so the page needs no count query of its own);
+    their sessions and registrations are then aggregated once, for those offerings
+    only, and joined. Correlated subqueries per card did the same work card by card.
+    """
+    page = (
         statement.with_only_columns(
-            *(getattr(Offering, name) for name in CARD_COLUMNS),
-            first_start,
-            _count_where(
-                Session, Session.offering_id == Offering.id, Session.status != "cancelled"
-            ),
-            _held_count(),
-            _count_where(Registration, of_offering, Registration.status == "waitlisted"),
+            Offering.id, next_starts.c.next_start, func.count().over().label("total")
         )
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=Integer))
+        .cte("page")
     )
-    return statement, count, cards
+    on_page = select(page.c.id)
+    sessions = (
+        select(
+            Session.offering_id,
+            func.min(Session.starts_at).label("first_start"),
+            func.count().label("sessions"),
+        )
+        .where(Session.status != "cancelled", Session.offering_id.in_(on_page))
+        .group_by(Session.offering_id)
+        .subquery("card_sessions")
+    )
+    seats = seat_totals(on_page)
+    return (
+        select(
+            *(getattr(Offering, name) for name in CARD_COLUMNS),
+            sessions.c.first_start,
+            func.coalesce(sessions.c.sessions, 0),
+            func.coalesce(seats.c.held, 0),
+            func.coalesce(seats.c.waitlisted, 0),
+            page.c.total,
+        )
+        .select_from(page)
+        .join(Offering, Offering.id == page.c.id)
+        .outerjoin(sessions, sessions.c.offering_id == Offering.id)
+        .outerjoin(seats, seats.c.offering_id == Offering.id)
+        .order_by(page.c.next_start, page.c.id)
+    )
 
 
 @dataclass(frozen=True)
@@ -306,25 +378,22 @@ class CataloguePage:
 def catalogue_page(
     filters: CatalogueFilters, page: int, per_page: int, now: datetime | None = None
 ) -> CataloguePage:
-    """One page of the catalogue in two queries whatever the number of offerings.
+    """One page of the catalogue in one query whatever the number of offerings.
 
-    The cards' first start, session count and seat counts are correlated subqueries of
-    the page query, so no ORM objects, sessions or registrations are loaded: building
-    400 objects was most of the time a page took. The seat counts are read in the same
-    statement as the offerings, so they are as fresh as the list.
+    The query carries the cards' first start, session count and seat counts and the
+    number of matches (``_cards_statement``), so no ORM objects, sessions or
+    registrations are loaded: building 400 objects was most of the time a page took.
+    The seat counts are read in the same statement as the offerings, so they are as
+    fresh as the list.
     """
     _, count, cards = _statements(filters.shape())
     params = _catalogue_params(filters, now)
-    connection = db.session.connection()
-    total = connection.execute(count, params).scalar_one()
-    offset = (page - 1) * per_page
-    rows = (
-        connection.execute(cards, {**params, "limit": per_page, "offset": offset}).all()
-        if offset < total
-        else ()
-    )
+    total, rows = run_page(cards, count, params, page, per_page)
     return CataloguePage(
-        items=[CatalogueCard(*row) for row in rows], page=page, per_page=per_page, total=total
+        items=[CatalogueCard(*row) for row in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
     )
 
 
