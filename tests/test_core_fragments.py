@@ -50,3 +50,35 @@ def test_nothing_is_kept_while_templates_auto_reload(app):
         cache = fragment_cache("debugging")
         cache.get("k", lambda: Markup("old"))
         assert cache.get("k", lambda: Markup("edited")) == "edited"
+
+
+def header_of(response) -> str:
+    page = response.get_data(as_text=True)
+    return page[page.index('<header class="lms-header">') : page.index("</header>")]
+
+
+def test_an_anonymous_header_is_reused_only_where_it_is_the_same(app, client):
+    """Rendered once per language, page and return address: each page still marks itself
+    and sends the language switch back to its own address."""
+    client.get("/events")
+    cached = len(fragment_cache("anonymous_header"))
+    events = header_of(client.get("/events"))
+    assert len(fragment_cache("anonymous_header")) == cached  # reused
+    networks = header_of(client.get("/networks"))
+    filtered = header_of(client.get("/events?kind=course"))
+    english = header_of(client.get("/events", headers={"Accept-Language": "en"}))
+    assert 'href="/events" aria-current="page"' in events
+    assert 'href="/networks" aria-current="page"' in networks
+    assert 'href="/events" aria-current="page"' not in networks
+    assert 'name="next" value="/events?kind=course"' in filtered
+    assert 'name="next" value="/events?"' in events
+    assert "Seminars and courses" in english and "Seminarer og kurs" in events
+    assert len(fragment_cache("anonymous_header")) == cached + 3
+
+
+def test_a_signed_in_header_is_the_persons_own(app, client, factory, login):
+    client.get("/events")  # an anonymous header for this page is cached
+    login(factory.user(roles=("organiser",)))
+    header = header_of(client.get("/events"))
+    assert "Forvalt tilbud" in header  # the organiser's menu
+    assert 'name="csrf_token"' in header  # the log-out form and the language switch

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, get_flashed_messages, url_for
+from flask import (
+    Flask,
+    current_app,
+    get_flashed_messages,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_datetime, get_locale, get_translations
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.routing import BuildError
@@ -21,9 +30,40 @@ def register_template_helpers(app: Flask) -> None:
         lms_locale=lambda: str(get_locale() or current_app.config["LMS_DEFAULT_LOCALE"]),
         lms_site_name=lambda: current_app.config["LMS_SITE_NAME"],
         lms_flashes=lambda: get_flashed_messages(with_categories=True),
+        lms_anonymous_header=anonymous_header,
     )
     app.jinja_env.filters["lms_datetime"] = lambda value, fmt="medium": (
         format_datetime(value, fmt) if value else ""
+    )
+
+
+def page_is_shared() -> bool:
+    """Whether this request's page is the same for everyone who asks for the same address:
+    nobody is signed in (no name, no roles, no CSRF token on the page) and there is no
+    message waiting to be flashed. Only then may a rendered page or header be reused."""
+    if getattr(current_user, "is_authenticated", False):
+        return False
+    return "_flashes" not in session
+
+
+def anonymous_header() -> Markup:
+    """The page header (``lms/_header.html``) as an anonymous visitor sees it, rendered
+    once per language, page and return address and then reused.
+
+    For a visitor who is not signed in the header holds nothing personal: the menu, the
+    current page marked, and the language switch that returns to this address (it needs
+    no CSRF token, ``lms/core/views.py::set_language``). Every one of those values is in
+    the key (``lms/core/fragments.py``), so a reused header is never stale. It was a
+    fifth of an anonymous catalogue page's time.
+    """
+    from lms.core.fragments import fragment_cache
+
+    back_to = request.full_path if request.method == "GET" else request.path
+    key = (str(get_locale()), request.endpoint, request.script_root, back_to)
+    # Bounded: about 2 kB each; the address is the visitor's, so the LRU limits it.
+    return fragment_cache("anonymous_header", 2048).get(
+        key,
+        lambda: Markup(render_template("lms/_header.html")),  # noqa: S704 (our template)
     )
 
 

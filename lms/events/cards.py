@@ -12,13 +12,15 @@ re-renders the list from the cached card texts.
 
 from __future__ import annotations
 
-from flask import get_template_attribute
+from collections.abc import Callable
+
+from flask import get_template_attribute, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from lms.core.dates import WHEN_PATTERNS, datetime_formatter, iso_formatter
 from lms.core.fragments import fragment_cache
-from lms.core.templating import id_url_maker
+from lms.core.templating import id_url_maker, page_is_shared
 from lms.events import forms
 from lms.events.models import THEMES
 from lms.events.services import CatalogueCard, CatalogueFilters
@@ -41,6 +43,28 @@ class CatalogueFragments:
         self._cards = fragment_cache("catalogue_card", 4096)
         self._forms = fragment_cache("catalogue_filters", 256)
         self._lists = fragment_cache("catalogue_lists", 128)
+        self._pages = fragment_cache("catalogue_pages", 128)  # about 20 kB each
+
+    def whole_page(self, pagination, render: Callable[[], str]) -> Markup | str:
+        """The whole catalogue page, reused while everything it shows is the same.
+
+        Only when the page is the same for everyone who asks (``page_is_shared``): then
+        it shows the language, the address (the filters, the page, the language switch's
+        return address), the number found and every card's values, seats included, and
+        all of them are the key. The query still runs on every request, so the seats
+        shown are as fresh as without the cache.
+        """
+        if not page_is_shared():
+            return render()
+        key = (
+            self.locale,
+            request.script_root,
+            request.full_path,
+            pagination.page,
+            pagination.total,
+            *(card.values() for card in pagination.items),
+        )
+        return self._pages.get(key, lambda: Markup(render()))  # noqa: S704 (our template)
 
     def filter_form(self) -> Markup:
         return self._forms.get((self.locale, self.filters), self._render_form)

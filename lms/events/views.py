@@ -78,11 +78,15 @@ def catalogue():
     """Published offerings still to come, with filters and search."""
     filters = services.CatalogueFilters.from_args(request.args)
     pagination = services.catalogue_page(filters, page=_page(), per_page=PAGE_SIZE)
-    return render_template(
-        "lms/events/catalogue.html",
-        pagination=pagination,
-        filters=filters,
-        fragments=CatalogueFragments(filters),
+    fragments = CatalogueFragments(filters)
+    return fragments.whole_page(
+        pagination,
+        lambda: render_template(
+            "lms/events/catalogue.html",
+            pagination=pagination,
+            filters=filters,
+            fragments=fragments,
+        ),
     )
 
 
