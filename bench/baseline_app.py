@@ -5,8 +5,9 @@ touches the database and renders a template. The harness serves it with the
 same gunicorn settings as the LMS, in the same run, and quotes our pages as a
 ratio to it, so machine noise cancels out.
 
-``BENCH_BASELINE_DB`` names the SQLite file. Create it once before serving
-(``python -m bench.baseline_app init``) so workers never race to make the table.
+``BENCH_BASELINE_DB`` names the SQLite file (``BENCH_BASELINE_URL``, a database URL,
+replaces it). Create it once before serving (``python -m bench.baseline_app init``) so
+workers never race to make the table.
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ class Item(db.Model):
 def create_app() -> Flask:
     app = Flask(__name__, template_folder=str(HERE / "templates"))
     path = os.environ.get("BENCH_BASELINE_DB", str(HERE / "results" / "baseline.sqlite3"))
-    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    # BENCH_BASELINE_URL puts the yardstick on another database (bench/rush.py --db
+    # postgresql: the same PostgreSQL the LMS runs on), with Flask-SQLAlchemy's defaults.
+    app.config["SQLALCHEMY_DATABASE_URI"] = (
+        os.environ.get("BENCH_BASELINE_URL") or f"sqlite:///{path}"
+    )
     db.init_app(app)
 
     @app.get("/")

@@ -9,18 +9,20 @@
 2. Seeds it directly (no HTTP, one precomputed password hash): ``--people`` verified
    participants with one API token each, and ``--offerings`` published offerings, one of
    which (the rush) has ``--seats`` seats.
-3. Starts the LMS and the baseline under the same gunicorn settings (``-w`` sync workers).
-4. Loads the baseline, then the rush, then the baseline again, with the same Python load
-   generator (``--concurrency`` threads): the rush is one ``POST /api/v1/events/<id>/registrations``
-   per participant, each with its own bearer token. The rush's throughput is reported as a
-   ratio to the mean of the two baseline runs around it, with p50/p99 latency and the
-   server's CPU per request.
+3. Starts the LMS and the baseline under the same gunicorn settings (``-w`` sync workers);
+   on PostgreSQL also the baseline on the same database (``bench/rush_report.py``).
+4. Loads the baselines, then the rush, then the baselines again, with the same Python load
+   generator (``bench/load.py``, ``--concurrency`` threads): the rush is one
+   ``POST /api/v1/events/<id>/registrations`` per participant, each with its own bearer
+   token. The rush's throughput is reported as a ratio to the mean of the baseline runs
+   around it, with p50/p99 latency and the CPU per request of the server, the database
+   server and the load generator.
 5. Checks the database afterwards: exactly ``--seats`` confirmed, the rest waitlisted,
    every waiting-list rank distinct, and no failed request. Then renders the rush's mail
    as the huey worker would (``lms.mail.rendering.materialize``, in its own process) and
    reports the worker's CPU per mail: the request only queues the outbox row, so that
    work has moved out of the figures above, not away.
-6. Loads the catalogue with wrk, bracketed by the baseline as ``bench/run.py`` does:
+6. Loads the catalogue with wrk, bracketed by the baselines as ``bench/run.py`` does:
    ``GET /events`` (the HTML catalogue, anonymous) and ``GET /api/v1/events`` (JSON, bearer).
 
 Servers are stopped (whole process groups) and the bench database dropped on every exit path.
@@ -35,7 +37,6 @@ import secrets
 import signal
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +47,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.load import get, load, measured  # noqa: E402
+from bench.rush_report import SAME_DB, print_report  # noqa: E402
 from bench.servers import (  # noqa: E402
     Server,
     _run,
@@ -227,90 +230,6 @@ def render_outbox(env: dict[str, str]) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-# --- the load generator ------------------------------------------------------------------
-
-
-def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
-    """Send every request, ``concurrency`` at a time; latency, throughput and status codes."""
-    lock = threading.Lock()
-    queue = list(reversed(requests))
-    latencies: list[float] = []
-    codes: dict[int, int] = {}
-    bodies: list[dict] = []
-    start_line = threading.Barrier(concurrency + 1)
-
-    def worker() -> None:
-        start_line.wait()
-        while True:
-            with lock:
-                if not queue:
-                    return
-                request = queue.pop()
-            began = time.perf_counter()
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    code, body = response.status, response.read()
-            except urllib.error.HTTPError as error:
-                code, body = error.code, error.read()
-            except OSError:
-                code, body = 0, b""
-            elapsed = time.perf_counter() - began
-            with lock:
-                latencies.append(elapsed * 1000)
-                codes[code] = codes.get(code, 0) + 1
-                if request.get_method() == "POST":
-                    try:
-                        bodies.append(json.loads(body))
-                    except ValueError:
-                        bodies.append({})
-
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    start_line.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "requests": len(latencies),
-        "seconds": seconds,
-        "requests_per_second": len(latencies) / seconds,
-        "latency_p50_ms": latencies[len(latencies) // 2],
-        "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        "latency_max_ms": latencies[-1],
-        "codes": codes,
-        "bodies": bodies,
-    }
-
-
-def measured(server: Server, requests, concurrency: int) -> dict:
-    """``load``, with the CPU each request cost the server, the database server (PostgreSQL's
-    processes; the baseline and SQLite use none) and this load generator."""
-    cpu_before, db_before, client_before = (
-        server.cpu_seconds(),
-        database_cpu_seconds(),
-        time.process_time(),
-    )
-    result = load(requests, concurrency)
-    cpu_after, db_after, client_after = (
-        server.cpu_seconds(),
-        database_cpu_seconds(),
-        time.process_time(),
-    )
-    n = result["requests"]
-    result["client_cpu_ms_per_request"] = (client_after - client_before) * 1000 / n
-    if cpu_before is not None and cpu_after is not None:
-        result["server_cpu_ms_per_request"] = (cpu_after - cpu_before) * 1000 / n
-        result["database_cpu_ms_per_request"] = (db_after - db_before) * 1000 / n
-    return result
-
-
-def get(url: str) -> urllib.request.Request:
-    return urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-
-
 # --- the run ---------------------------------------------------------------------------
 
 
@@ -333,19 +252,34 @@ def run(args, workdir: Path, database_url: str) -> dict:
         ),
         "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
     }
+    if database_url.startswith("postgresql"):
+        # The same bare page on the same PostgreSQL: a yardstick that pays the database
+        # server's share too, which the SQLite baseline never does.
+        env_base_pg = {**env_base, "BENCH_BASELINE_URL": database_url}
+        prepare_baseline_database(env_base_pg)
+        servers[SAME_DB] = Server(
+            SAME_DB, "bench.baseline_app:app", env_base_pg, args.workers, workdir / "bpg.log"
+        )
+    baselines = [name for name in servers if name != "lms"]
     try:
         for server in servers.values():
             server.start()
         for server in servers.values():
             server.wait_healthy()
-        base_url, lms_url = servers["baseline"].base_url, servers["lms"].base_url
+        lms_url = servers["lms"].base_url
         # Warm up: every worker compiles templates and fills its pool.
-        load([get(base_url + "/") for _ in range(200)], args.concurrency)
+        for name in baselines:
+            load([get(servers[name].base_url + "/") for _ in range(200)], args.concurrency)
         load([get(lms_url + "/healthz") for _ in range(200)], args.concurrency)
         register_url = f"{lms_url}/api/v1/events/{rush_id}/registrations"
 
-        baseline_requests = [get(base_url + "/") for _ in range(args.baseline_requests)]
-        before = measured(servers["baseline"], baseline_requests, args.concurrency)
+        def baseline_run(name: str) -> dict:
+            requests = [get(servers[name].base_url + "/") for _ in range(args.baseline_requests)]
+            result = measured(servers[name], requests, args.concurrency)
+            result.pop("bodies")
+            return result
+
+        before = {name: baseline_run(name) for name in baselines}
         rush_requests = [
             urllib.request.Request(
                 register_url,
@@ -356,29 +290,24 @@ def run(args, workdir: Path, database_url: str) -> dict:
             for raw in tokens
         ]
         rush = measured(servers["lms"], rush_requests, args.concurrency)
-        after = measured(
-            servers["baseline"],
-            [get(base_url + "/") for _ in range(args.baseline_requests)],
-            args.concurrency,
-        )
+        after = {name: baseline_run(name) for name in reversed(baselines)}
         analyze(env_lms)  # the rush added its rows
         answered: dict[str, int] = {}
         for body in rush.pop("bodies"):
             answered[body.get("status", "?")] = answered.get(body.get("status", "?"), 0) + 1
-        for result in (before, after):
-            result.pop("bodies")
-        around = (before["requests_per_second"] + after["requests_per_second"]) / 2
         report = {
-            "baseline_before": before,
+            "baselines": {
+                name: {"before": before[name], "after": after[name]} for name in baselines
+            },
             "rush": rush,
-            "baseline_after": after,
-            "rush_ratio": rush["requests_per_second"] / around,
+            "rush_ratios": {name: ratios(rush, before[name], after[name]) for name in baselines},
             "answered": answered,
             "database": check_database(env_lms, rush_id),
             "worker": render_outbox(env_lms),
         }
+        report["rush_ratio"] = report["rush_ratios"]["baseline"]["ratio"]
         if not args.no_catalogue:
-            report["catalogue"] = catalogue(args, servers, tokens[0])
+            report["catalogue"] = catalogue(args, servers, baselines, tokens[0])
         for server in servers.values():
             if server.process is None or server.process.poll() is not None:
                 raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
@@ -388,15 +317,26 @@ def run(args, workdir: Path, database_url: str) -> dict:
             server.stop()
 
 
-def catalogue(args, servers: dict[str, Server], token: str) -> dict:
-    """wrk on the catalogue pages, each between two baseline runs (as bench/run.py)."""
+def ratios(result: dict, before: dict, after: dict) -> dict:
+    """Throughput against the mean of the baseline runs around it, and the CPU ratio."""
+    around = (before["requests_per_second"] + after["requests_per_second"]) / 2
+    cpu = [r.get("server_cpu_ms_per_request") for r in (before, result, after)]
+    return {
+        "baseline_around": around,
+        "ratio": result["requests_per_second"] / around,
+        "cpu_ratio": (cpu[0] + cpu[2]) / 2 / cpu[1] if None not in cpu and cpu[1] else None,
+    }
+
+
+def catalogue(args, servers: dict[str, Server], baselines: list[str], token: str) -> dict:
+    """wrk on the catalogue pages, each between runs of every baseline (as bench/run.py)."""
     require_wrk()
     headers = {"User-Agent": USER_AGENT}
     targets = [
         ("catalogue-html", "/events", headers),
         ("catalogue-api", "/api/v1/events", {**headers, "Authorization": f"Bearer {token}"}),
     ]
-    lms_url, base_url = servers["lms"].base_url, servers["baseline"].base_url
+    lms_url = servers["lms"].base_url
     for _name, path, hdrs in targets:  # check once: no error page, no redirect
         with urllib.request.urlopen(urllib.request.Request(lms_url + path, headers=hdrs)) as r:
             body = r.read().decode()
@@ -405,10 +345,10 @@ def catalogue(args, servers: dict[str, Server], token: str) -> dict:
             if "Bench offering" not in body:
                 raise RuntimeError(f"{path} does not list the bench offerings")
 
-    def wrk(server: Server, url: str, hdrs: dict) -> dict:
+    def wrk(server: Server, url: str, hdrs: dict, duration: str = args.duration) -> dict:
         cpu_before, db_before = server.cpu_seconds(), database_cpu_seconds()
         result = run_wrk(
-            url, threads=2, connections=args.connections, duration=args.duration, headers=hdrs
+            url, threads=2, connections=args.connections, duration=duration, headers=hdrs
         ).as_dict()
         cpu_after, db_after = server.cpu_seconds(), database_cpu_seconds()
         if cpu_before is not None and cpu_after is not None and result["requests"]:
@@ -417,95 +357,22 @@ def catalogue(args, servers: dict[str, Server], token: str) -> dict:
             result["database_cpu_ms_per_request"] = (db_after - db_before) * 1000 / n
         return result
 
+    def baseline_runs(names) -> dict:
+        return {name: wrk(servers[name], servers[name].base_url + "/", headers) for name in names}
+
     for _name, path, hdrs in targets:  # warm-up
-        run_wrk(
-            lms_url + path, threads=2, connections=args.connections, duration="1s", headers=hdrs
-        )
-    run_wrk(base_url + "/", threads=2, connections=args.connections, duration="1s", headers=headers)
+        wrk(servers["lms"], lms_url + path, hdrs, "1s")
+    for name in baselines:
+        wrk(servers[name], servers[name].base_url + "/", headers, "1s")
     out = {}
-    before = wrk(servers["baseline"], base_url + "/", headers)
+    before = baseline_runs(baselines)
     for name, path, hdrs in targets:
         result = wrk(servers["lms"], lms_url + path, hdrs)
-        after = wrk(servers["baseline"], base_url + "/", headers)
-        around = (before["requests_per_second"] + after["requests_per_second"]) / 2
-        cpu = [r.get("server_cpu_ms_per_request") for r in (before, result, after)]
-        out[name] = {
-            "path": path,
-            "result": result,
-            "baseline_around": around,
-            "ratio": result["requests_per_second"] / around,
-            "cpu_ratio": (cpu[0] + cpu[2]) / 2 / cpu[1] if None not in cpu else None,
-        }
+        after = baseline_runs(reversed(baselines))
+        against = {base: ratios(result, before[base], after[base]) for base in baselines}
+        out[name] = {"path": path, "result": result, "ratios": against, **against["baseline"]}
         before = after
     return out
-
-
-def print_report(args, report: dict) -> bool:
-    rush, db_check = report["rush"], report["database"]
-    statuses = db_check["statuses"]
-    waitlisted = args.people - args.seats
-    failures = sum(n for code, n in rush["codes"].items() if code != 201)
-    ok_counts = statuses == {"confirmed": args.seats, "waitlisted": waitlisted}
-    ranks_ok = db_check["distinct_waitlist_ranks"] == waitlisted
-    b1, b2 = report["baseline_before"], report["baseline_after"]
-    print(f"\n{args.db}: gunicorn -w {args.workers} (sync), {args.concurrency} in flight, "
-          f"{args.people} people for {args.seats} seats\n")  # fmt: skip
-    print(f"{'run':<16} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} "
-          f"{'cpu ms':>7} {'db cpu':>7} {'client':>7}  codes")  # fmt: skip
-
-    def ms(value) -> str:
-        return f"{value:.2f}" if value is not None else "n/a"
-
-    for name, r in (("baseline", b1), ("rush (POST)", rush), ("baseline", b2)):
-        print(
-            f"{name:<16} {r['requests']:>8} {r['requests_per_second']:>7.0f} "
-            f"{r['latency_p50_ms']:>7.1f} {r['latency_p99_ms']:>7.1f} {r['latency_max_ms']:>7.1f} "
-            f"{ms(r.get('server_cpu_ms_per_request')):>7} "
-            f"{ms(r.get('database_cpu_ms_per_request')):>7} "
-            f"{ms(r.get('client_cpu_ms_per_request')):>7}  {r['codes']}"
-        )
-    print("(cpu ms: gunicorn; db cpu: PostgreSQL's processes; client: this load generator)")
-    cpu_ratio = None
-    if all(r.get("server_cpu_ms_per_request") for r in (b1, rush, b2)):
-        base_cpu = (b1["server_cpu_ms_per_request"] + b2["server_cpu_ms_per_request"]) / 2
-        cpu_ratio = base_cpu / rush["server_cpu_ms_per_request"]
-    print(
-        f"\nrush ratio {report['rush_ratio']:.2f} of the baseline"
-        + (f" (cpu ratio {cpu_ratio:.2f})" if cpu_ratio else "")
-        + f"; answered {report['answered']}"
-    )
-    print(
-        f"database: {statuses}, {db_check['distinct_waitlist_ranks']} distinct waiting-list "
-        f"ranks, {db_check['outbox']} mails in the outbox"
-    )
-    worker = report.get("worker")
-    if worker:
-        print(
-            f"worker: rendered {worker['rendered']} mails afterwards, "
-            f"{worker['worker_cpu_ms_per_mail']:.2f} ms CPU each (not in the rush's cpu ms)"
-        )
-    rendered_ok = worker is None or worker["rendered"] == db_check["outbox"]
-    verdict = failures == 0 and ok_counts and ranks_ok and rendered_ok
-    print(f"correctness: {'OK' if verdict else 'FAILED'} ({failures} failed requests)")
-    p99_met = "met" if rush["latency_p99_ms"] <= 300 else "NOT met"
-    ratio_met = "met" if report["rush_ratio"] >= 0.25 else "NOT met"
-    print(
-        f"targets: p99 {rush['latency_p99_ms']:.0f} ms (<= 300: {p99_met}), "
-        f"ratio {report['rush_ratio']:.2f} (>= 0.25: {ratio_met})"
-    )
-    for name, row in report.get("catalogue", {}).items():
-        r = row["result"]
-        cpu = f"{row['cpu_ratio']:.2f}" if row["cpu_ratio"] else "n/a"
-        print(
-            f"{name:<15} {row['path']:<15} {r['requests_per_second']:>6.0f} req/s, baseline around "
-            f"{row['baseline_around']:.0f}: ratio {row['ratio']:.2f} (cpu ratio {cpu}), "
-            f"p50 {r['latency_p50_ms']:.1f} ms, p99 {r['latency_p99_ms']:.1f} ms, "
-            f"cpu {r.get('server_cpu_ms_per_request', 0):.2f} ms + db "
-            f"{r.get('database_cpu_ms_per_request', 0):.2f} ms, "
-            f"{r['non_2xx_3xx'] + r['socket_errors']} failures "
-            f"(>= 0.40: {'met' if row['ratio'] >= 0.40 else 'NOT met'})"
-        )
-    return verdict
 
 
 def _stop_on_signal(signum, _frame):
