@@ -42,6 +42,27 @@ def test_bearer_use_is_recorded(client, token):
     assert db.session.scalar(db.select(ApiToken)).last_used_at is not None
 
 
+def test_bearer_use_is_recorded_by_a_request_that_writes_or_is_refused(client, token):
+    """The last use goes with the request's own commit, and survives a refusal (rollback)."""
+    from registrations_support import make_offering
+
+    _user, raw = token
+    offering = make_offering()
+    url = f"/api/v1/events/{offering.id}/registrations"
+
+    def last_used():
+        db.session.expire_all()
+        return db.session.scalar(db.select(ApiToken)).last_used_at
+
+    assert client.post(url, headers=bearer(raw)).status_code == 201
+    first = last_used()
+    assert first is not None
+    db.session.execute(db.update(ApiToken).values(last_used_at=None))
+    db.session.commit()
+    assert client.post(url, headers=bearer(raw)).status_code == 409  # rolled back
+    assert last_used() is not None
+
+
 def test_a_token_does_not_leave_a_session_behind(client, token):
     _user, raw = token
     client.get("/api/v1/me", headers=bearer(raw))

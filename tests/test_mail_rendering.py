@@ -9,6 +9,7 @@ from registrations_support import make_offering
 from sqlalchemy import delete, select
 
 from lms.accounts.models import User
+from lms.events.models import Offering
 from lms.extensions import db
 from lms.mail.delivery import deliver_message, sweep_outbox
 from lms.mail.outbox import queue_mail
@@ -136,7 +137,7 @@ def test_a_row_that_cannot_be_rendered_is_retried_then_failed(app, factory, smtp
     me = factory.user(language="en")
     registrations.register(me, make_offering().id)
     db.session.commit()
-    db.session.execute(delete(Registration))  # gone before the worker renders its mail
+    db.session.execute(delete(Offering))  # gone before the worker renders its mail
     db.session.commit()
     [row] = outbox()
 

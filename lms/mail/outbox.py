@@ -44,7 +44,7 @@ def queue_mail(
     offering's ``.ics``); ``attachments`` are ready (filename, content type, bytes).
     """
     message = OutboxMessage(
-        **_row_values(to_address, kind, language, attach, context),
+        **mail_row(to_address, kind, language, attach=attach, **context),
         attachments=[
             OutboxAttachment(filename=name, content_type=ctype, content=content)
             for name, ctype, content in attachments
@@ -55,25 +55,12 @@ def queue_mail(
     return message
 
 
-def insert_mail(
+def mail_row(
     to_address: str, kind: str, language: str, *, attach: tuple[str, ...] = (), **context: Any
-) -> int:
-    """``queue_mail`` as one INSERT now, for a write path that avoids the ORM's flush
-    (registering in a rush, ``lms/registrations/lean.py``); returns the row's id.
-
-    Same transaction, same row, same hand-over to the worker after the commit.
-    """
-    values = _row_values(to_address, kind, language, attach, context)
-    result = db.session.connection().execute(_INSERT, values)
-    message_id = result.inserted_primary_key[0]
-    db.session.info.setdefault(_PENDING_KEY, []).append(message_id)
-    return message_id
-
-
-_INSERT = OutboxMessage.__table__.insert()
-
-
-def _row_values(to_address, kind, language, attach, context) -> dict[str, Any]:
+) -> dict[str, Any]:
+    """The outbox row ``queue_mail`` writes, as column values, for a write path that
+    inserts it itself without the ORM's flush (registering in a rush,
+    ``lms/registrations/lean.py``); it then calls ``hand_over`` with the row's id."""
     domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
     return {
         "message_id": f"<{uuid.uuid4().hex}@{domain or 'lms.local'}>",
@@ -82,6 +69,19 @@ def _row_values(to_address, kind, language, attach, context) -> dict[str, Any]:
         "language": language,
         "context": dump_context(context, tuple(attach)),
     }
+
+
+def insert_mail_row(values: dict[str, Any]) -> int:
+    """INSERT a ``mail_row`` now, in the current transaction, and hand it over."""
+    result = db.session.connection().execute(OutboxMessage.__table__.insert(), values)
+    message_id = result.inserted_primary_key[0]
+    hand_over(message_id)
+    return message_id
+
+
+def hand_over(message_id: int) -> None:
+    """Queue an inserted row's id for the worker once the transaction commits."""
+    db.session.info.setdefault(_PENDING_KEY, []).append(message_id)
 
 
 def install_outbox_hooks() -> None:

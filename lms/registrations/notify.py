@@ -9,7 +9,7 @@ are passed as plain values, so the mail tells what was true when it happened.
 
 from __future__ import annotations
 
-from lms.mail.outbox import insert_mail, queue_mail
+from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
 
 MAIL_FOR_STATUS = {
@@ -44,16 +44,17 @@ def registration_changed(registration) -> None:
     )
 
 
-def registered(user, registration_id: int, offering_id: int, status: str, position) -> None:
-    """The mail ``registration_changed`` queues for a new registration, written with one
-    INSERT for the write path that works without the ORM (``lean.py``)."""
-    insert_mail(
+def registered_mail(user, offering_id: int, status: str, position) -> dict:
+    """The outbox row ``registration_changed`` would queue for a new registration, as
+    column values for the write path that inserts it itself (``lean.py``). The templates
+    need the person, the offering and the position, not the registration's row, so the
+    mail does not wait for the registration's id."""
+    return mail_row(
         user.email,
         MAIL_FOR_STATUS[status],
         user.language,
         attach=_attachments_for(status),
         user=user,
-        registration=Ref("lms_registrations", registration_id),
         offering=Ref("lms_offerings", offering_id),
         position=position,
         offer_expires_at=None,

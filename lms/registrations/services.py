@@ -184,8 +184,8 @@ def register(
         rank=(offering.highest_rank or 0) + 1 if status == "waitlisted" else None,
         answers={k: v for k, v in (answers or {}).items() if k in offering.questions},
         consent_given_at=utcnow() if consent else None,
+        mail=notify.registered_mail(user, offering_id, status, position),
     )
-    notify.registered(user, registration_id, offering_id, status, position)
     return Registered(registration_id, status, position)
 
 
