@@ -202,6 +202,8 @@ def write_registration(
 
 
 _TABLES = {"registration": _registration, "log": _log, "mail": _outbox}
+# The columns write_registration and outbox.mail_row give; the statement binds these and
+# their tables' defaults. If they drift apart, every PostgreSQL registration test fails.
 _GIVEN = {
     "registration": ("offering_id", "user_id", "status", "waitlist_rank", "answers",
                      "consent_given_at", "offer_expires_at"),
