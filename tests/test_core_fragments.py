@@ -82,3 +82,26 @@ def test_a_signed_in_header_is_the_persons_own(app, client, factory, login):
     header = header_of(client.get("/events"))
     assert "Forvalt tilbud" in header  # the organiser's menu
     assert 'name="csrf_token"' in header  # the log-out form and the language switch
+
+
+def test_a_page_is_shared_only_without_a_person_or_a_waiting_message(app, factory):
+    """The condition under which a rendered header or catalogue page may be reused."""
+    from flask import flash
+    from flask_login import login_user
+
+    from lms.core.templating import page_is_shared
+
+    with app.test_request_context("/events"):
+        assert page_is_shared()
+        flash("Du er logget ut.", "info")
+        assert not page_is_shared()  # the message must be shown, to this visitor only
+    with app.test_request_context("/events"):
+        login_user(factory.user())
+        assert not page_is_shared()
+
+
+def test_a_signed_in_catalogue_is_never_the_shared_one(app, client, factory, login):
+    client.get("/events")  # an anonymous catalogue page is cached
+    login(factory.user())
+    page = client.get("/events").get_data(as_text=True)
+    assert "Logg ut" in page and "Logg inn" not in page

@@ -25,45 +25,42 @@ MAIL_FOR_STATUS = {
 
 def registration_changed(registration) -> None:
     """Queue the mail for the registration's new status, if that status has one."""
-    kind = MAIL_FOR_STATUS.get(registration.status)
-    if kind is None:
+    if registration.status not in MAIL_FOR_STATUS:
         return
     from lms.registrations.services import waitlist_position
 
-    user = registration.user
     queue_mail(
-        user.email,
-        kind,
-        user.language,
-        attach=_attachments_for(registration.status),
-        user=user,
-        registration=registration,
-        offering=registration.offering,
-        position=waitlist_position(registration),
-        offer_expires_at=registration.offer_expires_at,
+        **_status_mail(
+            registration.user,
+            registration.offering,
+            registration.status,
+            waitlist_position(registration),
+            registration.offer_expires_at,
+        )
     )
 
 
 def registered_mail(user, offering_id: int, status: str, position) -> dict:
     """The outbox row ``registration_changed`` would queue for a new registration, as
-    column values for the write path that inserts it itself (``lean.py``). The templates
-    need the person, the offering and the position, not the registration's row, so the
-    mail does not wait for the registration's id."""
-    return mail_row(
-        user.email,
-        MAIL_FOR_STATUS[status],
-        user.language,
-        attach=_attachments_for(status),
-        user=user,
-        offering=Ref("lms_offerings", offering_id),
-        position=position,
-        offer_expires_at=None,
-    )
+    column values for the write path that inserts it itself (``lean.py``)."""
+    return mail_row(**_status_mail(user, Ref("lms_offerings", offering_id), status, position))
 
 
-def _attachments_for(status: str) -> tuple[str, ...]:
-    # Confirmed, or promoted from the list: the calendar file comes with it.
-    return ("calendar",) if status == "confirmed" else ()
+def _status_mail(user, offering, status: str, position, offer_expires_at=None) -> dict:
+    """The mail for a registration's status, in one shape for both paths. It refers to
+    the person and the offering, not the registration's row: the templates never use
+    it, and a new registration's mail then need not wait for the row's id."""
+    return {
+        "to_address": user.email,
+        "kind": MAIL_FOR_STATUS[status],
+        "language": user.language,
+        # Confirmed, or promoted from the list: the calendar file comes with it.
+        "attach": ("calendar",) if status == "confirmed" else (),
+        "user": user,
+        "offering": offering,
+        "position": position,
+        "offer_expires_at": offer_expires_at,
+    }
 
 
 def message(registration, subject: str, text: str, sender=None) -> None:
@@ -74,7 +71,6 @@ def message(registration, subject: str, text: str, sender=None) -> None:
         "registration_message",
         user.language,
         user=user,
-        registration=registration,
         offering=registration.offering,
         message_subject=subject,
         message_text=text,
@@ -90,7 +86,6 @@ def reminder(registration) -> None:
         "registration_reminder",
         user.language,
         user=user,
-        registration=registration,
         offering=registration.offering,
     )
 
@@ -125,7 +120,6 @@ def offering_changed(offering) -> int:
             user.language,
             attach=("calendar",),
             user=user,
-            registration=registration,
             offering=offering,
         )
     return len(registrations)
