@@ -19,12 +19,14 @@ from bench.targets import USER_AGENT
 
 
 def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
-    """Send every request, ``concurrency`` at a time; latency, throughput and status codes."""
+    """Send every request, ``concurrency`` at a time; latency, throughput and status codes,
+    and a timeline: (ms since the start, latency in ms) for each request, in sending order."""
     lock = threading.Lock()
     queue = list(reversed(requests))
     latencies: list[float] = []
     codes: dict[int, int] = {}
     bodies: list[dict] = []
+    timeline: list[tuple[float, float]] = []  # (sent, latency in ms), to see the waves
     start_line = threading.Barrier(concurrency + 1)
 
     def worker() -> None:
@@ -45,6 +47,7 @@ def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
             elapsed = time.perf_counter() - began
             with lock:
                 latencies.append(elapsed * 1000)
+                timeline.append((began, elapsed * 1000))
                 codes[code] = codes.get(code, 0) + 1
                 if request.get_method() == "POST":
                     try:
@@ -70,6 +73,7 @@ def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
         "latency_max_ms": latencies[-1],
         "codes": codes,
         "bodies": bodies,
+        "timeline": sorted((round((b - began) * 1000, 1), round(e, 1)) for b, e in timeline),
     }
 
 

@@ -39,6 +39,24 @@ def _runs_table(report: dict) -> None:
     print("(cpu ms: gunicorn; db cpu: PostgreSQL's processes; client: this load generator)")
 
 
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def _waves(rush: dict, concurrency: int) -> None:
+    """The requests sent together at the start wait for one another; the rest are the
+    steady state. Shown apart, because the p99 of a short rush is mostly the first wave."""
+    latencies = [latency for _start, latency in rush.get("timeline", [])]
+    first, rest = latencies[:concurrency], latencies[concurrency:]
+    if first and rest:
+        print(
+            f"latency of the first {len(first)} (sent at once): p50 {_percentile(first, 0.5):.0f} "
+            f"ms, max {max(first):.0f} ms; of the {len(rest)} after them: p50 "
+            f"{_percentile(rest, 0.5):.0f} ms, p99 {_percentile(rest, 0.99):.0f} ms"
+        )
+
+
 def print_report(args, report: dict) -> bool:
     """Print the run; True when every request and the database came out right."""
     rush, db_check = report["rush"], report["database"]
@@ -64,6 +82,7 @@ def print_report(args, report: dict) -> bool:
     rendered_ok = worker is None or worker["rendered"] == db_check["outbox"]
     verdict = failures == 0 and ok_counts and ranks_ok and rendered_ok
     print(f"correctness: {'OK' if verdict else 'FAILED'} ({failures} failed requests)")
+    _waves(rush, args.concurrency)
     p99 = rush["latency_p99_ms"]
     print(f"target p99 {p99:.0f} ms (<= {RUSH_P99_MS}: {_met(p99 <= RUSH_P99_MS)})")
     for name, against in report["rush_ratios"].items():

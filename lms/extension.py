@@ -124,12 +124,15 @@ class LMS:
             options.setdefault("pool_pre_ping", True)
 
     def _init_database(self, app: Flask) -> None:
+        from lms.core.transactions import keep_prepared_statements
+
         if app.extensions.get("sqlalchemy") is None:
             db.init_app(app)
         with app.app_context():
             for engine in db.engines.values():
                 if engine.dialect.name == "sqlite":
                     event.listen(engine, "connect", _sqlite_pragmas)
+                keep_prepared_statements(engine)
         if "migrate" not in app.extensions:
             migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
