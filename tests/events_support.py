@@ -17,6 +17,14 @@ def oslo(*args) -> datetime:
     return datetime(*args, tzinfo=OSLO).astimezone(UTC)
 
 
+def _in_two_weeks_at_ten() -> datetime:
+    """10:00 in Oslo two weeks from today: a time of day that cannot run past midnight, so
+    the tests do not depend on the hour they run at (a 3-hour session from 'now' at 22:00
+    ended the next day, which the one-day session form cannot say)."""
+    day = utcnow().astimezone(OSLO).date() + timedelta(days=14)
+    return oslo(day.year, day.month, day.day, 10, 0)
+
+
 def offering(
     title="Klima og miljø i anskaffelser",
     *,
@@ -27,7 +35,7 @@ def offering(
     instructors=(),
     **fields,
 ) -> Offering:
-    starts = starts or utcnow() + timedelta(days=14)
+    starts = starts or _in_two_weeks_at_ten()
     fields.setdefault("kind", "seminar")
     fields.setdefault("status", "published")
     fields.setdefault("capacity", 20)

@@ -13,6 +13,7 @@ re-renders the list from the cached card texts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 
 from flask import get_template_attribute, request
 from flask_babel import get_locale
@@ -32,18 +33,22 @@ class CatalogueFragments:
     """What ``catalogue.html`` calls: ``filter_form()`` and ``card_list(cards)``.
 
     Made once per request; the language, the URL pattern and the caches are looked up
-    here, once, and each card costs a dictionary lookup when it has been seen before.
+    once, and each card costs a dictionary lookup when it has been seen before.
     """
 
     def __init__(self, filters: CatalogueFilters) -> None:
         self.filters = filters
         self.locale = str(get_locale())
-        self.detail_url = id_url_maker("lms_events.detail")
         # Bounded per worker: about 1 kB a card, 3 kB a form, 20 kB a page of cards.
         self._cards = fragment_cache("catalogue_card", 4096)
         self._forms = fragment_cache("catalogue_filters", 256)
         self._lists = fragment_cache("catalogue_lists", 128)
         self._pages = fragment_cache("catalogue_pages", 128)  # about 20 kB each
+
+    @cached_property
+    def detail_url(self) -> Callable[[int], str | None]:
+        """Built on first use: a page served whole from the cache never needs it."""
+        return id_url_maker("lms_events.detail")
 
     def whole_page(self, pagination, render: Callable[[], str]) -> Markup | str:
         """The whole catalogue page, reused while everything it shows is the same.

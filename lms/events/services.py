@@ -21,7 +21,7 @@ from sqlalchemy import Integer, String, and_, bindparam, case, exists, func, or_
 from lms.accounts.services import PermissionDenied  # one refusal for every area
 from lms.events.models import KINDS, THEMES, NetworkMembership, Offering, Session
 from lms.extensions import db
-from lms.registrations.models import HOLDS_SEAT, Registration
+from lms.registrations.models import HOLDS_SEAT, Registration, holds_seat
 from lms.registrations.services import SeatCounts
 from lms.timeutil import utcnow
 
@@ -131,7 +131,7 @@ def _held_count():
     return (
         select(func.count())
         .select_from(Registration)
-        .where(Registration.offering_id == Offering.id, Registration.status.in_(HOLDS_SEAT))
+        .where(Registration.offering_id == Offering.id, holds_seat(Registration.status))
         .scalar_subquery()
     )
 
@@ -151,7 +151,7 @@ def seat_totals(offering_ids):
             Registration.offering_id,
             counted(Registration.status == "confirmed").label("confirmed"),
             counted(Registration.status == "waitlisted").label("waitlisted"),
-            counted(Registration.status.in_(HOLDS_SEAT)).label("held"),
+            counted(holds_seat(Registration.status)).label("held"),
         )
         .where(Registration.offering_id.in_(offering_ids))
         .group_by(Registration.offering_id)

@@ -24,7 +24,7 @@ from lms.events.models import NetworkMembership, Offering, Session
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import hand_over, insert_mail_row
-from lms.registrations.models import HOLDS_SEAT, Registration, RegistrationLog
+from lms.registrations.models import Registration, RegistrationLog, holds_seat
 from lms.timeutil import utcnow
 
 _offering = Offering.__table__
@@ -99,7 +99,7 @@ def _snapshot_statement():
             func.coalesce(first_start(_session.c.status != "cancelled"), first_start()).label(
                 "starts_at"
             ),
-            count(_registration.c.status.in_(HOLDS_SEAT)).label("held"),
+            count(holds_seat(_registration.c.status)).label("held"),
             count(_registration.c.status == "waitlisted").label("waitlisted"),
             select(func.max(_registration.c.waitlist_rank))
             .where(of_this_offering(_registration))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    literal,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -24,6 +32,14 @@ STATUSES = (
     "no_show",  # after the event
 )
 HOLDS_SEAT = ("confirmed", "offered", "attended", "no_show")
+
+
+def holds_seat(status_column):
+    """SQL: ``status_column`` is one of ``HOLDS_SEAT``. One bound value per status rather
+    than ``in_(HOLDS_SEAT)``: a list is an "expanding" parameter, which SQLAlchemy renders
+    into the statement's text again at every execution (on the catalogue, a tenth of its
+    CPU)."""
+    return status_column.in_([literal(status) for status in HOLDS_SEAT])
 
 
 class Registration(db.Model):
