@@ -11,8 +11,9 @@
    which (the rush) has ``--seats`` seats.
 3. Starts the LMS and the baseline under the same gunicorn settings (``-w`` sync workers);
    on PostgreSQL also the baseline on the same database (``bench/rush_report.py``).
-4. Loads the baselines, then the rush, then the baselines again, with the same Python load
-   generator (``bench/load.py``, ``--concurrency`` threads): the rush is one
+4. Warms each server on what it is measured on (the LMS: ``--warmup`` other people register
+   for another offering), then loads the baselines, the rush, and the baselines again, with
+   the same Python load generator (``bench/load.py``, ``--concurrency`` threads): the rush is one
    ``POST /api/v1/events/<id>/registrations`` per participant, each with its own bearer
    token. The rush's throughput is reported as a ratio to the mean of the baseline runs
    around it, with p50/p99 latency and the CPU per request of the server, the database
