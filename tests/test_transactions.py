@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event, insert, select, text
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 
 from lms.core.transactions import _commit_if_nothing_was_written, may_change_state
 from lms.events.models import Network, Offering
@@ -120,3 +120,19 @@ def test_pages_that_only_read_still_answer(postgresql, client):
     for _ in range(6):
         assert client.get("/events").status_code == 200
         assert client.get("/healthz").status_code == 200
+
+
+def test_a_connection_lost_during_a_read_fails_as_it_would_without_the_hook(postgresql):
+    """The COMMIT tried first must not hide or change what a lost connection does."""
+    if postgresql is None:
+        return
+    with postgresql.connect() as connection:
+        read_offerings(connection)
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with postgresql.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        with pytest.raises(OperationalError):  # what SQLAlchemy's rollback says of a lost line
+            connection.rollback()
+        assert connection.invalidated
+    with postgresql.connect() as fresh:
+        assert fresh.exec_driver_sql("SELECT 1").scalar() == 1

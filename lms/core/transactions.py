@@ -19,8 +19,10 @@ LMS defines none.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from functools import lru_cache
 
+import psycopg
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
@@ -60,7 +62,9 @@ def _commit_if_nothing_was_written(connection: Connection) -> None:
         TransactionStatus.INTRANS
     ):
         return  # idle (nothing to end) or failed (only a rollback may end it)
-    dbapi_connection.commit()
+    # A connection lost just now fails here; the rollback that follows deals with it as usual.
+    with suppress(psycopg.Error):
+        dbapi_connection.commit()
 
 
 def keep_prepared_statements(engine: Engine) -> None:
