@@ -17,11 +17,11 @@ def oslo(*args) -> datetime:
     return datetime(*args, tzinfo=OSLO).astimezone(UTC)
 
 
-def _in_two_weeks_at_ten() -> datetime:
-    """10:00 in Oslo two weeks from today: a time of day that cannot run past midnight, so
-    the tests do not depend on the hour they run at (a 3-hour session from 'now' at 22:00
-    ended the next day, which the one-day session form cannot say)."""
-    day = utcnow().astimezone(OSLO).date() + timedelta(days=14)
+def at_ten_in_oslo(days_ahead: int) -> datetime:
+    """10:00 in Oslo ``days_ahead`` days from today, as aware UTC. A session that starts then
+    cannot run past midnight, whatever the hour the tests run at: one that started at "now"
+    plus some days did after 22:00 Oslo, which the one-day session form cannot keep."""
+    day = utcnow().astimezone(OSLO).date() + timedelta(days=days_ahead)
     return oslo(day.year, day.month, day.day, 10, 0)
 
 
@@ -35,7 +35,7 @@ def offering(
     instructors=(),
     **fields,
 ) -> Offering:
-    starts = starts or _in_two_weeks_at_ten()
+    starts = starts or at_ten_in_oslo(14)
     fields.setdefault("kind", "seminar")
     fields.setdefault("status", "published")
     fields.setdefault("capacity", 20)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from accounts_support import csrf_token
+from events_support import at_ten_in_oslo
 
 from lms.accounts import services
 from lms.extensions import db
@@ -324,9 +325,8 @@ def _registration_fixtures(other) -> dict:
 
     from lms.events.models import Offering, Session
     from lms.registrations import services as registrations
-    from lms.timeutil import utcnow
 
-    start = utcnow() + timedelta(days=20)
+    start = at_ten_in_oslo(20)
     offering = Offering(kind="course", status="published", title="Kurs", capacity=1)
     offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
     db.session.add(offering)
@@ -342,9 +342,8 @@ def _calendar_fixtures(other) -> dict:
 
     from lms.calendar.feeds import feed_token
     from lms.events.models import Offering, Session
-    from lms.timeutil import utcnow
 
-    start = utcnow() + timedelta(days=30)
+    start = at_ten_in_oslo(30)
     made = {}
     for key, status in (("offering", "published"), ("draft", "draft")):
         offering = Offering(kind="seminar", status=status, title=f"Seminar ({status})")

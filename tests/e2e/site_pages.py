@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from events_support import at_ten_in_oslo
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -290,9 +291,8 @@ def reg_offering(capacity: int = 2, instructors=(), **fields):
     from datetime import timedelta
 
     from lms.events.models import Offering, Session
-    from lms.timeutil import utcnow
 
-    start = utcnow() + timedelta(days=14)
+    start = at_ten_in_oslo(14)
     offering = Offering(
         kind="seminar",
         status="published",
@@ -460,9 +460,8 @@ def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "publi
     from datetime import timedelta
 
     from lms.events.models import Offering, Session
-    from lms.timeutil import utcnow
 
-    start = utcnow() + timedelta(days=21)
+    start = at_ten_in_oslo(21)
     values = {
         "kind": "course",
         "title": "Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden for helse",

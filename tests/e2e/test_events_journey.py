@@ -7,11 +7,11 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from events_support import at_ten_in_oslo
 from sqlalchemy import select
 
 from lms.events.models import Network, Offering, Session
 from lms.extensions import db
-from lms.timeutil import utcnow
 
 from .site_pages import login, make_user
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def _offering(title: str, instructor=None, **fields) -> Offering:
-    start = utcnow() + timedelta(days=30)
+    start = at_ten_in_oslo(30)
     offering = Offering(kind="seminar", status="published", title=title, capacity=10, **fields)
     offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
     if instructor is not None:
