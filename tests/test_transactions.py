@@ -136,3 +136,20 @@ def test_a_connection_lost_during_a_read_fails_as_it_would_without_the_hook(post
         assert connection.invalidated
     with postgresql.connect() as fresh:
         assert fresh.exec_driver_sql("SELECT 1").scalar() == 1
+
+
+def test_a_connection_found_lost_by_a_read_is_rolled_back_as_usual(postgresql):
+    """Once a statement has found the line dead, SQLAlchemy has invalidated the connection:
+    its rollback must then just reset the transaction, with no COMMIT tried first."""
+    if postgresql is None:
+        return
+    with postgresql.connect() as connection:
+        read_offerings(connection)
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        with postgresql.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        with pytest.raises(OperationalError):
+            read_offerings(connection)
+        assert connection.invalidated
+        connection.rollback()
+        assert connection.exec_driver_sql("SELECT 3").scalar() == 3  # reconnected

@@ -55,6 +55,8 @@ def _statement_sent(connection, _cursor, statement, _parameters, _context, _exec
 def _commit_if_nothing_was_written(connection: Connection) -> None:
     """Runs just before the DBAPI rollback: committing first leaves that rollback nothing
     to do (psycopg skips ROLLBACK on an idle connection, and with it DEALLOCATE ALL)."""
+    if connection.invalidated or connection.closed:
+        return  # a lost line: asking for its DBAPI connection would try to reconnect
     if connection.info.get(WROTE, True):
         return
     dbapi_connection = connection.connection.dbapi_connection
