@@ -122,15 +122,20 @@ def test_pages_that_only_read_still_answer(postgresql, client):
         assert client.get("/healthz").status_code == 200
 
 
+def read_then_lose_the_line(engine, connection) -> None:
+    """Read in a transaction, then have the server end that connection's backend."""
+    read_offerings(connection)
+    pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with engine.connect() as other:
+        other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+
+
 def test_a_connection_lost_during_a_read_fails_as_it_would_without_the_hook(postgresql):
     """The COMMIT tried first must not hide or change what a lost connection does."""
     if postgresql is None:
         return
     with postgresql.connect() as connection:
-        read_offerings(connection)
-        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        with postgresql.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        read_then_lose_the_line(postgresql, connection)
         with pytest.raises(OperationalError):  # what SQLAlchemy's rollback says of a lost line
             connection.rollback()
         assert connection.invalidated
@@ -144,10 +149,7 @@ def test_a_connection_found_lost_by_a_read_is_rolled_back_as_usual(postgresql):
     if postgresql is None:
         return
     with postgresql.connect() as connection:
-        read_offerings(connection)
-        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
-        with postgresql.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+        read_then_lose_the_line(postgresql, connection)
         with pytest.raises(OperationalError):
             read_offerings(connection)
         assert connection.invalidated
