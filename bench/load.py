@@ -18,6 +18,12 @@ from bench.servers import Server, database_cpu_seconds
 from bench.targets import USER_AGENT
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank, no interpolation)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
 def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
     """Send every request, ``concurrency`` at a time; latency, throughput and status codes,
     and a timeline: (ms since the start, latency in ms) for each request, in sending order."""
@@ -63,14 +69,13 @@ def load(requests: list[urllib.request.Request], concurrency: int) -> dict:
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - began
-    latencies.sort()
     return {
         "requests": len(latencies),
         "seconds": seconds,
         "requests_per_second": len(latencies) / seconds,
-        "latency_p50_ms": latencies[len(latencies) // 2],
-        "latency_p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        "latency_max_ms": latencies[-1],
+        "latency_p50_ms": percentile(latencies, 0.5),
+        "latency_p99_ms": percentile(latencies, 0.99),
+        "latency_max_ms": max(latencies),
         "codes": codes,
         "bodies": bodies,
         "timeline": sorted((round((b - began) * 1000, 1), round(e, 1)) for b, e in timeline),

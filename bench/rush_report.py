@@ -8,6 +8,8 @@ server's share of each request as the LMS does.
 
 from __future__ import annotations
 
+from bench.load import percentile
+
 SAME_DB = "baseline-same-db"
 LABELS = {"baseline": "baseline (SQLite)", SAME_DB: "baseline (same database)"}
 RUSH_RATIO, RUSH_P99_MS, CATALOGUE_RATIO = 0.25, 300, 0.40
@@ -39,11 +41,6 @@ def _runs_table(report: dict) -> None:
     print("(cpu ms: gunicorn; db cpu: PostgreSQL's processes; client: this load generator)")
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
-
-
 def _waves(rush: dict, concurrency: int) -> None:
     """The requests sent together at the start wait for one another; the rest are the
     steady state. Shown apart, because the p99 of a short rush is mostly the first wave."""
@@ -51,9 +48,9 @@ def _waves(rush: dict, concurrency: int) -> None:
     first, rest = latencies[:concurrency], latencies[concurrency:]
     if first and rest:
         print(
-            f"latency of the first {len(first)} (sent at once): p50 {_percentile(first, 0.5):.0f} "
+            f"latency of the first {len(first)} (sent at once): p50 {percentile(first, 0.5):.0f} "
             f"ms, max {max(first):.0f} ms; of the {len(rest)} after them: p50 "
-            f"{_percentile(rest, 0.5):.0f} ms, p99 {_percentile(rest, 0.99):.0f} ms"
+            f"{percentile(rest, 0.5):.0f} ms, p99 {percentile(rest, 0.99):.0f} ms"
         )
 
 
