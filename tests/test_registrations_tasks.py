@@ -11,6 +11,7 @@ from huey.api import PeriodicTask
 from registrations_support import mails, make_offering, registration_of, status_of
 from sqlalchemy import select
 
+from lms.events import manage
 from lms.extensions import db
 from lms.mail.delivery import sweep_outbox
 from lms.mail.models import OutboxMessage
@@ -69,6 +70,43 @@ def test_reminders_go_once_to_confirmed_participants(app, people):
     assert len(mails(people[1].email, "registration_reminder")) == 1
     app.config["LMS_REMINDER_DAYS"] = 6  # the later one is now due
     assert task(app, "send_reminders").call_local() == 2
+
+
+def _move(organiser, offering, by: timedelta) -> None:
+    session = offering.sessions[0]
+    moved = manage.SessionData(
+        id=session.id,
+        starts_at=session.starts_at + by,
+        ends_at=session.ends_at + by,
+        venue=session.venue,
+    )
+    manage.update_offering(organiser, offering, {}, [moved])
+    db.session.commit()
+
+
+def test_an_offering_moved_after_its_reminder_is_reminded_again(app, people, factory):
+    """Reminded two days before, then moved a week on: the reminder no longer tells the
+    truth, so another goes out two days before the new date, and only then."""
+    app.config["LMS_REMINDER_DAYS"] = 2
+    organiser = factory.user("organiser@example.no", roles=("organiser",))
+    offering = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
+    services.register(people[0], offering.id)
+    db.session.commit()
+    assert task(app, "send_reminders").call_local() == 1
+
+    _move(organiser, offering, timedelta(hours=3))  # same days: the reminder stands
+    assert offering.reminder_sent_at is not None
+    assert task(app, "send_reminders").call_local() == 0
+
+    _move(organiser, offering, timedelta(days=7))
+    assert offering.reminder_sent_at is None
+    assert task(app, "send_reminders").call_local() == 0  # not due yet: 8½ days away
+    week_on = utcnow() + timedelta(days=7)
+    assert reminders.offerings_due_for_reminder(2, now=week_on) == [offering.id]
+    assert reminders.send_reminder(offering.id, now=week_on) == 1
+    db.session.commit()
+    assert len(mails(people[0].email, "registration_reminder")) == 2
+    assert len(mails(people[0].email, "offering_changed")) == 2
 
 
 def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):

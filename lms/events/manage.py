@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.models import User, UserRole
@@ -142,6 +143,10 @@ def update_offering(
             if session.status == "scheduled" and session not in changed:
                 session.sequence += 1
                 changed.add(session)
+    if changed:
+        from lms.registrations import reminders
+
+        reminders.rearm_if_moved(offering, current_app.config["LMS_REMINDER_DAYS"])
     db.session.flush()
     if changed and offering.status == "published":
         from lms.registrations import notify

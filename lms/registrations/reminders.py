@@ -1,7 +1,8 @@
 """The reminder sent ``LMS_REMINDER_DAYS`` before an offering starts (a periodic task).
 
 It is sent once per offering: ``reminder_sent_at`` is read and set under the offering's
-lock, in the same transaction as the queued mails.
+lock, in the same transaction as the queued mails. An offering moved to a later date
+after its reminder went out is reminded again before the new date (``rearm_if_moved``).
 """
 
 from __future__ import annotations
@@ -61,3 +62,15 @@ def send_reminder(offering_id: int, now: datetime | None = None) -> int:
     offering.reminder_sent_at = now
     db.session.flush()
     return len(registrations)
+
+
+def rearm_if_moved(offering: Offering, days: int) -> bool:
+    """Clear ``reminder_sent_at`` when the offering now starts more than ``days`` after
+    the reminder went out: that reminder no longer says "in ``days`` days", so the
+    periodic task sends another before the new date. A smaller move keeps it (the
+    participants have the change mail). Returns True if the reminder is due again."""
+    sent, starts_at = offering.reminder_sent_at, offering.starts_at
+    if sent is None or starts_at is None or starts_at <= sent + timedelta(days=days):
+        return False
+    offering.reminder_sent_at = None
+    return True
