@@ -79,6 +79,9 @@ class LMS:
         self._init_csrf(app)
         self._init_babel(app)
         app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+        # A fixed window lets twice the limit through around its reset (the whole allowance
+        # just before, again just after); a moving window counts the last period whole.
+        app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
         limiter.init_app(app)
 
         prefix = app.config["LMS_URL_PREFIX"].rstrip("/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from accounts_support import (
     TEST_PASSWORD,
     english,
@@ -40,6 +42,45 @@ def test_login_is_rate_limited_per_address(client, factory, app):
     elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
     ok = post_form(elsewhere, "/login", {"email": user.email, "password": TEST_PASSWORD})
     assert ok.status_code == 302, "another address is not affected"
+
+
+class _Clock:
+    """``time`` for the limiter's in-memory storage, moved by hand."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+
+def test_login_limit_is_a_moving_window(client, factory, app, monkeypatch):
+    """Three attempts late in one minute and none early in the next: a fixed window would
+    start afresh a minute after the first attempt and let three more through at once."""
+    import limits.storage.memory
+
+    clock = _Clock(time.time())
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    app.config.update(LMS_LOGIN_RATE_LIMIT="3 per minute", LMS_LOGIN_ACCOUNT_RATE_LIMIT="99/minute")
+    user = factory.user()
+    english(client)
+    first = {"email": "a@example.no", "password": "x"}
+    assert post_form(client, "/login", first).status_code == 400
+    clock.now += 55
+    for n in range(2):
+        data = {"email": f"guess{n}@example.no", "password": "guess"}
+        assert post_form(client, "/login", data).status_code == 400
+    clock.now += 10  # 65 s after the first attempt, 10 s after the last two
+    data = {"email": "b@example.no", "password": "guess"}
+    assert post_form(client, "/login", data).status_code == 400, "the first has left the window"
+    right = {"email": user.email, "password": TEST_PASSWORD}
+    assert_rate_limited(post_form(client, "/login", right))
+    clock.now += 51  # the two at +55 s have left it too
+    ok = post_form(client, "/login", right)
+    assert ok.status_code == 302
 
 
 def test_login_is_rate_limited_per_account_across_addresses(client, factory, app):
