@@ -35,9 +35,13 @@ def test_an_anonymous_visitor_switches_without_a_token(client):
     )
 
 
-def test_an_unknown_language_changes_nothing(client):
-    client.post("/language", data={"language": "xx"})
-    assert 'lang="nb"' in client.get("/").get_data(as_text=True)
+def test_an_unknown_language_is_refused_and_changes_nothing(client):
+    client.post("/language", data={"language": "en"})
+    response = client.post("/language", data={"language": "xx", "next": "/events"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "There is no such language here: choose Norsk bokmål or English." in html
+    assert 'lang="en"' in client.get("/").get_data(as_text=True), "still English"
 
 
 def test_a_signed_in_users_switch_needs_the_token(client, factory, login):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 if TYPE_CHECKING:
     from lms.extension import LMSState
@@ -46,6 +46,15 @@ API_CODES = {
 }
 
 
+class ExplainedBadRequest(BadRequest):
+    """A 400 that says what was wrong, in the frame or in the JSON body, rather than the
+    generic "check what you entered"."""
+
+    def __init__(self, explanation) -> None:
+        super().__init__()
+        self.explanation = explanation
+
+
 def wants_json(state: LMSState) -> bool:
     """API paths always get JSON; other paths get HTML."""
     return request.path.startswith(f"{state.url_prefix}/api/")
@@ -77,7 +86,7 @@ def register_error_handlers(app: Flask, state: LMSState) -> None:
         if isinstance(error, CSRFError):
             status, detail = 400, _l("The form had expired. Reload the page and try again.")
         elif isinstance(error, HTTPException):
-            status, detail = error.code or 500, None
+            status, detail = error.code or 500, getattr(error, "explanation", None)
         else:
             status, detail = 500, None
         if status not in TITLES:

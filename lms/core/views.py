@@ -12,9 +12,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
 
+from lms.core.errors import ExplainedBadRequest
 from lms.core.i18n import LANGUAGES, SESSION_KEY
 from lms.core.security import is_safe_redirect
 from lms.extensions import csrf, db
@@ -66,9 +68,11 @@ def set_language():
         csrf.protect()  # a 400 in the LMS frame, as for any other form
     language = request.form.get("language", "")
     target = request.form.get("next", "")
-    if language in LANGUAGES:
-        session[SESSION_KEY] = language
-        if current_user.is_authenticated:
-            save_language(current_user, language)
-            db.session.commit()
+    if language not in LANGUAGES:
+        explanation = _l("There is no such language here: choose Norsk bokmål or English.")
+        raise ExplainedBadRequest(explanation)
+    session[SESSION_KEY] = language
+    if current_user.is_authenticated:
+        save_language(current_user, language)
+        db.session.commit()
     return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))
