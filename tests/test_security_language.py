@@ -13,13 +13,19 @@ from accounts_support import csrf_token, reload_user
 from conftest import CSRF_RE
 from events_support import offering
 
-PUBLIC_PAGES = ["/", "/events", "/events/{id}"]
+from lms.events.models import Network
+from lms.extensions import db
+
+PUBLIC_PAGES = ["/", "/events", "/events/{id}", "/networks", "/networks/{network}"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_a_first_visit_to_a_public_page_sets_no_cookie(client, path):
     shown = offering("Kommer")
-    response = client.get(path.format(id=shown.id))
+    network = Network(name="Nettverk for innkjøpere", membership="open")
+    db.session.add(network)
+    db.session.commit()
+    response = client.get(path.format(id=shown.id, network=network.id))
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     html = response.get_data(as_text=True)

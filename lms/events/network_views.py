@@ -29,9 +29,7 @@ def networks():
                 select(NetworkMembership).where(NetworkMembership.user_id == current_user.id)
             )
         }
-    return render_template(
-        "lms/events/networks.html", networks=items, mine=mine, form=forms.ConfirmForm()
-    )
+    return render_template("lms/events/networks.html", networks=items, mine=mine)
 
 
 @bp.get("/networks/<lms_id:network_id>")
@@ -55,7 +53,6 @@ def network_detail(network_id: int):
         members=members,
         membership=network_services.membership_of(current_user, network),
         counts=services.seat_counts_for(meetings),
-        form=forms.ConfirmForm(),
     )
 
 
