@@ -77,7 +77,7 @@ def make_huey(app: Flask) -> Huey:
             sent = 0
             for offering_id in reminders.offerings_due_for_reminder(days):
                 # One transaction per offering, so its lock is held briefly.
-                sent += reminders.send_reminder(offering_id)
+                sent += reminders.send_reminder(offering_id, days)
                 db.session.commit()
             return sent
 

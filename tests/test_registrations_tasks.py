@@ -10,6 +10,7 @@ import pytest
 from huey.api import PeriodicTask
 from registrations_support import mails, make_offering, registration_of, status_of
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.events import manage
 from lms.extensions import db
@@ -103,10 +104,39 @@ def test_an_offering_moved_after_its_reminder_is_reminded_again(app, people, fac
     assert task(app, "send_reminders").call_local() == 0  # not due yet: 8½ days away
     week_on = utcnow() + timedelta(days=7)
     assert reminders.offerings_due_for_reminder(2, now=week_on) == [offering.id]
-    assert reminders.send_reminder(offering.id, now=week_on) == 1
+    assert reminders.send_reminder(offering.id, 2, now=week_on) == 1
     db.session.commit()
     assert len(mails(people[0].email, "registration_reminder")) == 2
     assert len(mails(people[0].email, "offering_changed")) == 2
+
+
+def test_a_reminder_sent_while_the_offering_was_being_moved_still_counts(app, people, factory):
+    """The editor read ``reminder_sent_at`` before the worker set it: the re-arm must go
+    by the committed value, or the new date would never be reminded."""
+    app.config["LMS_REMINDER_DAYS"] = 2
+    organiser = factory.user("organiser@example.no", roles=("organiser",))
+    offering = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
+    services.register(people[0], offering.id)
+    db.session.commit()
+    assert task(app, "send_reminders").call_local() == 1
+    set_committed_value(offering, "reminder_sent_at", None)  # what the editor had read
+
+    _move(organiser, offering, timedelta(days=7))
+    db.session.expire_all()
+    assert offering.reminder_sent_at is None, "the new date will be reminded"
+
+
+def test_a_worker_with_a_stale_list_does_not_remind_a_moved_offering(app, people, factory):
+    organiser = factory.user("organiser@example.no", roles=("organiser",))
+    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    services.register(people[0], offering.id)
+    db.session.commit()
+    assert reminders.offerings_due_for_reminder(2) == [offering.id]
+    _move(organiser, offering, timedelta(days=7))  # after the worker made its list
+    assert reminders.send_reminder(offering.id, 2) == 0
+    db.session.commit()
+    assert mails(people[0].email, "registration_reminder") == []
+    assert offering.reminder_sent_at is None
 
 
 def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
@@ -118,7 +148,7 @@ def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
     assert due_for_second == [offering.id]
     assert task(app, "send_reminders").call_local() == 1
     # The second goes on with its stale list: under the lock it sees the reminder was sent.
-    assert reminders.send_reminder(offering.id) == 0
+    assert reminders.send_reminder(offering.id, 2) == 0
     db.session.commit()
     assert len(mails(people[0].email, "registration_reminder")) == 1
 

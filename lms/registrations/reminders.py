@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from lms.events.models import Offering, Session
 from lms.extensions import db
 from lms.registrations import notify
-from lms.registrations.locking import lock_offering, widen_race_window
+from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.manage import confirmed_participants
 from lms.timeutil import utcnow
 
@@ -43,17 +43,19 @@ def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[i
     )
 
 
-def send_reminder(offering_id: int, now: datetime | None = None) -> int:
+def send_reminder(offering_id: int, days: int, now: datetime | None = None) -> int:
     """Queue the reminder to every confirmed participant, once per offering.
 
     ``reminder_sent_at`` is read and set under the offering's lock, so two workers that
-    both saw the offering as due never both send. Returns the number of mails queued.
+    both saw the offering as due never both send; and the offering must still start
+    within ``days`` then, so one moved since the list was made waits for its new date.
+    Returns the number of mails queued.
     """
     now = now or utcnow()
     offering = lock_offering(offering_id)
     if offering is None or offering.reminder_sent_at is not None:
         return 0
-    if offering.status != "published":
+    if offering.status != "published" or not _starts_within(offering, days, now):
         return 0
     registrations = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
     widen_race_window()
@@ -64,11 +66,22 @@ def send_reminder(offering_id: int, now: datetime | None = None) -> int:
     return len(registrations)
 
 
+def _starts_within(offering: Offering, days: int, now: datetime) -> bool:
+    starts_at = offering.starts_at
+    return starts_at is not None and now < starts_at <= now + timedelta(days=days)
+
+
 def rearm_if_moved(offering: Offering, days: int) -> bool:
     """Clear ``reminder_sent_at`` when the offering now starts more than ``days`` after
     the reminder went out: that reminder no longer says "in ``days`` days", so the
     periodic task sends another before the new date. A smaller move keeps it (the
-    participants have the change mail). Returns True if the reminder is due again."""
+    participants have the change mail). Returns True if the reminder is due again.
+
+    Called with the offering's new sessions in the session; the lock and a fresh read of
+    ``reminder_sent_at`` make a reminder sent meanwhile for the old date count.
+    """
+    take_offering_lock(offering.id)
+    db.session.refresh(offering, ["reminder_sent_at"])  # the rest keeps the edit
     sent, starts_at = offering.reminder_sent_at, offering.starts_at
     if sent is None or starts_at is None or starts_at <= sent + timedelta(days=days):
         return False
