@@ -100,7 +100,16 @@ def test_catalogue_filters(client, person):
 
 
 @pytest.mark.parametrize(
-    "query", ["kind=party", "theme=cats", "from=yesterday", "to=2026-13-01", "from=99999-01-01"]
+    "query",
+    [
+        "kind=party",
+        "theme=cats",
+        "from=yesterday",
+        "to=2026-13-01",
+        "from=99999-01-01",
+        "from=0001-01-01",  # Oslo midnight is still year 0 in UTC
+        "to=9999-12-31",
+    ],
 )
 def test_catalogue_rejects_bad_filters(client, person, query):
     _user, headers = person()
@@ -308,7 +317,11 @@ def test_register_with_consent_and_answers(client, person):
 @pytest.mark.parametrize(
     "body",
     [b"[]", b"not json", b'{"consent": "yes"}', b'{"answers": []}', b'{"answers": {"dietary": 1}}',
-     b'{"colour": "red"}', b'{"answers": {"dietary": "' + b"x" * 501 + b'"}}'],
+     b'{"colour": "red"}', b'{"answers": {"dietary": "' + b"x" * 501 + b'"}}',
+     b'{"answers": {"dietary": "a\\ud800b"}}',  # half a surrogate pair: no UTF-8 for it
+     b'{"answers": {"dietary": "a\\u0000b"}}',  # NUL: PostgreSQL refuses it
+     b'{"answers": {"\\udfff": "vegan"}}',
+     b"[" * 5000 + b"]" * 5000],  # deeper than the JSON parser's recursion
 )  # fmt: skip
 def test_register_bad_body_is_400(client, person, body):
     offering = make_offering()

@@ -76,6 +76,20 @@ def test_xlsx_export_numbers_and_dates(client, organiser, people):
     assert by_name["Åse Ødegård"][1] == "p0@example.no"
 
 
+def test_xlsx_export_drops_control_characters_xml_cannot_hold(client, organiser, factory):
+    """Text pasted from elsewhere can carry control characters; openpyxl refuses them, so
+    the export leaves them out instead of failing."""
+    offering = make_offering(capacity=1, questions=["dietary"])
+    person = factory.user("eve@example.no", name="Eve\x01lyn", language="en")
+    services.register(person, offering.id, answers={"dietary": "glutenfri\x0b\x1fkost\ttakk"})
+    db.session.commit()
+    response = client.get(f"/manage/offerings/{offering.id}/participants.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "Evelyn"
+    assert rows[1][7] == "glutenfrikost\ttakk"  # a tab is allowed in XML
+
+
 def test_export_follows_the_filter(client, organiser, people):
     offering = make_offering(capacity=1)
     for person in people[:2]:

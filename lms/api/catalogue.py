@@ -222,12 +222,17 @@ class BadParameter(ValueError):
     """A query parameter the API refuses (a 400 with ``invalid_parameter``)."""
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
 def _day_start(value: str, name: str) -> datetime:
     """The start of an ISO date in the LMS time zone."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
         raise BadParameter(f"'{name}' must be an ISO date (YYYY-MM-DD).") from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # beyond these, UTC falls off the calendar
+        raise BadParameter(f"'{name}' must be a date from {FIRST_DAY} to {LAST_DAY}.")
     return datetime.combine(day, time.min, tzinfo=zone())
 
 
@@ -247,11 +252,8 @@ def _parameters() -> dict:
         raise BadParameter(f"'kind' must be one of {', '.join(KINDS)}.")
     if theme is not None and theme not in THEMES:
         raise BadParameter(f"'theme' must be one of {', '.join(THEMES)}.")
-    try:
-        after = _day_start(args["from"], "from") if "from" in args else None
-        before = _day_start(args["to"], "to") + timedelta(days=1) if "to" in args else None
-    except OverflowError:
-        raise BadParameter("'to' is too far in the future.") from None
+    after = _day_start(args["from"], "from") if "from" in args else None
+    before = _day_start(args["to"], "to") + timedelta(days=1) if "to" in args else None
     return {
         "kind": kind,
         "theme": theme,

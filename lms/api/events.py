@@ -117,7 +117,10 @@ def _registration_body() -> tuple[dict, bool]:
     """``(answers, consent)`` from an optional JSON body; ValueError says what is wrong."""
     if not request.get_data(cache=True):
         return {}, False
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        raise ValueError("The body is nested too deeply.") from None
     if not isinstance(payload, dict):
         raise ValueError("The body must be a JSON object.")
     unknown = set(payload) - {"answers", "consent"}
@@ -131,7 +134,21 @@ def _registration_body() -> tuple[dict, bool]:
         isinstance(v, str) and len(v) <= MAX_ANSWER_LENGTH for v in answers.values()
     ):
         raise ValueError(f"'answers' must map questions to texts of at most {MAX_ANSWER_LENGTH}.")
+    if not all(_storable(text) for pair in answers.items() for text in pair):
+        raise ValueError("'answers' holds a character no text may hold (NUL or half a pair).")
     return answers, consent
+
+
+def _storable(text: str) -> bool:
+    """Text a database can keep: JSON may escape a NUL or a lone UTF-16 surrogate, which
+    PostgreSQL refuses and no page or export could encode."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @bp.post("/events/<lms_id:offering_id>/registrations")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,15 @@ def _safe_cell(value):
     return value
 
 
+# Control characters XML 1.0 cannot hold (openpyxl refuses them). A name or an answer may
+# carry one, pasted from another program; the spreadsheet gets the text without it.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _xml_text(value):
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
 def to_csv(participants) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -97,7 +107,7 @@ def to_xlsx(participants, title: str) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(participants):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append([_safe_cell(_xml_text(v)) for v in row])
     for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "yyyy-mm-dd hh:mm"
