@@ -16,13 +16,22 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
+from flask_login import current_user
 from sqlalchemy import Integer, String, bindparam, case, func, select
 
 from lms.api.views import bp
 from lms.core.errors import api_error
 from lms.core.templating import id_url_maker
-from lms.events.models import KINDS, THEMES, Offering, Session, registration_window_open
+from lms.events.models import (
+    KINDS,
+    THEMES,
+    NetworkMembership,
+    Offering,
+    Session,
+    registration_window_open,
+)
 from lms.events.services import run_page, seat_totals
+from lms.extensions import db
 from lms.registrations.models import HOLDS_SEAT
 from lms.timeutil import utcnow
 
@@ -34,6 +43,7 @@ KEPT_ARGS = ("kind", "theme", "from", "to", "per_page")  # in the other pages' U
 LIST_COLUMNS = (
     "id", "kind", "status", "title", "summary", "themes", "venue", "room", "address",
     "online_url", "capacity", "registration_opens_at", "registration_closes_at",
+    "members_only", "network_id",
 )  # fmt: skip
 
 
@@ -54,6 +64,8 @@ class Listed:
     capacity: int
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
+    members_only: bool  # the fields up to here in LIST_COLUMNS's order: rows fill them
+    network_id: int | None
     starts_at: datetime | None
     ends_at: datetime | None
     confirmed: int
@@ -86,16 +98,39 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LMS_TIMEZONE"])
 
 
+def _networks_seen_by(viewer, network_ids: set) -> set:
+    """Of ``network_ids``, those whose members-only links ``viewer`` may see: all for
+    organisers, else the networks they are an approved member of."""
+    if viewer.has_role("organiser"):
+        return network_ids
+    return set(
+        db.session.scalars(
+            select(NetworkMembership.network_id).where(
+                NetworkMembership.user_id == viewer.id,
+                NetworkMembership.status == "approved",
+                NetworkMembership.network_id.in_(network_ids),
+            )
+        )
+    )
+
+
 def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
     return value.astimezone(tz or zone()).isoformat() if value is not None else None
 
 
-def summary_maker():
+def summary_maker(viewer, items: list[Listed]):
     """``Listed -> dict``: the API's entry for an offering; the zone, the URL patterns and
-    the clock are looked up once per response, not once per offering."""
+    the clock are looked up once per response, not once per offering. A members-only
+    meeting's online link is left out for ``viewer`` unless they are in its network."""
     tz, tz_name, now = zone(), current_app.config["LMS_TIMEZONE"], utcnow()
     detail_url = id_url_maker("lms_events.detail", external=True)
     ics_url = id_url_maker("lms_calendar.offering_ics", external=True)
+    networks = {item.network_id for item in items if item.members_only and item.online_url}
+    members_of = _networks_seen_by(viewer, networks) if networks else set()
+
+    def online_url(item: Listed) -> str | None:
+        hidden = item.members_only and item.network_id not in members_of
+        return None if hidden or not item.online_url else item.online_url
 
     def summary(item: Listed) -> dict:
         return {
@@ -109,7 +144,7 @@ def summary_maker():
             "ends_at": iso(item.ends_at, tz),
             "timezone": tz_name,
             "location": ", ".join(p for p in (item.venue, item.room, item.address) if p),
-            "online_url": item.online_url or None,
+            "online_url": online_url(item),
             "capacity": item.capacity,
             "confirmed_count": item.confirmed,
             "waitlist_count": item.waitlisted,
@@ -287,7 +322,7 @@ def events():
         "next": _page_url(page + 1) if page < pages else None,
         "last": _page_url(max(pages, 1)),
     }
-    summary = summary_maker()
+    summary = summary_maker(current_user, items)
     body = {
         "events": [summary(item) for item in items],
         "pagination": {

@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from lms.api import catalogue  # adds GET /events to bp; used by attribute (import cycle)
 from lms.api.views import bp
 from lms.core.errors import api_error
+from lms.events import services as event_services
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import services
@@ -91,7 +92,8 @@ def event(offering_id: int):
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
     counts = _counts_for([offering.id])[offering.id]
-    body = catalogue.summary_maker()(catalogue.Listed.of(offering, counts))
+    body = catalogue.summary_maker(current_user, [])(catalogue.Listed.of(offering, counts))
+    body["online_url"] = event_services.online_url_for(current_user, offering) or None
     body["description_md"] = offering.description_md
     body["questions"] = list(offering.questions or [])
     body["consent_text"] = offering.consent_text or None

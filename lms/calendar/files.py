@@ -22,9 +22,15 @@ def base_url() -> str:
     return external_url("lms_core.home").rstrip("/")
 
 
-def offering_ics_bytes(offering) -> bytes:
-    """The offering's calendar file, as downloaded and as attached to mail."""
-    return ical.offering_calendar(offering, base_url(), zone=current_app.config["LMS_TIMEZONE"])
+def offering_ics_bytes(offering, *, public: bool = False) -> bytes:
+    """The offering's calendar file, as attached to mail, or as anyone may download it
+    (``public``): a members-only meeting's online link then stays out."""
+    return ical.offering_calendar(
+        offering,
+        base_url(),
+        zone=current_app.config["LMS_TIMEZONE"],
+        with_online_url=not (public and offering.members_only),
+    )
 
 
 def offering_attachment(offering) -> tuple[str, str, bytes]:

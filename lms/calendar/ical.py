@@ -79,9 +79,9 @@ def location_of(offering, session) -> str:
     return ", ".join(p.strip() for p in parts if p and p.strip())
 
 
-def _description(offering, url: str) -> str:
+def _description(offering, url: str, with_online_url: bool = True) -> str:
     parts = [offering.summary.strip()] if offering.summary and offering.summary.strip() else []
-    if offering.online_url:
+    if offering.online_url and with_online_url:
         parts.append(f"Online: {offering.online_url}")
     parts.append(url)
     return "\n\n".join(parts)
@@ -99,6 +99,7 @@ def session_event(
     zone: str = DEFAULT_TIMEZONE,
     cancelled: bool = False,
     modified: datetime | None = None,
+    with_online_url: bool = True,
 ) -> Event:
     """One ``VEVENT`` for ``session``.
 
@@ -130,7 +131,7 @@ def session_event(
     if location:
         event.add("location", location)
     event.add("url", url)
-    event.add("description", _description(offering, url))
+    event.add("description", _description(offering, url, with_online_url))
     return event
 
 
@@ -245,9 +246,14 @@ def _yearly_rule(onsets: list[datetime]) -> dict | None:
     return None
 
 
-def offering_calendar(offering, base_url: str, *, zone: str = DEFAULT_TIMEZONE) -> bytes:
+def offering_calendar(
+    offering, base_url: str, *, zone: str = DEFAULT_TIMEZONE, with_online_url: bool = True
+) -> bytes:
     """Every session of ``offering`` as its own event (cancelled ones marked so)."""
-    events = [session_event(offering, s, base_url, zone=zone) for s in _ordered(offering.sessions)]
+    events = [
+        session_event(offering, s, base_url, zone=zone, with_online_url=with_online_url)
+        for s in _ordered(offering.sessions)
+    ]
     return _calendar(offering.title, events, zone, feed=True)
 
 

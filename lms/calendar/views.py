@@ -80,7 +80,10 @@ def offering_ics(offering_id: int):
         abort(404)
     cache = "public, max-age=300" if public else "private, no-cache"
     return ics_response(
-        offering_ics_bytes(offering), f"event-{offering.id}.ics", cache=cache, attachment=True
+        offering_ics_bytes(offering, public=True),
+        f"event-{offering.id}.ics",
+        cache=cache,
+        attachment=True,
     )
 
 

@@ -410,6 +410,14 @@ def registration_for(user, offering: Offering) -> Registration | None:
     )
 
 
+def online_url_for(user, offering) -> str:
+    """The offering's online link as ``user`` may see it: a members-only meeting's link is
+    for the network's members and those who run the meeting, not for every visitor."""
+    if not offering.members_only or offering.can_edit(user):
+        return offering.online_url
+    return offering.online_url if is_network_member(user, offering.network_id) else ""
+
+
 def is_network_member(user, network_id: int | None) -> bool:
     if network_id is None:
         return True

@@ -106,6 +106,7 @@ def detail(offering_id: int):
     return render_template(
         "lms/events/detail.html",
         offering=offering,
+        online_url=services.online_url_for(current_user, offering),
         counts=counts,
         registration=registration,
         action=services.register_action(current_user, offering, counts, registration),
