@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from conftest import csrf_token
@@ -187,6 +187,36 @@ def test_import_reactivates_a_cancelled_registration(client, organiser, people):
     assert upload(client, offering, b"email\np0@example.no\n").status_code == 302
     assert status_of(people[0], offering) == "confirmed"
     assert enrolled(offering) == 1
+
+
+def test_import_refuses_a_cancelled_offering(client, organiser, people):
+    offering = make_offering(capacity=5, status="cancelled")
+    response = upload(client, offering, b"email\np0@example.no\n")
+    assert response.status_code == 400
+    assert "cancelled or archived" in response.get_data(as_text=True)
+    assert enrolled(offering) == 0
+    assert not mails(people[0].email)
+
+
+def test_import_places_before_the_end_and_attendance_after_the_start(client, organiser, people):
+    """A place in an offering that is over, or attendance at one that has not begun, is a
+    row error like any other: the whole file waits."""
+    future = make_offering(capacity=5)
+    response = upload(client, future, b"email,status\np0@example.no,attended\n")
+    assert response.status_code == 400
+    assert "Row 2:" in response.get_data(as_text=True)
+    assert enrolled(future) == 0
+
+    past = make_offering(capacity=5, starts_in=timedelta(days=-3))
+    content = b"email,status\np0@example.no,confirmed\np1@example.no,attended\n"
+    response = upload(client, past, content)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Row 2:" in page and "The offering is over" in page and "Row 3:" not in page
+    assert enrolled(past) == 0
+    content = b"email,status\np0@example.no,no_show\np1@example.no,attended\n"
+    assert upload(client, past, content).status_code == 302
+    assert [status_of(p, past) for p in people[:2]] == ["no_show", "attended"]
 
 
 def test_import_without_a_file(client, organiser):

@@ -24,6 +24,7 @@ from lms.registrations.services import (
     seat_counts,
     transition,
 )
+from lms.timeutil import utcnow
 
 IMPORT_STATUSES = ("confirmed", "waitlisted", "attended", "no_show")
 EMAIL_HEADERS = ("email", "e-mail", "e-post", "epost", "e-mail address", "e-postadresse")
@@ -52,6 +53,17 @@ def _read(content: bytes) -> list[list[str]]:
         raise RegistrationError("not_csv") from None
 
 
+def _mistimed(offering, status: str, now):
+    """Why ``status`` cannot be recorded now, or None: places are for an offering that has
+    not ended, attendance for one that has started."""
+    if status in ("attended", "no_show"):
+        if offering.starts_at is not None and offering.starts_at > now:
+            return _l("Attendance can be recorded once the offering has started.")
+    elif offering.ends_at is not None and offering.ends_at <= now:
+        return _l("The offering is over: record “attended” or “no_show” instead.")
+    return None
+
+
 def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capacity=False):
     """Check every row, then enrol everyone or no one. Returns an ``ImportResult``.
 
@@ -65,6 +77,9 @@ def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capaci
         raise RegistrationError("not_found")
     table = _read(content)
     result = ImportResult()
+    if offering.status in ("cancelled", "archived"):
+        result.errors.append((1, _l("The offering is cancelled or archived: nobody can join it.")))
+        return result
     if not table or not any(cell.strip() for cell in table[0]):
         result.errors.append((1, _l("The file is empty.")))
         return result
@@ -78,6 +93,7 @@ def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capaci
         result.errors.append((1, _l("At most %(n)s rows at a time.", n=MAX_ROWS)))
         return result
 
+    now = utcnow()
     wanted: list[tuple[int, str, str]] = []  # (row number, e-mail, status)
     seen: dict[str, int] = {}
     for number, row in enumerate(table[1:], start=2):
@@ -93,6 +109,8 @@ def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capaci
             continue
         if status not in IMPORT_STATUSES:
             result.errors.append((number, _l("Unknown status “%(status)s”.", status=status[:40])))
+        elif (mistimed := _mistimed(offering, status, now)) is not None:
+            result.errors.append((number, mistimed))
         if email in seen:
             result.errors.append(
                 (number, _l("%(email)s is also in row %(row)s.", email=email, row=seen[email]))
