@@ -9,7 +9,7 @@ import pytest
 from conftest import csrf_token, post_form
 from registrations_support import log_of, mails, make_offering, registration_of, status_of
 
-from lms.events.models import Network
+from lms.events.models import Network, Session
 from lms.extensions import db
 from lms.registrations import manage, services
 from lms.timeutil import utcnow
@@ -157,6 +157,23 @@ def test_my_registrations_groups(client, me, factory):
     assert page.index("Waiting for approval") < page.index("Lønns- og arbeidsvilkår")
     assert page.index("Past") < page.index("Fjorårets seminar")
     assert "Attended" in page
+
+
+def test_a_course_under_way_stays_upcoming_until_its_last_session(me):
+    course = make_offering(kind="course", title="Bærekraftige innkjøp, 4 samlinger")
+    services.register(me, course.id)
+    db.session.commit()
+    first = course.sessions[0]
+    first.starts_at = utcnow() - timedelta(days=2)
+    first.ends_at = first.starts_at + timedelta(hours=3)
+    later = utcnow() + timedelta(days=18)
+    course.sessions.append(Session(starts_at=later, ends_at=later + timedelta(hours=3)))
+    db.session.commit()
+    mine = services.my_registrations(me)
+    assert [r.offering_id for r in mine.upcoming] == [course.id]
+    assert mine.past == []
+    after = services.my_registrations(me, now=later + timedelta(days=1))
+    assert [r.offering_id for r in after.past] == [course.id]
 
 
 def test_cancel_asks_first_then_promotes_the_next(client, me, factory):

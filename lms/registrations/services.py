@@ -339,7 +339,8 @@ class MyRegistrations:
 
 
 def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
-    """Group ``user``'s live registrations: offers first, then upcoming, the list, pending, past."""
+    """Group ``user``'s live registrations: offers first, then upcoming (a course under way
+    included, until its last session ends), the list, pending, past."""
     now = now or utcnow()
     rows = db.session.scalars(
         select(Registration)
@@ -350,13 +351,13 @@ def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
     result = MyRegistrations([], [], [], [], [])
     for registration in rows:
         offering = registration.offering
-        starts = offering.starts_at
-        ended = starts is not None and starts <= now
+        started = offering.starts_at is not None and offering.starts_at <= now
+        over = offering.ends_at is not None and offering.ends_at <= now
         if registration.status in ("attended", "no_show") or (
-            ended and registration.status == "confirmed"
+            over and registration.status == "confirmed"
         ):
             result.past.append(registration)
-        elif ended:
+        elif started and registration.status != "confirmed":
             continue  # a list or offer that never turned into a seat
         elif registration.status == "offered":
             result.offered.append(registration)
