@@ -243,13 +243,21 @@ def test_personal_calendar_holds_only_the_owners_sessions(app, factory):
     ]
 
 
-@pytest.mark.parametrize("status", ["confirmed", "offered", "attended", "no_show"])
-def test_personal_calendar_lists_active_registrations(app, factory, status):
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [
+        ("confirmed", "CONFIRMED"),
+        ("offered", "TENTATIVE"),  # held for them until the offer is taken or expires
+        ("attended", "CONFIRMED"),
+        ("no_show", "CONFIRMED"),
+    ],
+)
+def test_personal_calendar_lists_active_registrations(app, factory, status, shown):
     me = factory.user("me@example.no")
     offering = make_offering([oslo(2027, 1, 14, 9)])
     registration = _registration(me, offering, status)
     parsed = parse_one(ical.personal_calendar(me, [registration], BASE))
-    assert [e["status"] for e in parsed["events"]] == ["CONFIRMED"]
+    assert [e["status"] for e in parsed["events"]] == [shown]
 
 
 @pytest.mark.parametrize("status", ["pending", "waitlisted"])

@@ -102,9 +102,13 @@ def test_personal_feed_holds_only_the_owners_sessions(client, factory):
     dropped = make_offering([oslo(2027, 2, 14, 9)], title="Avmeldt seminar")
     theirs = make_offering([oslo(2027, 3, 14, 9)], title="Noen andres")
     draft = make_offering([oslo(2027, 4, 14, 9)], title="Utkast", status="draft")
+    offered = make_offering([oslo(2027, 5, 14, 9)], title="Tilbudt plass")
+    listed = make_offering([oslo(2027, 6, 14, 9)], title="Venteliste")
     register(me, mine)
     register(me, dropped, "cancelled")
     register(me, draft)
+    register(me, offered, "offered")
+    register(me, listed, "waitlisted")
     register(other, theirs)
 
     response = client.get(feed_path(me))
@@ -118,6 +122,7 @@ def test_personal_feed_holds_only_the_owners_sessions(client, factory):
     assert [(e["summary"], e["status"]) for e in parsed["events"]] == [
         ("Mitt kurs", "CONFIRMED"),
         ("Avmeldt seminar", "CANCELLED"),
+        ("Tilbudt plass", "TENTATIVE"),  # a seat held for them, not yet taken
     ]
     assert all(e["start"]["zone"] == "Europe/Oslo" for e in parsed["events"])
 

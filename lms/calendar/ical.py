@@ -46,9 +46,10 @@ DEFAULT_TIMEZONE = "Europe/Oslo"
 REFRESH = "PT1H"  # how often subscribed clients should re-read a feed
 REFRESH_EVERY = timedelta(hours=1)
 
-# A registration in these states puts the offering's sessions in a personal feed;
-# in CANCELLED_REGISTRATION ones they stay there marked STATUS:CANCELLED (a client
-# may have them from when the registration was confirmed or offered).
+# A registration in these states puts the offering's sessions in a personal feed (an
+# offered seat, held but not yet taken, as STATUS:TENTATIVE); in CANCELLED_REGISTRATION
+# ones they stay there marked STATUS:CANCELLED (a client may have them from when the
+# registration was confirmed or offered).
 ACTIVE_REGISTRATION = ("confirmed", "offered", "attended", "no_show")
 CANCELLED_REGISTRATION = ("cancelled", "expired", "declined")
 # Offerings that may appear in a calendar at all (drafts never do).
@@ -100,6 +101,7 @@ def session_event(
     cancelled: bool = False,
     modified: datetime | None = None,
     with_online_url: bool = True,
+    tentative: bool = False,
 ) -> Event:
     """One ``VEVENT`` for ``session``.
 
@@ -125,7 +127,7 @@ def session_event(
     event.add("summary", title)
     event.add("dtstart", session.starts_at.astimezone(tz))
     event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("status", "CANCELLED" if is_cancelled else "CONFIRMED")
+    event.add("status", "CANCELLED" if is_cancelled else "TENTATIVE" if tentative else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if is_cancelled else "OPAQUE")
     location = location_of(offering, session)
     if location:
@@ -274,7 +276,8 @@ def network_calendar(
 def personal_calendar(
     user, registrations: Iterable, base_url: str, *, zone: str = DEFAULT_TIMEZONE, name: str = ""
 ) -> bytes:
-    """The sessions of ``user``'s registrations: active ones as they are, cancelled
+    """The sessions of ``user``'s registrations: active ones as they are (an offer not yet
+    accepted as tentative), cancelled
     (or expired, declined) ones marked ``STATUS:CANCELLED``; pending and waitlisted
     registrations and draft offerings are left out. Only ``user``'s own
     registrations are used, whatever the caller passes."""
@@ -300,6 +303,7 @@ def personal_calendar(
                     zone=zone,
                     cancelled=cancelled,
                     modified=registration.updated_at,
+                    tentative=registration.status == "offered",
                 )
             )
     return _calendar(name or user.name, events, zone, feed=True)
