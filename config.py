@@ -94,6 +94,11 @@ class ProductionConfig(Config):
             )
         self.SECRET_KEY = key
         self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = True
+        if not self.LMS_REGISTRATION_LOCKING or self.LMS_DEBUG_RACE_DELAY:
+            raise RuntimeError(
+                "LMS_REGISTRATION_LOCKING and LMS_DEBUG_RACE_DELAY exist for the concurrency "
+                "tests only: in production the registration lock stays on (unset them)."
+            )
 
 
 CONFIGS = {

@@ -70,6 +70,18 @@ def test_production_accepts_a_real_secret_key(env):
     assert settings.SESSION_COOKIE_SECURE and settings.REMEMBER_COOKIE_SECURE
 
 
+@pytest.mark.parametrize(
+    ("name", "value"), [("LMS_REGISTRATION_LOCKING", "false"), ("LMS_DEBUG_RACE_DELAY", "0.5")]
+)
+def test_production_refuses_to_run_registrations_without_the_lock(env, name, value):
+    """The switches of the concurrency control test would let a rush overbook."""
+    env.setenv("SECRET_KEY", STRONG_KEY)
+    env.setenv(name, value)
+    with pytest.raises(RuntimeError, match="registration lock"):
+        config.load_config("production")
+    assert config.load_config("development")  # the control test runs there
+
+
 def test_development_generates_a_key_under_instance_and_keeps_it(env, tmp_path):
     key_file = tmp_path / "instance" / "secret_key"
     assert not key_file.exists()
