@@ -3,7 +3,7 @@ recurrence rule in Oslo time (DST-correct), moving and skipping a meeting."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from conftest import post_form
@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from lms.events import networks, services
 from lms.events.models import Network, NetworkMembership, Offering
+from lms.events.services import to_local
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.registrations import services as registrations
@@ -193,6 +194,28 @@ def test_move_and_skip_a_meeting(client, factory, login, organiser):
     assert post_form(client, wrong, {}, form_page=manage).status_code == 302
     db.session.expire_all()
     assert db.session.get(Offering, first.id).status == "published"
+
+
+def test_generating_again_keeps_moved_and_skipped_dates(organiser):
+    """A moved meeting still holds its rule date, and a skipped one its own: generating
+    the same months again only adds the dates that never had a meeting."""
+    net = network()
+    first, second = networks.generate_meetings(
+        organiser, net, after=date(2030, 9, 1), start=time(9), minutes=120, count=2
+    )
+    db.session.commit()
+    rule_days = [to_local(m.starts_at).date() for m in (first, second)]
+    networks.move_meeting(organiser, net, first.id, rule_days[0] + timedelta(days=7), time(13))
+    networks.skip_meeting(organiser, net, second.id)
+    db.session.commit()
+
+    again = networks.generate_meetings(
+        organiser, net, after=date(2030, 9, 1), start=time(9), minutes=120, count=3
+    )
+    db.session.commit()
+    assert len(again) == 1
+    assert to_local(again[0].starts_at).date() > rule_days[1]
+    assert again[0].occurrence_date == to_local(again[0].starts_at).date()
 
 
 def test_create_network_page(client, login, organiser):

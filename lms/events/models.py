@@ -7,9 +7,19 @@ live here; counting seats is the registrations area's job.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time
+from datetime import date, datetime, time
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, Time
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    Time,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -130,6 +140,9 @@ class Offering(db.Model):
     network_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_networks.id", ondelete="SET NULL"), index=True
     )
+    # A generated network meeting: the rule's date it was made for, kept when the meeting
+    # is moved, so generating again does not bring the old date back.
+    occurrence_date: Mapped[date | None] = mapped_column(Date())
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_users.id", ondelete="SET NULL")
     )

@@ -232,14 +232,13 @@ def generate_meetings(
         raise EventError("no_start")
     if not 1 <= count <= 24 or not 15 <= minutes <= 12 * 60:
         raise EventError("bad_count")
-    taken = {
-        to_local(starts).date()
-        for starts in db.session.scalars(
-            select(Session.starts_at)
-            .join(Offering)
-            .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
-        )
-    }
+    taken = set()  # a moved meeting holds both its rule date and its new one
+    for occurrence, starts in db.session.execute(
+        select(Offering.occurrence_date, Session.starts_at)
+        .join(Session)
+        .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
+    ):
+        taken.update(day for day in (occurrence, to_local(starts).date()) if day is not None)
     values = dict(network.meeting_defaults(), capacity=40)
     values.update(defaults or {})
     made = []
@@ -253,6 +252,7 @@ def generate_meetings(
             summary="",
             members_only=True,
             network_id=network.id,
+            occurrence_date=to_local(starts).date(),
             created_by_id=actor.id,
         )
         for name, value in values.items():
