@@ -63,8 +63,44 @@ def test_waitlisted_mail_has_no_ics_and_promotion_mail_has_one(app, factory, smt
     promoted = mails_to(smtp_server, second.email)[-1]
     events_in_mail = parse_one(only_attachment(promoted))["events"]
     assert [e["status"] for e in events_in_mail] == ["CONFIRMED"]
+    confirmed_uid = parse_one(only_attachment(mails_to(smtp_server, first.email)[0]))
     cancelled = mails_to(smtp_server, first.email)[-1]
-    assert calendar_parts(cancelled) == []
+    (event,) = parse_one(only_attachment(cancelled))["events"]
+    assert (event["uid"], event["status"], event["sequence"]) == (
+        confirmed_uid["events"][0]["uid"],
+        "CANCELLED",
+        1,
+    ), "the event their calendar has from the confirmation, now cancelled"
+
+
+def test_cancelling_the_offering_tells_why_and_cancels_the_calendar_events(
+    app, factory, smtp_server
+):
+    organiser = factory.user("organiser@example.no", roles=("organiser",))
+    seated = factory.user("seated@example.no", language="en")
+    waiting = factory.user("waiting@example.no", language="en")
+    offering = make_offering([oslo(2027, 4, 6, 9), oslo(2027, 4, 13, 9)], capacity=1)
+    registrations.register(seated, offering.id)
+    registrations.register(waiting, offering.id)
+    db.session.commit()
+    uids = [
+        e["uid"]
+        for e in parse_one(only_attachment(mails_to(smtp_server, seated.email)[0]))["events"]
+    ]
+
+    manage.cancel_offering(organiser, offering, note="The speaker is ill; a new date follows.")
+    db.session.commit()
+
+    mail = mails_to(smtp_server, seated.email)[-1]
+    text = mail.get_body(("plain",)).get_content()
+    assert "is cancelled, and your registration with it" in text
+    assert "The speaker is ill; a new date follows." in text
+    assert "April 6, 2027" in text and "April 13, 2027" in text, "the dates that are off"
+    events = parse_one(only_attachment(mail))["events"]
+    assert [(e["uid"], e["status"]) for e in events] == [(uid, "CANCELLED") for uid in uids]
+    told = mails_to(smtp_server, waiting.email)[-1]
+    assert "The speaker is ill" in told.get_body(("plain",)).get_content()
+    assert calendar_parts(told) == [], "nothing of theirs is in a calendar"
 
 
 def test_changed_time_mail_carries_the_updated_ics(app, factory, smtp_server):

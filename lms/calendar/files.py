@@ -62,3 +62,16 @@ def mail_attachment(context: dict) -> tuple[str, str, bytes]:
         while len(_MAIL_ICS_CACHE) > _MAIL_ICS_CACHE_SIZE:
             _MAIL_ICS_CACHE.popitem(last=False)
     return (ATTACHMENT_NAME, ATTACHMENT_TYPE, content)
+
+
+def cancelled_attachment(context: dict) -> tuple[str, str, bytes]:
+    """The ``"calendar_cancelled"`` attachment: the offering's events with the UIDs the
+    confirmation's file had, each ``STATUS:CANCELLED`` with its SEQUENCE raised, so a
+    client that imported them marks them cancelled (the registration, or the offering)."""
+    content = ical.offering_calendar(
+        context["offering"],
+        base_url(),
+        zone=current_app.config["LMS_TIMEZONE"],
+        cancelled=True,
+    )
+    return (ATTACHMENT_NAME, ATTACHMENT_TYPE, content)

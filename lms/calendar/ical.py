@@ -249,11 +249,19 @@ def _yearly_rule(onsets: list[datetime]) -> dict | None:
 
 
 def offering_calendar(
-    offering, base_url: str, *, zone: str = DEFAULT_TIMEZONE, with_online_url: bool = True
+    offering,
+    base_url: str,
+    *,
+    zone: str = DEFAULT_TIMEZONE,
+    with_online_url: bool = True,
+    cancelled: bool = False,
 ) -> bytes:
-    """Every session of ``offering`` as its own event (cancelled ones marked so)."""
+    """Every session of ``offering`` as its own event (cancelled ones marked so; all of
+    them with ``cancelled``, for someone whose registration was cancelled)."""
     events = [
-        session_event(offering, s, base_url, zone=zone, with_online_url=with_online_url)
+        session_event(
+            offering, s, base_url, zone=zone, with_online_url=with_online_url, cancelled=cancelled
+        )
         for s in _ordered(offering.sessions)
     ]
     return _calendar(offering.title, events, zone, feed=True)

@@ -219,9 +219,10 @@ def manage_publish(offering_id: int):
 @bp.post("/manage/offerings/<lms_id:offering_id>/cancel")
 @role_required("organiser")
 def manage_cancel(offering_id: int):
+    reason = (request.form.get("reason") or "").strip()[:2000]
     return _organiser_action(
         offering_id,
-        lambda o: manage.cancel_offering(current_user, o),
+        lambda o: manage.cancel_offering(current_user, o, note=reason),
         _("The offering is cancelled and everyone registered is told."),
     )
 

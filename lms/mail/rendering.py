@@ -29,7 +29,10 @@ from lms.timeutil import utcnow
 
 # Attachments built at render time: name -> "module:function"; the function gets the
 # resolved context and returns (filename, content type, bytes).
-ATTACHMENT_BUILDERS = {"calendar": "lms.calendar.files:mail_attachment"}
+ATTACHMENT_BUILDERS = {
+    "calendar": "lms.calendar.files:mail_attachment",
+    "calendar_cancelled": "lms.calendar.files:cancelled_attachment",
+}
 
 
 def external_url(endpoint: str, **values: Any) -> str:

@@ -40,6 +40,22 @@ def registration_changed(registration) -> None:
     )
 
 
+def cancelled(registration, *, held_seat: bool, note: str = "") -> None:
+    """The cancellation mail, with the organiser's reason if they gave one. Whoever held
+    a seat may have the sessions in their calendar from the confirmation: their mail
+    carries a calendar file that marks those same events cancelled."""
+    mail = _status_mail(registration.user, registration.offering, "cancelled", None)
+    queue_mail(
+        **dict(mail, attach=("calendar_cancelled",) if held_seat else ()),
+        note=note if note not in AUTOMATIC_NOTES else "",
+        calendar_attached=held_seat,
+    )
+
+
+# Log notes the code writes for itself; an organiser's own words are passed on in mail.
+AUTOMATIC_NOTES = ("offering cancelled", "meeting skipped")
+
+
 def registered_mail(user, offering_id: int, status: str, position) -> dict:
     """The outbox row ``registration_changed`` would queue for a new registration, as
     column values for the write path that inserts it itself (``lean.py``)."""

@@ -207,10 +207,11 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
         raise RegistrationError("not_cancellable")
     if not manager and cancel_deadline_passed(registration):
         raise RegistrationError("deadline_passed")
+    held_seat = registration.status in ("confirmed", "offered")
     transition(registration, "cancelled", actor=actor, note=note)
     registration.waitlist_rank = None
     db.session.flush()
-    notify.registration_changed(registration)
+    notify.cancelled(registration, held_seat=held_seat, note=note)
     promote_waitlist(offering)
     return registration
 
