@@ -278,7 +278,7 @@ def _load_networks() -> None:
             organiser,
             network,
             after=date.today(),
-            count=6,  # start, length and place: the network's meeting defaults
+            count=12,  # a year; start, length and place: the network's meeting defaults
         )
         for person in members[:3]:
             registrations_register(person, meetings[0].id)

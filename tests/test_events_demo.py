@@ -4,6 +4,7 @@ full offerings with waiting lists, past ones with attendance; a second run adds 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -36,9 +37,12 @@ def test_demo_content_and_idempotent(runner, client):
     assert len(networks) == 3
     for network in networks:
         meetings = [o for o in offerings if o.network_id == network.id]
-        assert len(meetings) >= 6 and all(m.members_only for m in meetings)
+        assert len(meetings) >= 12 and all(m.members_only for m in meetings)
         months = {(m.starts_at.year, m.starts_at.month) for m in meetings}
-        assert len(months) == len(meetings)  # monthly
+        assert len(months) == len(meetings)  # monthly, for a year
+        assert max(m.starts_at for m in meetings) - min(m.starts_at for m in meetings) > timedelta(
+            days=300
+        )
     statuses = db.session.scalars(select(Registration.status)).all()
     assert "waitlisted" in statuses and "attended" in statuses and "no_show" in statuses
 
