@@ -42,6 +42,15 @@ def make_offering(
     return offering
 
 
+def begin_now(offering) -> None:
+    """Move the offering's sessions so it started an hour ago and runs two more: the day
+    organisers check people in (from the first day on), and places may still be added."""
+    for session in offering.sessions:
+        session.starts_at = utcnow() - timedelta(hours=1)
+        session.ends_at = utcnow() + timedelta(hours=2)
+    db.session.commit()
+
+
 def registration_of(user, offering) -> Registration | None:
     db.session.expire_all()
     return db.session.scalar(

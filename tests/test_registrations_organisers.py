@@ -5,10 +5,11 @@ check-in and the printable list. Organisers and the offering's own instructors o
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from conftest import csrf_token
-from registrations_support import mails, make_offering, registration_of, status_of
+from registrations_support import begin_now, mails, make_offering, registration_of, status_of
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -174,9 +175,21 @@ def test_message_to_all_confirmed(client, organiser, people):
     assert count == 2
 
 
+def test_check_in_waits_for_the_first_day(client, organiser, people):
+    offering = make_offering(capacity=2, starts_in=timedelta(days=10))
+    enrol(offering, people[:1])
+    first = registration_of(people[0], offering)
+    response = post(client, f"{base(offering)}/check-in/{first.id}", {"attended": "yes"})
+    assert response.status_code == 302
+    assert status_of(people[0], offering) == "confirmed", "not ten days ahead"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Attendance can be recorded from the day the offering starts." in page
+
+
 def test_check_in(client, organiser, people):
     offering = make_offering(capacity=2)
     enrol(offering, people[:2])
+    begin_now(offering)
     page = client.get(f"{base(offering)}/check-in").get_data(as_text=True)
     assert people[0].name in page and "<script" not in page
     first = registration_of(people[0], offering)

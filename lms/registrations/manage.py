@@ -8,11 +8,14 @@ list and capacity live in ``services``, which this module builds on.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.events.models import Offering
+from lms.events.services import to_local
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering
@@ -26,6 +29,7 @@ from lms.registrations.services import (
     transition,
     waitlist_position,
 )
+from lms.timeutil import utcnow
 
 
 def _locked_for_organiser(actor, registration_id: int) -> tuple[Registration, Offering]:
@@ -110,11 +114,23 @@ def record_attendance(actor, registration_id: int, *, attended: bool) -> Registr
         raise RegistrationError("not_found")
     if registration.status not in ("confirmed", "attended", "no_show"):
         raise RegistrationError("not_confirmed")
+    if not attendance_can_be_recorded(registration.offering):
+        raise RegistrationError("not_started")
     target = "attended" if attended else "no_show"
     if registration.status != target:
         transition(registration, target, actor=actor)
         db.session.flush()
     return registration
+
+
+def attendance_can_be_recorded(offering: Offering, now: datetime | None = None) -> bool:
+    """From the first session's day (local time), when people start to arrive; a check-in
+    weeks ahead would be a slip of the finger."""
+    starts_at = offering.starts_at
+    if starts_at is None:
+        return False
+    first_day = to_local(starts_at).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (now or utcnow()) >= first_day
 
 
 def participants(offering: Offering, *, status: str = "", organisation_type: str = "", query=""):

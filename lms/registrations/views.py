@@ -40,6 +40,7 @@ ERRORS = {
     "not_promotable": _l("Only people waiting for a place can be given one."),
     "not_waitlisted": _l("This person is not on the waiting list."),
     "not_confirmed": _l("Only confirmed participants can be checked in."),
+    "not_started": _l("Attendance can be recorded from the day the offering starts."),
     "encoding": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
     "not_csv": _l("The file is not a CSV file."),
 }

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from registrations_support import begin_now
 
 from lms.extensions import db
 from lms.registrations import services as registrations
@@ -106,6 +107,7 @@ def test_organiser_imports_checks_in_and_exports(page):
     first = make_user("participant", "en", name="Anne Importert", email=unique_email("anne"))
     second = make_user("participant", "en", name="Bjørn Importert", email=unique_email("bjorn"))
     offering = reg_offering(capacity=5)
+    begin_now(offering)  # the first day: places may still be added, and people checked in
 
     login(page, organiser.email)
     page.goto(f"/manage/offerings/{offering.id}/participants")
@@ -171,6 +173,7 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server):
     for person in (first, second):
         registrations.register(person, offering.id, answers={}, consent=True)
     db.session.commit()
+    begin_now(offering)
     ids = {p.id: registrations.find_registration(p, offering.id).id for p in (first, second)}
 
     # bypass_csp only so that axe can be injected; the page itself runs no script.
