@@ -273,6 +273,14 @@ def test_register_twice_is_409(client, person):
     assert_error(client.post(url, headers=headers), 409, "already_registered")
 
 
+def test_register_twice_without_consent_is_still_409(client, person):
+    offering = make_offering(consent_text="Vi lagrer svarene dine.")
+    _user, headers = person()
+    url = f"/api/v1/events/{offering.id}/registrations"
+    assert client.post(url, headers=headers, json={"consent": True}).status_code == 201
+    assert_error(client.post(url, headers=headers), 409, "already_registered")
+
+
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
@@ -387,14 +395,25 @@ def test_leaving_promotes_the_next_in_line(client, person):
     assert response.status_code == 204 and response.data == b""
     assert status_of(first, offering) == "cancelled"
     assert status_of(second, offering) == "confirmed"
-    assert_error(client.delete(f"{url}/me", headers=h1), 422, "not_cancellable")
+    assert_error(client.delete(f"{url}/me", headers=h1), 404, "not_found")  # nothing to leave
+
+
+def test_generic_api_errors_are_in_english_like_the_rest(client, person):
+    """The site's default language is Norwegian; the API speaks one language."""
+    _user, headers = person()
+    response = client.get("/api/v1/nothing-here", headers={**headers, "Accept-Language": "nb"})
+    assert response.status_code == 404
+    assert response.get_json()["error"]["message"] == "Page not found"
 
 
 def test_leaving_when_not_registered_is_404(client, person):
     offering = make_offering()
     _user, headers = person()
-    response = client.delete(f"/api/v1/events/{offering.id}/registrations/me", headers=headers)
-    assert_error(response, 404, "not_found")
+    url = f"/api/v1/events/{offering.id}/registrations/me"
+    assert_error(client.delete(url, headers=headers), 404, "not_found")
+    client.post(f"/api/v1/events/{offering.id}/registrations", headers=headers)
+    assert client.delete(url, headers=headers).status_code == 204
+    assert_error(client.delete(url, headers=headers), 404, "not_found")  # left already
 
 
 def test_leaving_after_the_deadline_is_422(client, person):

@@ -177,7 +177,8 @@ def register(offering_id: int):
 def unregister(offering_id: int):
     """Cancel the caller's registration (or leave the list); the next in line moves up."""
     registration = services.find_registration(current_user, offering_id)
-    if registration is None or _visible_offering(offering_id) is None:
+    active = registration is not None and registration.status in services.ACTIVE
+    if not active or _visible_offering(offering_id) is None:  # cancelled before: not there
         return api_error(404, "You are not registered for this event.")
     try:
         services.cancel(current_user, registration.id)

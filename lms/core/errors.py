@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
@@ -92,7 +93,9 @@ def register_error_handlers(app: Flask, state: LMSState) -> None:
         if status not in TITLES:
             status = 500 if status >= 500 else 400
         if wants_json(state):
-            return api_error(status, detail or TITLES[status])
+            with force_locale("en"):  # like the API's own messages, whatever the browser asks
+                message = str(detail or TITLES[status])
+            return api_error(status, message)
         headers = {}
         if status == 429 and isinstance(error, HTTPException):
             headers = {k: v for k, v in error.get_headers() if k.lower() == "retry-after"}

@@ -162,10 +162,10 @@ def register(
         raise RegistrationError("closed")
     if offering.members_only and not offering.is_member:
         raise RegistrationError("members_only")
+    if offering.existing_status in ACTIVE:  # before consent: asking twice is the conflict
+        raise RegistrationError("already_registered")
     if offering.consent_text and not consent:
         raise RegistrationError("consent_required")
-    if offering.existing_status in ACTIVE:
-        raise RegistrationError("already_registered")
 
     widen_race_window()
     position = None
