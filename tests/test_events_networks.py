@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import pytest
 from conftest import post_form
 from events_support import oslo
+from registrations_support import mails
 from sqlalchemy import select
 
 from lms.events import networks, services
@@ -94,6 +95,10 @@ def test_approval_network(client, factory, login, organiser):
     assert post_form(client, url, {}, form_page=manage).status_code == 302
     assert membership_status(net, user) == "approved"
     assert membership_status(net, other) is None
+    (approved,) = mails(user.email, "network_membership_approved")
+    assert net.name in approved.subject and f"/networks/{net.id}" in approved.body_text
+    (declined,) = mails(other.email, "network_membership_declined")
+    assert "declined" in declined.body_text or "avslått" in declined.body_text
 
 
 def test_meetings_and_members_only_for_members_and_organisers(client, factory, login, organiser):

@@ -22,6 +22,7 @@ from lms.events.services import (
     to_utc,
 )
 from lms.extensions import db
+from lms.mail.outbox import queue_mail
 from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
@@ -113,17 +114,20 @@ def _cancel_future_registrations(actor, network: Network, user_id: int, *, note:
 
 
 def decide_membership(actor, network: Network, user_id: int, *, approve: bool) -> None:
-    """Approve or decline a request to join. A pending person holds no members-only
-    registration, so declining has nothing to cancel."""
+    """Approve or decline a request to join, and tell the person. A pending person holds
+    no members-only registration, so declining has nothing to cancel."""
     require_organiser(actor)
     membership = db.session.get(NetworkMembership, (network.id, user_id))
     if membership is None or membership.status != "pending":
         raise EventError("not_pending")
+    person = membership.user
     if approve:
         membership.status = "approved"
     else:
         db.session.delete(membership)
     db.session.flush()
+    kind = "network_membership_approved" if approve else "network_membership_declined"
+    queue_mail(person.email, kind, person.language, user=person, network=network)
 
 
 NETWORK_FIELDS = (
