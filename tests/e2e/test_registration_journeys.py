@@ -38,13 +38,27 @@ def _flash(page) -> str:
     return page.inner_text(".lms-flashes")
 
 
-def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(page, live_server):
+def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(
+    page, new_context, live_server
+):
+    """Ola takes the only seat and Kari joins the list, each in their own browser; Ola
+    cancels on his page, and Kari has the place, and the session in her feed."""
     offering = reg_offering(capacity=1, waitlist_mode="auto")
     session_uuid = offering.sessions[0].uid
     other = make_user("participant", "en", name="Ola Plassholder")
-    registrations.register(other, offering.id, answers={}, consent=True)
-    db.session.commit()
     participant = make_user("participant", "en", name="Kari Venteliste")
+
+    ola = new_context().new_page()
+    login(ola, other.email)
+    ola.goto(f"/events/{offering.id}")
+    ola.get_by_role("link", name="Register", exact=True).click()
+    ola.wait_for_url(f"**/events/{offering.id}/register")
+    ola.check("#consent")
+    with ola.expect_navigation():
+        ola.get_by_role("button", name="Register").click()
+    assert urlsplit(ola.url).path == "/me/registrations"
+    upcoming = ola.locator("section[aria-labelledby=upcoming-heading]").inner_text()
+    assert offering.title in upcoming and "You have a place." in upcoming
 
     login(page, participant.email)
     page.goto(f"/events/{offering.id}")
@@ -72,11 +86,17 @@ def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(page, live
     assert "You are number 1 in line." in waiting.inner_text()
     assert "You have no upcoming places." in page.inner_text("main")
 
-    # The other person cancels; in auto mode the first in line gets the place at once.
+    # Ola cancels on his page; in auto mode the first in line gets the place at once.
+    ola.reload()
+    ola.get_by_role(
+        "link", name=re.compile(rf"^Cancel my place\s*:\s*{re.escape(offering.title)}$")
+    ).click()
+    with ola.expect_navigation():
+        ola.get_by_role("button", name="Cancel my place").click()
+    assert urlsplit(ola.url).path == "/me/registrations"
+    assert "You have no upcoming places." in ola.inner_text("main")
     db.session.rollback()  # see what the server committed
-    taken = registrations.find_registration(other, offering.id)
-    registrations.cancel(other, taken.id)
-    db.session.commit()
+    assert registrations.find_registration(other, offering.id).status == "cancelled"
 
     page.reload()
     assert page.locator("section[aria-labelledby=waiting-heading]").count() == 0
