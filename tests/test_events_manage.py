@@ -146,6 +146,29 @@ def test_organiser_creates_a_draft_with_sessions_in_oslo_time(client, people, lo
     assert 'value="09:00"' in html and 'value="2030-10-31"' in html
 
 
+def test_guest_speakers_are_shown_without_getting_an_account(client, people, login):
+    """A guest from outside is a line of text: shown with the instructors, and nobody
+    gets the right to edit the offering by being one."""
+    login(people["organiser"])
+    guests = "  Kari Nordmann, ILO \r\n\r\nOla Leverandør, Leverandør AS\r\n"
+    response = post_form(
+        client,
+        "/manage/offerings/new",
+        _form(instructors=[str(people["assigned"].id)], guest_speakers=guests),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    made = db.session.scalar(select(Offering))
+    assert made.guest_speakers == "Kari Nordmann, ILO\nOla Leverandør, Leverandør AS"
+    manage.publish(people["organiser"], made)
+    db.session.commit()
+    html = client.get(f"/events/{made.id}").get_data(as_text=True)
+    speakers = html[html.index(people["assigned"].name) :]
+    speakers = speakers[: speakers.index("</dd>")]
+    assert "<br>Kari Nordmann, ILO<br>Ola Leverandør, Leverandør AS" in speakers
+    edit = client.get(f"/manage/offerings/{made.id}").get_data(as_text=True)
+    assert "Kari Nordmann, ILO" in edit, "the edit form shows them back"
+
+
 def test_bad_sessions_are_form_errors_and_nothing_is_saved(client, people, login):
     login(people["organiser"])
     bad = _form(**{"sessions-0-end": "08:00"})

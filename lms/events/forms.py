@@ -143,6 +143,10 @@ class OfferingForm(FlaskForm):
     )
     sessions = FieldList(FormField(SessionRow), min_entries=1, max_entries=60)
     instructors = checkboxes(_l("Instructors and speakers"), [], int)
+    guest_speakers = TextAreaField(
+        _l("Guest speakers without an account here, one per line (e.g. “Kari Nordmann, ILO”)"),
+        validators=[Optional(), Length(max=2000)],
+    )
 
     general_errors: list
 

@@ -62,6 +62,7 @@ OFFERING_FIELDS = (
     "themes",
     "principles",
     "audience",
+    "guest_speakers",
     "language",
     "venue",
     "room",

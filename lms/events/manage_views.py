@@ -154,6 +154,9 @@ def _offering_data(form: forms.OfferingForm) -> dict:
     data = {name: getattr(form, name).data for name in manage.OFFERING_FIELDS}
     for name in ("summary", "description_md", "audience", "venue", "room", "address"):
         data[name] = (data[name] or "").strip()
+    data["guest_speakers"] = "\n".join(
+        line.strip() for line in (data["guest_speakers"] or "").splitlines() if line.strip()
+    )
     data["online_url"] = (data["online_url"] or "").strip()
     data["consent_text"] = (data["consent_text"] or "").strip()
     zone = services.local_zone()

@@ -122,6 +122,9 @@ class Offering(db.Model):
     themes: Mapped[list[str]] = mapped_column(JSON, default=list)
     principles: Mapped[list[int]] = mapped_column(JSON, default=list)
     audience: Mapped[str] = mapped_column(String(200), default="")
+    # Speakers who are not users here (a guest from the ILO, a supplier): one per line,
+    # shown with the instructors. Instructors are accounts, and may edit the offering.
+    guest_speakers: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(5), default="nb")
     venue: Mapped[str] = mapped_column(String(200), default="")
     room: Mapped[str] = mapped_column(String(100), default="")
