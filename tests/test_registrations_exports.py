@@ -168,6 +168,7 @@ def test_import_over_capacity_asks_first(client, organiser, people):
         (b"", "The file is empty"),
         (b"name\nAse\n", "email"),
         ("email\nåse@example.no\n".encode("latin-1"), "UTF-8"),
+        (b"email\np0@example.no\x00\n", "not a CSV file"),  # a NUL: binary, or a bad copy
     ],
 )
 def test_import_bad_files(client, organiser, content, message):

@@ -43,6 +43,8 @@ def _read(content: bytes) -> list[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RegistrationError("encoding") from None
+    if "\x00" in text:  # no text file holds one (and PostgreSQL refuses it in a query)
+        raise RegistrationError("not_csv")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
