@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
-from lms.registrations import services
+from lms.registrations import manage, services
 
 
 @pytest.fixture
@@ -157,7 +157,11 @@ def test_message_to_all_confirmed(client, organiser, people):
     response = post(
         client,
         f"{base(offering)}/message",
-        {"subject": "Endret rom", "text": "Vi er flyttet til rom Ås.\n\nVelkommen!"},
+        {
+            "subject": "Endret rom",
+            "text": "Vi er flyttet til rom Ås.\n\nVelkommen!",
+            "audience": "places",
+        },
         page=f"{base(offering)}/message",
     )
     assert response.status_code == 302
@@ -173,6 +177,26 @@ def test_message_to_all_confirmed(client, organiser, people):
         .where(OutboxMessage.kind == "registration_message")
     )
     assert count == 2
+
+
+def test_message_to_the_waiting_list_too_and_after_the_event(client, organiser, people):
+    offering = make_offering(capacity=2)
+    enrol(offering, people[:3])  # two places, one in line
+    path = f"{base(offering)}/message"
+    page = client.get(path).get_data(as_text=True)
+    assert "With a place: 2 people." in page and "awaiting approval: 3 people." in page
+    data = {"subject": "Nytt rom", "text": "Rom Ås.", "audience": "everyone"}
+    assert post(client, path, data, page=path).status_code == 302
+    assert [len(mails(p.email, "registration_message")) for p in people[:3]] == [1, 1, 1]
+
+    begin_now(offering)  # after check-in the statuses are attended and no-show
+    manage.record_attendance(organiser, registration_of(people[0], offering).id, attended=True)
+    manage.record_attendance(organiser, registration_of(people[1], offering).id, attended=False)
+    db.session.commit()
+    data = {"subject": "Takk for sist", "text": "Lysbildene.", "audience": "places"}
+    assert post(client, path, data, page=path).status_code == 302
+    assert [len(mails(p.email, "registration_message")) for p in people[:3]] == [2, 2, 1]
+    assert post(client, path, {**data, "audience": "all"}, page=path).status_code == 400
 
 
 def test_check_in_waits_for_the_first_day(client, organiser, people):

@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -110,6 +111,20 @@ class ImportForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
+    audience = RadioField(
+        _l("Who gets it"),
+        choices=[
+            SelectChoice(
+                "places", _l("Everyone with a place (after the event: everyone who had one)")
+            ),
+            SelectChoice(
+                "everyone",
+                _l("Also those offered a place, on the waiting list or awaiting approval"),
+            ),
+        ],
+        default="places",
+        validators=[InputRequired()],
+    )
     subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200), _one_line])
     text = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=10_000)])
 

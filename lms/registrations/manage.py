@@ -202,12 +202,35 @@ def confirmed_participants(offering: Offering) -> list[Registration]:
     )
 
 
-def message_participants(actor, offering_id: int, subject: str, text: str) -> int:
-    """Queue ``subject`` and ``text`` to every confirmed participant; returns how many."""
+# Who a message to participants reaches. "places": everyone holding a place, and after
+# the event everyone who had one (checked in or not), so a follow-up still arrives.
+MESSAGE_AUDIENCES = {
+    "places": ("confirmed", "attended", "no_show"),
+    "everyone": ("confirmed", "attended", "no_show", "offered", "waitlisted", "pending"),
+}
+
+
+def message_recipients(offering: Offering, audience: str) -> list[Registration]:
+    statuses = MESSAGE_AUDIENCES[audience]
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.offering_id == offering.id, Registration.status.in_(statuses))
+            .options(selectinload(Registration.user))
+            .order_by(Registration.id)
+        )
+    )
+
+
+def message_participants(
+    actor, offering_id: int, subject: str, text: str, audience: str = "places"
+) -> int:
+    """Queue ``subject`` and ``text`` to the ``audience`` (``MESSAGE_AUDIENCES``); returns
+    how many."""
     offering = db.session.get(Offering, offering_id)
     if offering is None or not can_manage(actor, offering):
         raise RegistrationError("not_found")
-    recipients = [r for r in confirmed_participants(offering) if r.status == "confirmed"]
+    recipients = message_recipients(offering, audience)
     for registration in recipients:
         notify.message(registration, subject, text, sender=actor)
     return len(recipients)

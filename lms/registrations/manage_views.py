@@ -258,18 +258,25 @@ def import_csv(offering_id: int):
 @bp.route("/manage/offerings/<lms_id:offering_id>/message", methods=["GET", "POST"])
 @login_required
 def message(offering_id: int):
-    """Write to every confirmed participant (through the outbox)."""
+    """Write to the participants (through the outbox): those with a place, or the
+    waiting list too."""
     offering = _managed(offering_id)
     form = forms.MessageForm()
     if form.validate_on_submit():
         sent = manage.message_participants(
-            current_user, offering.id, form.subject.data.strip(), form.text.data.strip()
+            current_user,
+            offering.id,
+            form.subject.data.strip(),
+            form.text.data.strip(),
+            form.audience.data,
         )
         db.session.commit()
         flash(_("The message is on its way to %(n)s participants.", n=sent), "success")
         return redirect(url_for(".participants", offering_id=offering.id))
     status = 400 if request.method == "POST" else 200
-    recipients = services.seat_counts(offering).confirmed
+    recipients = {
+        name: len(manage.message_recipients(offering, name)) for name in manage.MESSAGE_AUDIENCES
+    }
     return render_template(
         "lms/registrations/message.html", offering=offering, form=form, recipients=recipients
     ), status

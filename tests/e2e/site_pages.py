@@ -438,11 +438,14 @@ def message_with_errors(v: Visit) -> None:
 
 
 def check_in_page(v: Visit) -> None:
-    offering = reg_offering(capacity=3)
-    people = reg_people(v, offering, 3)
+    from registrations_support import begin_now
+
     from lms.registrations import services as registrations
     from lms.registrations.manage import record_attendance
 
+    offering = reg_offering(capacity=3)
+    people = reg_people(v, offering, 3)
+    begin_now(offering)  # check-in day
     mine = registrations.find_registration(people[0], offering.id)
     record_attendance(make_user("organiser", v.lang), mine.id, attended=True)
     db.session.commit()
