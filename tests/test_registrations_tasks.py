@@ -85,15 +85,22 @@ def _move(organiser, offering, by: timedelta) -> None:
     db.session.commit()
 
 
-def test_an_offering_moved_after_its_reminder_is_reminded_again(app, people, factory):
-    """Reminded two days before, then moved a week on: the reminder no longer tells the
-    truth, so another goes out two days before the new date, and only then."""
+@pytest.fixture
+def reminded(app, people, factory):
+    """An organiser, and an offering 1½ days off whose reminder (2 days) has gone out."""
     app.config["LMS_REMINDER_DAYS"] = 2
     organiser = factory.user("organiser@example.no", roles=("organiser",))
     offering = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
     services.register(people[0], offering.id)
     db.session.commit()
     assert task(app, "send_reminders").call_local() == 1
+    return organiser, offering
+
+
+def test_an_offering_moved_after_its_reminder_is_reminded_again(app, people, reminded):
+    """Reminded two days before, then moved a week on: the reminder no longer tells the
+    truth, so another goes out two days before the new date, and only then."""
+    organiser, offering = reminded
 
     _move(organiser, offering, timedelta(hours=3))  # same days: the reminder stands
     assert offering.reminder_sent_at is not None
@@ -110,15 +117,10 @@ def test_an_offering_moved_after_its_reminder_is_reminded_again(app, people, fac
     assert len(mails(people[0].email, "offering_changed")) == 2
 
 
-def test_a_reminder_sent_while_the_offering_was_being_moved_still_counts(app, people, factory):
+def test_a_reminder_sent_while_the_offering_was_being_moved_still_counts(reminded):
     """The editor read ``reminder_sent_at`` before the worker set it: the re-arm must go
     by the committed value, or the new date would never be reminded."""
-    app.config["LMS_REMINDER_DAYS"] = 2
-    organiser = factory.user("organiser@example.no", roles=("organiser",))
-    offering = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
-    services.register(people[0], offering.id)
-    db.session.commit()
-    assert task(app, "send_reminders").call_local() == 1
+    organiser, offering = reminded
     set_committed_value(offering, "reminder_sent_at", None)  # what the editor had read
 
     _move(organiser, offering, timedelta(days=7))
