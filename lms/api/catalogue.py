@@ -22,16 +22,8 @@ from sqlalchemy import Integer, String, bindparam, case, func, select
 from lms.api.views import bp
 from lms.core.errors import api_error
 from lms.core.templating import id_url_maker
-from lms.events.models import (
-    KINDS,
-    THEMES,
-    NetworkMembership,
-    Offering,
-    Session,
-    registration_window_open,
-)
-from lms.events.services import run_page, seat_totals
-from lms.extensions import db
+from lms.events.models import KINDS, THEMES, Offering, Session, registration_window_open
+from lms.events.services import networks_seen_by, run_page, seat_totals
 from lms.registrations.models import HOLDS_SEAT
 from lms.timeutil import utcnow
 
@@ -98,22 +90,6 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LMS_TIMEZONE"])
 
 
-def _networks_seen_by(viewer, network_ids: set) -> set:
-    """Of ``network_ids``, those whose members-only links ``viewer`` may see: all for
-    organisers, else the networks they are an approved member of."""
-    if viewer.has_role("organiser"):
-        return network_ids
-    return set(
-        db.session.scalars(
-            select(NetworkMembership.network_id).where(
-                NetworkMembership.user_id == viewer.id,
-                NetworkMembership.status == "approved",
-                NetworkMembership.network_id.in_(network_ids),
-            )
-        )
-    )
-
-
 def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
     return value.astimezone(tz or zone()).isoformat() if value is not None else None
 
@@ -126,7 +102,7 @@ def summary_maker(viewer, items: list[Listed]):
     detail_url = id_url_maker("lms_events.detail", external=True)
     ics_url = id_url_maker("lms_calendar.offering_ics", external=True)
     networks = {item.network_id for item in items if item.members_only and item.online_url}
-    members_of = _networks_seen_by(viewer, networks) if networks else set()
+    members_of = networks_seen_by(viewer, networks)
 
     def online_url(item: Listed) -> str | None:
         hidden = item.members_only and item.network_id not in members_of

@@ -93,6 +93,8 @@ def event(offering_id: int):
         return api_error(404, ERROR_MESSAGES["not_found"])
     counts = _counts_for([offering.id])[offering.id]
     body = catalogue.summary_maker(current_user, [])(catalogue.Listed.of(offering, counts))
+    # The listing decides by membership alone; one offering also shows its link to the
+    # instructors who run it, as its page does.
     body["online_url"] = event_services.online_url_for(current_user, offering) or None
     body["description_md"] = offering.description_md
     body["questions"] = list(offering.questions or [])

@@ -415,7 +415,26 @@ def online_url_for(user, offering) -> str:
     for the network's members and those who run the meeting, not for every visitor."""
     if not offering.members_only or offering.can_edit(user):
         return offering.online_url
-    return offering.online_url if is_network_member(user, offering.network_id) else ""
+    return offering.online_url if networks_seen_by(user, {offering.network_id}) else ""
+
+
+def networks_seen_by(user, network_ids: set) -> set:
+    """Of ``network_ids``, those whose members-only links ``user`` may see: all for
+    organisers, else the networks they are an approved member of (one query for a whole
+    listing)."""
+    if not getattr(user, "is_authenticated", False) or not network_ids:
+        return set()
+    if user.has_role("organiser"):
+        return set(network_ids)
+    return set(
+        db.session.scalars(
+            select(NetworkMembership.network_id).where(
+                NetworkMembership.user_id == user.id,
+                NetworkMembership.status == "approved",
+                NetworkMembership.network_id.in_(network_ids),
+            )
+        )
+    )
 
 
 def is_network_member(user, network_id: int | None) -> bool:

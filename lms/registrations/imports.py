@@ -14,6 +14,7 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering
+from lms.registrations.manage import attendance_can_be_recorded
 from lms.registrations.models import Registration
 from lms.registrations.services import (
     ACTIVE,
@@ -57,10 +58,10 @@ def _read(content: bytes) -> list[list[str]]:
 
 def _mistimed(offering, status: str, now):
     """Why ``status`` cannot be recorded now, or None: places are for an offering that has
-    not ended, attendance for one that has started."""
+    not ended, attendance from its first day on."""
     if status in ("attended", "no_show"):
-        if offering.starts_at is not None and offering.starts_at > now:
-            return _l("Attendance can be recorded once the offering has started.")
+        if not attendance_can_be_recorded(offering, now):  # the rule check-in follows
+            return _l("Attendance can be recorded from the day the offering starts.")
     elif offering.ends_at is not None and offering.ends_at <= now:
         return _l("The offering is over: record “attended” or “no_show” instead.")
     return None

@@ -210,6 +210,21 @@ MESSAGE_AUDIENCES = {
 }
 
 
+def message_audience_sizes(offering: Offering) -> dict[str, int]:
+    """How many each audience of ``MESSAGE_AUDIENCES`` holds, from one count by status."""
+    by_status = dict(
+        db.session.execute(
+            select(Registration.status, func.count())
+            .where(Registration.offering_id == offering.id)
+            .group_by(Registration.status)
+        ).all()
+    )
+    return {
+        name: sum(by_status.get(status, 0) for status in statuses)
+        for name, statuses in MESSAGE_AUDIENCES.items()
+    }
+
+
 def message_recipients(offering: Offering, audience: str) -> list[Registration]:
     statuses = MESSAGE_AUDIENCES[audience]
     return list(

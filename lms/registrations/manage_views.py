@@ -274,9 +274,7 @@ def message(offering_id: int):
         flash(_("The message is on its way to %(n)s participants.", n=sent), "success")
         return redirect(url_for(".participants", offering_id=offering.id))
     status = 400 if request.method == "POST" else 200
-    recipients = {
-        name: len(manage.message_recipients(offering, name)) for name in manage.MESSAGE_AUDIENCES
-    }
+    recipients = manage.message_audience_sizes(offering)
     return render_template(
         "lms/registrations/message.html", offering=offering, form=form, recipients=recipients
     ), status
