@@ -123,7 +123,7 @@ def seed(env: dict[str, str], args) -> tuple[int, list[str], int, list[str]]:
     from lms import create_app
     from lms.accounts.models import ApiToken, User, hash_token
     from lms.accounts.passwords import hash_password
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
     from lms.extensions import db
     from lms.timeutil import utcnow
 
@@ -161,7 +161,9 @@ def seed(env: dict[str, str], args) -> tuple[int, list[str], int, list[str]]:
                 address="Oslo",
                 capacity=args.seats if n == 0 else max(args.warmup // 2, 1) if n == 1 else 30,
             )
-            offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=3)))
+            offering.sessions.append(
+                OfferingSession(starts_at=start, ends_at=start + timedelta(hours=3))
+            )
             offerings.append(offering)
         db.session.add_all(offerings)
         db.session.commit()

@@ -170,7 +170,7 @@ def _oslo(day: date, clock: time) -> datetime:
 
 
 def _load_offerings() -> None:
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
     from lms.registrations import services as registrations
     from lms.registrations.manage import record_attendance
     from lms.registrations.models import Registration, RegistrationLog
@@ -206,7 +206,7 @@ def _load_offerings() -> None:
         for n in range(sessions):
             day = first_day + timedelta(weeks=n)
             offering.sessions.append(
-                Session(starts_at=_oslo(day, time(9, 0)), ends_at=_oslo(day, time(12, 0)))
+                OfferingSession(starts_at=_oslo(day, time(9, 0)), ends_at=_oslo(day, time(12, 0)))
             )
         if index % 3 == 0:
             offering.instructors.append(instructor)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,9 @@ def make_offering(
     fields.setdefault("address", "Postboks 1, 0150 Oslo")
     offering = Offering(kind=fields.pop("kind", "seminar"), status=status, title=title, **fields)
     for start in starts:
-        offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=hours)))
+        offering.sessions.append(
+            OfferingSession(starts_at=start, ends_at=start + timedelta(hours=hours))
+        )
     db.session.add(offering)
     db.session.commit()
     return offering

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -43,7 +43,9 @@ def offering(
     made = Offering(title=title, **fields)
     for n in range(sessions):
         begin = starts + timedelta(days=7 * n)
-        made.sessions.append(Session(starts_at=begin, ends_at=begin + timedelta(hours=hours)))
+        made.sessions.append(
+            OfferingSession(starts_at=begin, ends_at=begin + timedelta(hours=hours))
+        )
     made.instructors.extend(instructors)
     db.session.add(made)
     if commit:

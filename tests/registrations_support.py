@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.registrations.models import Registration, RegistrationLog
@@ -35,7 +35,7 @@ def make_offering(
         venue="Anskaffelseshuset",
         **fields,
     )
-    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=3)))
+    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=3)))
     offering.instructors.extend(instructors)
     db.session.add(offering)
     db.session.commit()

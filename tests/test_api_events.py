@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from registrations_support import mails, make_offering, status_of
 
 from lms.accounts import services
-from lms.events.models import Network, NetworkMembership, Session
+from lms.events.models import Network, NetworkMembership, OfferingSession
 from lms.events.services import to_local
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -135,7 +135,9 @@ def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, co
         teacher = factory.user(f"teacher{n}@example.no", roles=("instructor",))
         offering = make_offering(title=f"More {n}", capacity=1, instructors=[teacher])
         start = utcnow() + timedelta(days=30 + n)
-        offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=1)))
+        offering.sessions.append(
+            OfferingSession(starts_at=start, ends_at=start + timedelta(hours=1))
+        )
         _u, h = person(f"reg{n}@example.no")
         db.session.commit()
         client.post(f"/api/v1/events/{offering.id}/registrations", headers=h)
@@ -192,7 +194,7 @@ def test_catalogue_orders_by_the_first_session_that_is_not_cancelled(client, per
     # Its first session is cancelled: it now starts after "Middle".
     moved.sessions[0].status = "cancelled"
     start = utcnow() + timedelta(days=9)
-    moved.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=1)))
+    moved.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=1)))
     db.session.commit()
     events = client.get("/api/v1/events", headers=headers).json["events"]
     assert [e["title"] for e in events] == ["Middle", "Moved"]
@@ -225,7 +227,7 @@ def test_event_detail_has_sessions(client, person):
     _user, headers = person()
     offering = make_offering(capacity=5, questions=["dietary"])
     start = utcnow() + timedelta(days=11)
-    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2)))
     db.session.commit()
     body = client.get(f"/api/v1/events/{offering.id}", headers=headers).json
     assert body["id"] == offering.id

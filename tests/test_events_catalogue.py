@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from events_support import offering, oslo
 
-from lms.events.models import Session
+from lms.events.models import OfferingSession
 from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.timeutil import utcnow
@@ -164,7 +164,7 @@ def test_cached_cards_never_show_stale_seats_dates_or_titles(app, client, factor
     shown.sessions[0].starts_at = oslo(2031, 5, 7, 10, 30)
     shown.sessions[0].ends_at = oslo(2031, 5, 7, 12, 0)
     shown.sessions.append(
-        Session(starts_at=oslo(2031, 5, 14, 10, 30), ends_at=oslo(2031, 5, 14, 12, 0))
+        OfferingSession(starts_at=oslo(2031, 5, 14, 10, 30), ends_at=oslo(2031, 5, 14, 12, 0))
     )
     db.session.commit()
     html = client.get("/events", headers=english).get_data(as_text=True)

@@ -11,7 +11,7 @@ from events_support import offering, oslo
 from sqlalchemy import select
 
 from lms.events import manage, services
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.registrations import services as registrations
@@ -249,7 +249,7 @@ def test_sessions_added_and_removed(people):
     ]
     manage.update_offering(people["organiser"], made, {}, rows)
     db.session.commit()
-    rows_now = db.session.scalars(select(Session).order_by(Session.starts_at)).all()
+    rows_now = db.session.scalars(select(OfferingSession).order_by(OfferingSession.starts_at)).all()
     # Published: the removed session stays, cancelled, so calendars can drop it.
     assert [(s.starts_at, s.status, s.sequence) for s in rows_now] == [
         (first.starts_at, "scheduled", 0),
@@ -271,7 +271,7 @@ def test_a_drafts_removed_session_is_deleted(people):
     ]
     manage.update_offering(people["organiser"], made, {}, rows)
     db.session.commit()
-    assert db.session.scalars(select(Session.id)).all() == [first.id]
+    assert db.session.scalars(select(OfferingSession.id)).all() == [first.id]
 
 
 def test_the_last_session_of_a_published_offering_cannot_be_removed(people):

@@ -329,12 +329,12 @@ def _registration_fixtures(other) -> dict:
     """An open offering with one place, held by ``other`` (so others join the list)."""
     from datetime import timedelta
 
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
     from lms.registrations import services as registrations
 
     start = at_ten_in_oslo(20)
     offering = Offering(kind="course", status="published", title="Kurs", capacity=1)
-    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2)))
     db.session.add(offering)
     db.session.commit()
     registration = registrations.register(other, offering.id)
@@ -347,13 +347,15 @@ def _calendar_fixtures(other) -> dict:
     from datetime import timedelta
 
     from lms.calendar.feeds import feed_token
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
 
     start = at_ten_in_oslo(30)
     made = {}
     for key, status in (("offering", "published"), ("draft", "draft")):
         offering = Offering(kind="seminar", status=status, title=f"Seminar ({status})")
-        offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+        offering.sessions.append(
+            OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2))
+        )
         db.session.add(offering)
         db.session.flush()
         made[key] = offering.id

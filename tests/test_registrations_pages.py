@@ -9,7 +9,7 @@ import pytest
 from conftest import csrf_token, post_form
 from registrations_support import log_of, mails, make_offering, registration_of, status_of
 
-from lms.events.models import Network, Session
+from lms.events.models import Network, OfferingSession
 from lms.extensions import db
 from lms.registrations import manage, services
 from lms.timeutil import utcnow
@@ -167,7 +167,7 @@ def test_a_course_under_way_stays_upcoming_until_its_last_session(me):
     first.starts_at = utcnow() - timedelta(days=2)
     first.ends_at = first.starts_at + timedelta(hours=3)
     later = utcnow() + timedelta(days=18)
-    course.sessions.append(Session(starts_at=later, ends_at=later + timedelta(hours=3)))
+    course.sessions.append(OfferingSession(starts_at=later, ends_at=later + timedelta(hours=3)))
     db.session.commit()
     mine = services.my_registrations(me)
     assert [r.offering_id for r in mine.upcoming] == [course.id]

@@ -22,7 +22,7 @@ from sqlalchemy import Integer, String, bindparam, case, func, select
 from lms.api.views import bp
 from lms.core.errors import api_error
 from lms.core.templating import id_url_maker
-from lms.events.models import KINDS, THEMES, Offering, Session, registration_window_open
+from lms.events.models import KINDS, THEMES, Offering, OfferingSession, registration_window_open
 from lms.events.services import networks_seen_by, run_page, seat_totals
 from lms.registrations.models import HOLDS_SEAT
 from lms.timeutil import utcnow
@@ -142,16 +142,16 @@ def _session_bounds():
     once over the sessions (an offering without sessions has no row)."""
 
     def over_active_else_all(aggregate, column):
-        active = aggregate(case((Session.status != "cancelled", column)))
+        active = aggregate(case((OfferingSession.status != "cancelled", column)))
         return func.coalesce(active, aggregate(column))
 
     return (
         select(
-            Session.offering_id,
-            over_active_else_all(func.min, Session.starts_at).label("starts_at"),
-            over_active_else_all(func.max, Session.ends_at).label("ends_at"),
+            OfferingSession.offering_id,
+            over_active_else_all(func.min, OfferingSession.starts_at).label("starts_at"),
+            over_active_else_all(func.max, OfferingSession.ends_at).label("ends_at"),
         )
-        .group_by(Session.offering_id)
+        .group_by(OfferingSession.offering_id)
         .subquery("bounds")
     )
 
@@ -164,7 +164,7 @@ def _statements(kind: bool, theme: bool, after: bool, before: bool):
     The page's offerings are picked first (a CTE with the order and the limit); their
     registrations are then counted once, for those offerings only.
     """
-    when = Session.starts_at.type
+    when = OfferingSession.starts_at.type
     bounds = _session_bounds()
     conditions = [Offering.status == "published"]
     if kind:

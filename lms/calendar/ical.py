@@ -12,7 +12,7 @@ What every file holds, and why (see the shared calendar reference):
 - One ``VEVENT`` per session with ``UID:session-<uuid>@<host>``: stable for the
   session's life, unique per occurrence, never derived from its title or time.
 - ``DTSTAMP`` and ``LAST-MODIFIED`` from the records' own modification times, not
-  from "now"; ``SEQUENCE`` from ``Session.sequence`` (raised when time or place
+  from "now"; ``SEQUENCE`` from ``OfferingSession.sequence`` (raised when time or place
   changes).
 - Cancelled sessions (a session taken off a published offering is kept as
   cancelled, never deleted), sessions of a cancelled offering and, in a personal

@@ -14,7 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.models import User, UserRole
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.events.services import (
     EventError,
     PermissionDenied,
@@ -156,7 +156,7 @@ def update_offering(
     return bool(changed)
 
 
-def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[Session]:
+def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[OfferingSession]:
     """Add, change and remove sessions; return those whose time or place changed.
 
     A session removed from an offering that has been published is not deleted: it is
@@ -165,7 +165,7 @@ def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[Session]
     which no calendar has seen, are deleted. Cancelled sessions cannot be edited.
     """
     existing = {s.id: s for s in offering.sessions if s.id is not None and s.status != "cancelled"}
-    changed: set[Session] = set()
+    changed: set[OfferingSession] = set()
     for row in rows:
         session = existing.get(row.id) if row.id is not None else None
         if row.id is not None and session is None:
@@ -186,7 +186,7 @@ def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[Session]
             continue
         if session is None:
             offering.sessions.append(
-                Session(
+                OfferingSession(
                     starts_at=row.starts_at,
                     ends_at=row.ends_at,
                     title=row.title,
@@ -261,7 +261,7 @@ def duplicate(actor, offering: Offering, *, weeks: int = 52) -> Offering:
         if session.status == "cancelled":
             continue
         copy.sessions.append(
-            Session(
+            OfferingSession(
                 title=session.title,
                 starts_at=_shift_local(session.starts_at, shift),
                 ends_at=_shift_local(session.ends_at, shift),

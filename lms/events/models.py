@@ -153,10 +153,10 @@ class Offering(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    sessions: Mapped[list[Session]] = relationship(
+    sessions: Mapped[list[OfferingSession]] = relationship(
         back_populates="offering",
         cascade="all, delete-orphan",
-        order_by="Session.starts_at",
+        order_by="OfferingSession.starts_at",
         lazy="selectin",
     )
     instructors: Mapped[list[User]] = relationship(secondary=offering_instructors)
@@ -172,7 +172,7 @@ class Offering(db.Model):
     )
 
     @property
-    def active_sessions(self) -> list[Session]:
+    def active_sessions(self) -> list[OfferingSession]:
         """The sessions that will take place (cancelled ones stay only for calendars)."""
         return [s for s in self.sessions if s.status != "cancelled"]
 
@@ -224,7 +224,7 @@ def registration_window_open(
     return starts_at is None or now < starts_at
 
 
-class Session(db.Model):
+class OfferingSession(db.Model):
     """One dated meeting of an offering; its UID stays for life, SEQUENCE counts changes."""
 
     __tablename__ = "lms_sessions"

@@ -12,7 +12,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import select
 
 from lms.events.manage import OFFERING_FIELDS, SessionData, cancel_offering, update_offering
-from lms.events.models import Network, NetworkMembership, Offering, Session
+from lms.events.models import Network, NetworkMembership, Offering, OfferingSession
 from lms.events.services import (
     EventError,
     PermissionDenied,
@@ -238,8 +238,8 @@ def generate_meetings(
         raise EventError("bad_count")
     taken = set()  # a moved meeting holds both its rule date and its new one
     for occurrence, starts in db.session.execute(
-        select(Offering.occurrence_date, Session.starts_at)
-        .join(Session)
+        select(Offering.occurrence_date, OfferingSession.starts_at)
+        .join(OfferingSession)
         .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
     ):
         taken.update(day for day in (occurrence, to_local(starts).date()) if day is not None)
@@ -263,7 +263,7 @@ def generate_meetings(
             if name in OFFERING_FIELDS:
                 setattr(offering, name, value)
         ends = starts + timedelta(minutes=minutes)
-        offering.sessions.append(Session(starts_at=starts, ends_at=ends))
+        offering.sessions.append(OfferingSession(starts_at=starts, ends_at=ends))
         db.session.add(offering)
         made.append(offering)
     db.session.flush()

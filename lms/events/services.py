@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import Integer, String, and_, bindparam, case, exists, func, or_, select
 
 from lms.accounts.services import PermissionDenied  # one refusal for every area
-from lms.events.models import KINDS, THEMES, NetworkMembership, Offering, Session
+from lms.events.models import KINDS, THEMES, NetworkMembership, Offering, OfferingSession
 from lms.extensions import db
 from lms.registrations.models import HOLDS_SEAT, Registration, holds_seat
 from lms.registrations.services import SeatCounts
@@ -211,18 +211,18 @@ def _statements(shape: tuple):
     as running it.
     """
     kind, theme, month, mode, seats_left, q = shape
-    when = Session.ends_at.type
+    when = OfferingSession.ends_at.type
     upcoming = and_(
-        Session.status == "scheduled",
-        Session.ends_at >= bindparam("now", type_=when),
+        OfferingSession.status == "scheduled",
+        OfferingSession.ends_at >= bindparam("now", type_=when),
     )
     # Each offering's next start, aggregated once over the sessions and joined: it both
     # keeps the offerings with a session to come and orders them. (As a correlated
     # subquery it ran once per candidate offering, twice: to filter and to sort.)
     next_starts = (
-        select(Session.offering_id, func.min(Session.starts_at).label("next_start"))
+        select(OfferingSession.offering_id, func.min(OfferingSession.starts_at).label("next_start"))
         .where(upcoming)
-        .group_by(Session.offering_id)
+        .group_by(OfferingSession.offering_id)
         .subquery("next_starts")
     )
     statement = (
@@ -240,10 +240,10 @@ def _statements(shape: tuple):
     if month:
         statement = statement.where(
             exists().where(
-                Session.offering_id == Offering.id,
+                OfferingSession.offering_id == Offering.id,
                 upcoming,
-                Session.starts_at >= bindparam("month_first", type_=when),
-                Session.starts_at < bindparam("month_after", type_=when),
+                OfferingSession.starts_at >= bindparam("month_first", type_=when),
+                OfferingSession.starts_at < bindparam("month_after", type_=when),
             )
         )
     if mode == "online":
@@ -284,12 +284,12 @@ def _cards_statement(statement, next_starts):
     on_page = select(page.c.id)
     sessions = (
         select(
-            Session.offering_id,
-            func.min(Session.starts_at).label("first_start"),
+            OfferingSession.offering_id,
+            func.min(OfferingSession.starts_at).label("first_start"),
             func.count().label("sessions"),
         )
-        .where(Session.status != "cancelled", Session.offering_id.in_(on_page))
-        .group_by(Session.offering_id)
+        .where(OfferingSession.status != "cancelled", OfferingSession.offering_id.in_(on_page))
+        .group_by(OfferingSession.offering_id)
         .subquery("card_sessions")
     )
     seats = seat_totals(on_page)

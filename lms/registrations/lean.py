@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, exists, func, select, true
 
-from lms.events.models import NetworkMembership, Offering, Session
+from lms.events.models import NetworkMembership, Offering, OfferingSession
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import hand_over, insert_mail_row
@@ -28,7 +28,7 @@ from lms.registrations.models import Registration, RegistrationLog, holds_seat
 from lms.timeutil import utcnow
 
 _offering = Offering.__table__
-_session = Session.__table__
+_session = OfferingSession.__table__
 _registration = Registration.__table__
 _log = RegistrationLog.__table__
 _membership = NetworkMembership.__table__

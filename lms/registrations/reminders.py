@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from lms.events.models import Offering, Session
+from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
@@ -23,9 +23,9 @@ def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[i
     """Published offerings starting within ``days`` that have not had their reminder."""
     now = now or utcnow()
     first_start = (
-        select(Session.offering_id, func.min(Session.starts_at).label("starts_at"))
-        .where(Session.status != "cancelled")
-        .group_by(Session.offering_id)
+        select(OfferingSession.offering_id, func.min(OfferingSession.starts_at).label("starts_at"))
+        .where(OfferingSession.status != "cancelled")
+        .group_by(OfferingSession.offering_id)
         .subquery()
     )
     return list(

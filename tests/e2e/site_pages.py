@@ -290,7 +290,7 @@ def reg_offering(capacity: int = 2, instructors=(), **fields):
     """A published seminar two weeks ahead, with every question and a consent text."""
     from datetime import timedelta
 
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
 
     start = at_ten_in_oslo(14)
     offering = Offering(
@@ -303,7 +303,7 @@ def reg_offering(capacity: int = 2, instructors=(), **fields):
         consent_text="Vi lagrer navnet, organisasjonen og svarene dine til kurset er over.",
         **fields,
     )
-    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=3)))
+    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=3)))
     offering.instructors.extend(instructors)
     db.session.add(offering)
     db.session.commit()
@@ -462,7 +462,7 @@ def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "publi
     """An offering with a long title, Markdown, two sessions and a speaker (events pages)."""
     from datetime import timedelta
 
-    from lms.events.models import Offering, Session
+    from lms.events.models import Offering, OfferingSession
 
     start = at_ten_in_oslo(21)
     values = {
@@ -479,7 +479,9 @@ def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "publi
     offering = Offering(status=status, capacity=capacity, **(values | fields))
     for week in (0, 1):
         begin = start + timedelta(weeks=week)
-        offering.sessions.append(Session(starts_at=begin, ends_at=begin + timedelta(hours=3)))
+        offering.sessions.append(
+            OfferingSession(starts_at=begin, ends_at=begin + timedelta(hours=3))
+        )
     offering.instructors.extend(instructors or [long_user(v)])
     db.session.add(offering)
     db.session.commit()

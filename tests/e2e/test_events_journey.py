@@ -10,7 +10,7 @@ import pytest
 from events_support import at_ten_in_oslo
 from sqlalchemy import select
 
-from lms.events.models import Network, Offering, Session
+from lms.events.models import Network, Offering, OfferingSession
 from lms.extensions import db
 
 from .site_pages import login, make_user
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 def _offering(title: str, instructor=None, **fields) -> Offering:
     start = at_ten_in_oslo(30)
     offering = Offering(kind="seminar", status="published", title=title, capacity=10, **fields)
-    offering.sessions.append(Session(starts_at=start, ends_at=start + timedelta(hours=2)))
+    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2)))
     if instructor is not None:
         offering.instructors.append(instructor)
     db.session.add(offering)
