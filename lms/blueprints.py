@@ -23,7 +23,8 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     from lms.core.converters import IdConverter
     from lms.core.views import bp as core_bp
     from lms.events import manage_views, network_views  # noqa: F401  (routes on events_bp)
-    from lms.events.views import bp as events_bp
+    from lms.events.blueprint import bp as events_bp
+    from lms.registrations import catalogue_views  # noqa: F401  (routes on events_bp)
     from lms.registrations import manage_views as registrations_manage  # noqa: F401
     from lms.registrations.views import bp as registrations_bp
 

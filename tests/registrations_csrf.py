@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
-from lms.registrations import services
+from lms.registrations import seats, services
 from lms.registrations.models import Registration, RegistrationLog
 
 
@@ -176,7 +176,7 @@ def csrf_move(factory, login, client):
     _enrol(offering, seated, second, third)
 
     def check():
-        assert services.waitlist_position(registration_of(third, offering)) == 2
+        assert seats.waitlist_position(registration_of(third, offering)) == 2
 
     return _attack(_row(offering, third, "move"), {"position": "1"}, offering, check)
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from registrations_support import mails, make_offering, status_of
 
 from lms.accounts import services
+from lms.core.dates import to_local
 from lms.events.models import Network, NetworkMembership, OfferingSession
-from lms.events.services import to_local
 from lms.extensions import db
 from lms.timeutil import utcnow
 

@@ -10,6 +10,7 @@ from conftest import post_form
 from events_support import offering, oslo
 from sqlalchemy import select
 
+from lms.core.dates import to_local
 from lms.events import manage, services
 from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
@@ -41,7 +42,7 @@ def _session_rows(made):
 
 def _kept_session_fields(made) -> dict[str, str]:
     """Form rows that keep the first session (3 hours, same day) and leave the spare row empty."""
-    start = services.to_local(made.sessions[0].starts_at)
+    start = to_local(made.sessions[0].starts_at)
     return {
         "sessions-0-id": str(made.sessions[0].id),
         "sessions-0-day": start.date().isoformat(),
@@ -312,7 +313,7 @@ def test_duplicate_for_next_year(client, people, login, factory):
     assert copy.themes == ["climate_environment"]
     assert [i.id for i in copy.instructors] == [people["assigned"].id]
     # 52 weeks on, still 09:00 Oslo time (the copy crosses no DST trap)
-    assert [services.to_local(s.starts_at).hour for s in copy.sessions] == [9, 9]
+    assert [to_local(s.starts_at).hour for s in copy.sessions] == [9, 9]
     assert copy.sessions[0].starts_at == oslo(2031, 3, 19, 9)
     assert copy.registration_closes_at == oslo(2031, 3, 14, 12)
     assert {s.uid for s in copy.sessions}.isdisjoint({s.uid for s in made.sessions})

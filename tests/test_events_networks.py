@@ -11,9 +11,9 @@ from events_support import oslo
 from registrations_support import mails
 from sqlalchemy import select
 
+from lms.core.dates import to_local
 from lms.events import networks, services
 from lms.events.models import Network, NetworkMembership, Offering
-from lms.events.services import to_local
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.registrations import services as registrations

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
-from lms.registrations import manage, services
+from lms.registrations import manage, seats, services
 
 
 @pytest.fixture
@@ -103,11 +103,11 @@ def test_move_in_the_waiting_list(client, organiser, people):
     enrol(offering, people[:3])
     last = registration_of(people[2], offering)
     assert post(client, f"{base(offering)}/participants/{last.id}/move", {"position": "1"})
-    positions = [services.waitlist_position(registration_of(p, offering)) for p in people[:3]]
+    positions = [seats.waitlist_position(registration_of(p, offering)) for p in people[:3]]
     assert positions == [2, 3, 1]
     bad = post(client, f"{base(offering)}/participants/{last.id}/move", {"position": "x"})
     assert bad.status_code == 302  # a form error as a message, nothing changed
-    assert services.waitlist_position(registration_of(people[2], offering)) == 1
+    assert seats.waitlist_position(registration_of(people[2], offering)) == 1
 
 
 def test_cancel_one_person(client, organiser, people):

@@ -9,7 +9,7 @@ import pytest
 from registrations_support import log_of, mails, make_offering, registration_of, status_of
 
 from lms.extensions import db
-from lms.registrations import manage, services
+from lms.registrations import manage, seats, services
 from lms.registrations.models import Registration
 from lms.registrations.services import CapacityWarning, RegistrationError
 from lms.timeutil import utcnow
@@ -41,7 +41,7 @@ def organiser(factory):
 
 
 def positions(offering, users):
-    return [services.waitlist_position(registration_of(u, offering)) for u in users]
+    return [seats.waitlist_position(registration_of(u, offering)) for u in users]
 
 
 def test_confirmed_until_full_then_waitlisted_in_order(people):
@@ -49,7 +49,7 @@ def test_confirmed_until_full_then_waitlisted_in_order(people):
     statuses = [register(p, offering).status for p in people[:5]]
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
     assert positions(offering, people[2:5]) == [1, 2, 3]
-    counts = services.seat_counts(offering)
+    counts = seats.seat_counts(offering)
     assert (counts.confirmed, counts.waitlisted, counts.seats_left) == (2, 3, 0)
 
 
@@ -168,7 +168,7 @@ def test_an_offer_that_expires_after_registration_closed_passes_to_nobody(people
     db.session.commit()
     assert status_of(people[1], offering) == "expired"
     assert status_of(people[2], offering) == "waitlisted"
-    assert services.seat_counts(offering).seats_left == 1
+    assert seats.seat_counts(offering).seats_left == 1
 
 
 def test_more_places_after_registration_closed_promote_nobody(people, organiser):

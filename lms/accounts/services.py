@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import GRANTED_ROLES, ApiToken, User, UserRole, UserToken, hash_token
 from lms.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.mail.outbox import queue_mail
 from lms.timeutil import utcnow
@@ -20,10 +21,6 @@ from lms.timeutil import utcnow
 
 class AccountError(Exception):
     """An operation refused for a reason the user may be told."""
-
-
-class PermissionDenied(Exception):
-    """The acting user may not do this."""
 
 
 def normalise_email(email: str) -> str:

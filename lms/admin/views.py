@@ -11,6 +11,7 @@ from lms.accounts import services
 from lms.accounts.models import User
 from lms.accounts.permissions import role_required
 from lms.admin.forms import MAIL_STATUS_LABELS, ROLE_LABELS, RolesForm
+from lms.core.paging import page_number
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.rendering import readable
@@ -18,13 +19,6 @@ from lms.mail.rendering import readable
 bp = Blueprint("lms_admin", __name__)
 
 PAGE_SIZE = 50
-
-
-MAX_PAGE = 100_000  # a larger ?page= would overflow the database's OFFSET
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 @bp.get("/users")
@@ -36,7 +30,7 @@ def users():
     if query:
         like = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(User.name).like(like), User.email.like(like)))
-    pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template(
         "lms/admin/users.html",
         pagination=pagination,
@@ -73,7 +67,7 @@ def user_roles(user_id: int):
 def mail():
     """Outgoing mail, newest first: what a developer reads when no SMTP is set."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     pagination.items = [readable(message) for message in pagination.items]  # worker not done
     return render_template(
         "lms/admin/mail.html", pagination=pagination, status_labels=MAIL_STATUS_LABELS

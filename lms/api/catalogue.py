@@ -23,8 +23,10 @@ from lms.api.views import bp
 from lms.core.errors import api_error
 from lms.core.templating import id_url_maker
 from lms.events.models import KINDS, THEMES, Offering, OfferingSession, registration_window_open
-from lms.events.services import networks_seen_by, run_page, seat_totals
-from lms.registrations.models import HOLDS_SEAT
+from lms.events.services import networks_seen_by
+from lms.registrations.catalogue import run_page
+from lms.registrations.seats import seat_totals
+from lms.registrations.statuses import HOLDS_SEAT
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50

@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.registrations import services
 from lms.registrations.models import Registration
 from lms.registrations.services import RegistrationError
+from lms.registrations.statuses import ACTIVE
 
 # RegistrationError code -> HTTP status. Anything not listed is a 422.
 ERROR_STATUS = {
@@ -179,7 +180,7 @@ def register(offering_id: int):
 def unregister(offering_id: int):
     """Cancel the caller's registration (or leave the list); the next in line moves up."""
     registration = services.find_registration(current_user, offering_id)
-    active = registration is not None and registration.status in services.ACTIVE
+    active = registration is not None and registration.status in ACTIVE
     if not active or _visible_offering(offering_id) is None:  # cancelled before: not there
         return api_error(404, "You are not registered for this event.")
     try:

@@ -12,12 +12,30 @@ falls back to Babel for any other pattern, so its output is always Babel's
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import parse_pattern
+from flask import current_app
 from flask_babel import format_datetime, get_locale, get_timezone
+
+
+def local_zone() -> ZoneInfo:
+    """The LMS's own time zone (``LMS_TIMEZONE``): wall-clock times are typed and shown in it."""
+    return ZoneInfo(current_app.config.get("LMS_TIMEZONE", "Europe/Oslo"))
+
+
+def to_utc(day: date, clock: time) -> datetime:
+    """A wall-clock date and time in the LMS zone, as aware UTC."""
+    return datetime.combine(day, clock, tzinfo=local_zone()).astimezone(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    """An aware moment as wall-clock time in the LMS zone."""
+    return moment.astimezone(local_zone())
+
 
 # A session's start, weekday included, 24-hour clock (the ``lms_when`` filter and the
 # catalogue's cards).

@@ -14,14 +14,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.models import User, UserRole
+from lms.core.dates import local_zone, to_local
+from lms.core.service_errors import PermissionDenied
 from lms.events.models import Offering, OfferingSession
-from lms.events.services import (
-    EventError,
-    PermissionDenied,
-    local_zone,
-    require_organiser,
-    to_local,
-)
+from lms.events.services import EventError, require_organiser
 from lms.extensions import db
 from lms.registrations.models import Registration
 

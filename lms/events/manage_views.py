@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.accounts.permissions import role_required
+from lms.core.dates import local_zone, to_local, to_utc
+from lms.core.paging import page_number
 from lms.events import forms, manage, services
+from lms.events.blueprint import PAGE_SIZE, bp
 from lms.events.models import Offering
-from lms.events.views import PAGE_SIZE, _page, bp
 from lms.extensions import db
-from lms.registrations.services import CapacityWarning
 
 ERROR_MESSAGES = {
     "not_draft": _l("Only a draft can be published."),
@@ -45,7 +46,7 @@ def manage_list():
         statement = manage.managed_offerings_statement(current_user)
     except services.PermissionDenied:
         abort(403)
-    pagination = db.paginate(statement, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    pagination = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
     return render_template("lms/events/manage_list.html", pagination=pagination)
 
 
@@ -87,7 +88,7 @@ def manage_edit(offering_id: int):
                 manage.set_instructors(current_user, offering, form.instructors.data or [])
         except services.PermissionDenied:
             abort(403)
-        except CapacityWarning as warning:
+        except services.CapacityWarning as warning:
             db.session.rollback()
             form.capacity.errors.append(
                 _(
@@ -123,7 +124,7 @@ def _offering_form(offering: Offering | None) -> forms.OfferingForm:
     if offering is not None and offering.kind == "network_meeting":
         form.kind.choices = forms.options(forms.KIND_LABELS.items())
     if request.method == "GET":
-        zone = services.local_zone()
+        zone = local_zone()
         for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
             value = getattr(offering, name, None)
             getattr(form, name).data = (
@@ -132,7 +133,7 @@ def _offering_form(offering: Offering | None) -> forms.OfferingForm:
         while form.sessions.entries:
             form.sessions.pop_entry()
         for session in getattr(offering, "active_sessions", []):
-            start, end = services.to_local(session.starts_at), services.to_local(session.ends_at)
+            start, end = to_local(session.starts_at), to_local(session.ends_at)
             form.sessions.append_entry(
                 {
                     "id": str(session.id),
@@ -159,7 +160,7 @@ def _offering_data(form: forms.OfferingForm) -> dict:
     )
     data["online_url"] = (data["online_url"] or "").strip()
     data["consent_text"] = (data["consent_text"] or "").strip()
-    zone = services.local_zone()
+    zone = local_zone()
     for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
         if data[name] is not None:
             data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
@@ -183,8 +184,8 @@ def _session_rows(form: forms.OfferingForm) -> list[manage.SessionData]:
         rows.append(
             manage.SessionData(
                 id=session_id,
-                starts_at=services.to_utc(row.day.data, row.start.data),
-                ends_at=services.to_utc(row.day.data, row.end.data),
+                starts_at=to_utc(row.day.data, row.start.data),
+                ends_at=to_utc(row.day.data, row.end.data),
                 title=(row.title.data or "").strip(),
                 venue=(row.venue.data or "").strip(),
                 room=(row.room.data or "").strip(),

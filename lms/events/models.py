@@ -19,6 +19,8 @@ from sqlalchemy import (
     Table,
     Text,
     Time,
+    func,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -178,11 +180,14 @@ class Offering(db.Model):
 
     @property
     def starts_at(self) -> datetime | None:
+        """The first start: of the sessions that will take place, else of any (an offering
+        cancelled whole keeps the date it had). ``first_start_of`` is the same rule in SQL."""
         active = self.active_sessions or self.sessions
         return min((s.starts_at for s in active), default=None)
 
     @property
     def ends_at(self) -> datetime | None:
+        """The last end, by the same rule as ``starts_at`` (``last_end_of`` in SQL)."""
         active = self.active_sessions or self.sessions
         return max((s.ends_at for s in active), default=None)
 
@@ -251,3 +256,28 @@ class OfferingSession(db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("status IN ('scheduled', 'cancelled')", name="status"),
     )
+
+
+def _over_active_else_all(aggregate, column, offering_id):
+    """``aggregate(column)`` over an offering's sessions that are not cancelled, else over
+    all of them: the rule of ``Offering.starts_at`` and ``Offering.ends_at``, as SQL."""
+
+    def over(*where):
+        return (
+            select(aggregate(column))
+            .where(OfferingSession.offering_id == offering_id, *where)
+            .scalar_subquery()
+        )
+
+    return func.coalesce(over(OfferingSession.status != "cancelled"), over())
+
+
+def first_start_of(offering_id):
+    """SQL: the first start of the offering whose id is ``offering_id`` (a column or a
+    value), as ``Offering.starts_at`` has it."""
+    return _over_active_else_all(func.min, OfferingSession.starts_at, offering_id)
+
+
+def last_end_of(offering_id):
+    """SQL: the last end of the offering, as ``Offering.ends_at`` has it."""
+    return _over_active_else_all(func.max, OfferingSession.ends_at, offering_id)

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from lms.accounts.permissions import role_required
 from lms.events import forms, services
 from lms.events import networks as network_services
+from lms.events.blueprint import bp
 from lms.events.manage_views import ERROR_MESSAGES
 from lms.events.models import Network, NetworkMembership
-from lms.events.views import bp
 from lms.extensions import db
 
 
@@ -30,30 +30,6 @@ def networks():
             )
         }
     return render_template("lms/events/networks.html", networks=items, mine=mine)
-
-
-@bp.get("/networks/<lms_id:network_id>")
-def network_detail(network_id: int):
-    network = db.get_or_404(Network, network_id)
-    inside = network_services.can_see_members_area(current_user, network)
-    meetings = network_services.network_meetings(network) if inside else []
-    members = (
-        sorted(
-            (m for m in network.memberships if m.status == "approved"),
-            key=lambda m: m.user.name,
-        )
-        if inside
-        else []
-    )
-    return render_template(
-        "lms/events/network.html",
-        network=network,
-        inside=inside,
-        meetings=meetings,
-        members=members,
-        membership=network_services.membership_of(current_user, network),
-        counts=services.seat_counts_for(meetings),
-    )
 
 
 @bp.post("/networks/<lms_id:network_id>/join")

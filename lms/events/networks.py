@@ -11,16 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 from sqlalchemy import select
 
+from lms.core.dates import local_zone, to_local, to_utc
+from lms.core.service_errors import PermissionDenied
 from lms.events.manage import OFFERING_FIELDS, SessionData, cancel_offering, update_offering
 from lms.events.models import Network, NetworkMembership, Offering, OfferingSession
-from lms.events.services import (
-    EventError,
-    PermissionDenied,
-    local_zone,
-    require_organiser,
-    to_local,
-    to_utc,
-)
+from lms.events.services import EventError, require_organiser
 from lms.extensions import db
 from lms.mail.outbox import queue_mail
 from lms.registrations.models import Registration

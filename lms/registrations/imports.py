@@ -11,20 +11,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
+from lms.events.services import CapacityWarning
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering
 from lms.registrations.manage import attendance_can_be_recorded
 from lms.registrations.models import Registration
-from lms.registrations.services import (
-    ACTIVE,
-    CapacityWarning,
-    RegistrationError,
-    can_manage,
-    next_rank,
-    seat_counts,
-    transition,
-)
+from lms.registrations.seats import next_rank, seat_counts
+from lms.registrations.services import RegistrationError, can_manage, transition
+from lms.registrations.statuses import ACTIVE
 from lms.timeutil import utcnow
 
 IMPORT_STATUSES = ("confirmed", "waitlisted", "attended", "no_show")

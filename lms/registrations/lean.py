@@ -24,7 +24,8 @@ from lms.events.models import NetworkMembership, Offering, OfferingSession
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import hand_over, insert_mail_row
-from lms.registrations.models import Registration, RegistrationLog, holds_seat
+from lms.registrations.models import Registration, RegistrationLog
+from lms.registrations.statuses import holds_seat
 from lms.timeutil import utcnow
 
 _offering = Offering.__table__

@@ -14,21 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
+from lms.core.dates import to_local
 from lms.events.models import Offering
-from lms.events.services import to_local
+from lms.events.services import CapacityWarning
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering
 from lms.registrations.models import Registration, RegistrationLog
-from lms.registrations.services import (
-    CapacityWarning,
-    RegistrationError,
-    can_manage,
-    next_rank,
-    seat_counts,
-    transition,
-    waitlist_position,
-)
+from lms.registrations.seats import next_rank, seat_counts, waitlist_position
+from lms.registrations.services import RegistrationError, can_manage, transition
+from lms.registrations.statuses import ACTIVE, HAS_PLACE
 from lms.timeutil import utcnow
 
 
@@ -112,7 +107,7 @@ def record_attendance(actor, registration_id: int, *, attended: bool) -> Registr
     registration = db.session.get(Registration, registration_id)
     if registration is None or not can_manage(actor, registration.offering):
         raise RegistrationError("not_found")
-    if registration.status not in ("confirmed", "attended", "no_show"):
+    if registration.status not in HAS_PLACE:
         raise RegistrationError("not_confirmed")
     if not attendance_can_be_recorded(registration.offering):
         raise RegistrationError("not_started")
@@ -194,7 +189,7 @@ def confirmed_participants(offering: Offering) -> list[Registration]:
             .join(User, User.id == Registration.user_id)
             .where(
                 Registration.offering_id == offering.id,
-                Registration.status.in_(("confirmed", "attended", "no_show")),
+                Registration.status.in_(HAS_PLACE),
             )
             .order_by(func.lower(User.name), Registration.id)
             .options(selectinload(Registration.user))
@@ -205,8 +200,8 @@ def confirmed_participants(offering: Offering) -> list[Registration]:
 # Who a message to participants reaches. "places": everyone holding a place, and after
 # the event everyone who had one (checked in or not), so a follow-up still arrives.
 MESSAGE_AUDIENCES = {
-    "places": ("confirmed", "attended", "no_show"),
-    "everyone": ("confirmed", "attended", "no_show", "offered", "waitlisted", "pending"),
+    "places": HAS_PLACE,
+    "everyone": ACTIVE,
 }
 
 

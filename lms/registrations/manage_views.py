@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.events.models import Offering
+from lms.events.services import CapacityWarning
 from lms.extensions import db
 from lms.registrations import exports, forms, imports, manage, services
 from lms.registrations.models import Registration
-from lms.registrations.services import CapacityWarning, RegistrationError
+from lms.registrations.seats import seat_counts
+from lms.registrations.services import RegistrationError
 from lms.registrations.views import bp, error_message
 
 
@@ -60,7 +62,7 @@ def participants(offering_id: int):
         offering=offering,
         filters=filters,
         rows=_filtered(offering, filters),
-        counts=services.seat_counts(offering),
+        counts=seat_counts(offering),
         capacity_form=forms.CapacityForm(capacity=offering.capacity),
         filter_args=_filter_args(),
     )

@@ -11,35 +11,14 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
-    literal,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
 from lms.events.models import Offering
 from lms.extensions import db
+from lms.registrations.statuses import status_check
 from lms.timeutil import UTCDateTime, utcnow
-
-STATUSES = (
-    "pending",  # waiting for an organiser's approval; holds no seat
-    "confirmed",  # holds a seat
-    "waitlisted",  # in line, ordered by waitlist_rank
-    "offered",  # a seat is held for them until offer_expires_at
-    "cancelled",  # by the participant or an organiser
-    "expired",  # an offer that was not taken in time
-    "declined",  # an organiser said no to a pending registration
-    "attended",  # after the event
-    "no_show",  # after the event
-)
-HOLDS_SEAT = ("confirmed", "offered", "attended", "no_show")
-
-
-def holds_seat(status_column):
-    """SQL: ``status_column`` is one of ``HOLDS_SEAT``. One bound value per status rather
-    than ``in_(HOLDS_SEAT)``: a list is an "expanding" parameter, which SQLAlchemy renders
-    into the statement's text again at every execution (on the catalogue, a tenth of its
-    CPU)."""
-    return status_column.in_([literal(status) for status in HOLDS_SEAT])
 
 
 class Registration(db.Model):
@@ -68,8 +47,7 @@ class Registration(db.Model):
     __table_args__ = (
         UniqueConstraint("offering_id", "user_id"),
         CheckConstraint(
-            "status IN ('pending', 'confirmed', 'waitlisted', 'offered', 'cancelled', "
-            "'expired', 'declined', 'attended', 'no_show')",
+            status_check(),
             name="status",
         ),
         Index("ix_lms_registrations_offering_id_status", "offering_id", "status"),

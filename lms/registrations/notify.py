@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
+from lms.registrations.seats import waitlist_position
+from lms.registrations.statuses import SEAT_TO_COME
 
 MAIL_FOR_STATUS = {
     "pending": "registration_pending",
@@ -27,8 +29,6 @@ def registration_changed(registration) -> None:
     """Queue the mail for the registration's new status, if that status has one."""
     if registration.status not in MAIL_FOR_STATUS:
         return
-    from lms.registrations.services import waitlist_position
-
     queue_mail(
         **_status_mail(
             registration.user,
@@ -106,7 +106,7 @@ def reminder(registration) -> None:
     )
 
 
-CHANGE_NOTIFIED = ("confirmed", "offered")
+CHANGE_NOTIFIED = SEAT_TO_COME
 
 
 def offering_changed(offering) -> int:

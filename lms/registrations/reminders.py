@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from lms.events.models import Offering, OfferingSession
+from lms.events.models import Offering, first_start_of
 from lms.extensions import db
 from lms.registrations import notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
@@ -22,21 +22,15 @@ from lms.timeutil import utcnow
 def offerings_due_for_reminder(days: int, now: datetime | None = None) -> list[int]:
     """Published offerings starting within ``days`` that have not had their reminder."""
     now = now or utcnow()
-    first_start = (
-        select(OfferingSession.offering_id, func.min(OfferingSession.starts_at).label("starts_at"))
-        .where(OfferingSession.status != "cancelled")
-        .group_by(OfferingSession.offering_id)
-        .subquery()
-    )
+    starts_at = first_start_of(Offering.id)
     return list(
         db.session.scalars(
             select(Offering.id)
-            .join(first_start, first_start.c.offering_id == Offering.id)
             .where(
                 Offering.status == "published",
                 Offering.reminder_sent_at.is_(None),
-                first_start.c.starts_at > now,
-                first_start.c.starts_at <= now + timedelta(days=days),
+                starts_at > now,
+                starts_at <= now + timedelta(days=days),
             )
             .order_by(Offering.id)
         )

@@ -14,65 +14,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
+from lms.events.services import CapacityWarning
 from lms.extensions import db
 from lms.registrations import lean, notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
-from lms.registrations.models import HOLDS_SEAT, Registration, RegistrationLog
+from lms.registrations.models import Registration, RegistrationLog
+from lms.registrations.seats import seat_counts, waitlist_position
+from lms.registrations.statuses import ACTIVE, CANCELLABLE, SEAT_TO_COME
 from lms.timeutil import utcnow
 
-ACTIVE = ("pending", "confirmed", "waitlisted", "offered", "attended", "no_show")
-CANCELLABLE = ("pending", "confirmed", "waitlisted", "offered")
 
-
-class RegistrationError(Exception):
+class RegistrationError(ServiceError):
     """A refused registration operation; ``code`` says why (for messages and API errors)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-class CapacityWarning(RegistrationError):
-    """The operation would put more people in seats than the offering has; ask to confirm."""
-
-    def __init__(self, held: int, capacity: int) -> None:
-        super().__init__("over_capacity")
-        self.held, self.capacity = held, capacity
-
-
-@dataclass(frozen=True)
-class SeatCounts:
-    capacity: int
-    held: int  # confirmed + offered (+ attended/no-show)
-    confirmed: int
-    offered: int
-    pending: int
-    waitlisted: int
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.capacity - self.held, 0)
-
-
-def seat_counts(offering: Offering) -> SeatCounts:
-    """Count the offering's registrations by status, in one query."""
-    rows = db.session.execute(
-        select(Registration.status, func.count())
-        .where(Registration.offering_id == offering.id)
-        .group_by(Registration.status)
-    ).all()
-    by_status = dict(rows)
-    return SeatCounts(
-        capacity=offering.capacity,
-        held=sum(by_status.get(s, 0) for s in HOLDS_SEAT),
-        confirmed=by_status.get("confirmed", 0),
-        offered=by_status.get("offered", 0),
-        pending=by_status.get("pending", 0),
-        waitlisted=by_status.get("waitlisted", 0),
-    )
 
 
 def can_manage(user, offering: Offering) -> bool:
@@ -86,30 +43,6 @@ def find_registration(user, offering_id: int) -> Registration | None:
             Registration.offering_id == offering_id, Registration.user_id == user.id
         )
     )
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in line; None when not on the list."""
-    if registration.status != "waitlisted":
-        return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(Registration)
-        .where(
-            Registration.offering_id == registration.offering_id,
-            Registration.status == "waitlisted",
-            Registration.waitlist_rank < registration.waitlist_rank,
-        )
-    )
-    return ahead + 1
-
-
-def next_rank(offering_id: int) -> int:
-    """The rank that puts someone at the back of the line (call with the offering locked)."""
-    highest = db.session.scalar(
-        select(func.max(Registration.waitlist_rank)).where(Registration.offering_id == offering_id)
-    )
-    return (highest or 0) + 1
 
 
 def transition(registration: Registration, to_status: str, actor=None, note: str = "") -> None:
@@ -207,7 +140,7 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
         raise RegistrationError("not_cancellable")
     if not manager and cancel_deadline_passed(registration):
         raise RegistrationError("deadline_passed")
-    held_seat = registration.status in ("confirmed", "offered")
+    held_seat = registration.status in SEAT_TO_COME
     transition(registration, "cancelled", actor=actor, note=note)
     registration.waitlist_rank = None
     db.session.flush()

@@ -21,7 +21,9 @@ from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import forms, services
 from lms.registrations.models import Registration
+from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
+from lms.registrations.statuses import ACTIVE, CANCELLABLE
 
 bp = Blueprint("lms_registrations", __name__)
 
@@ -81,7 +83,7 @@ def register(offering_id: int):
     if offering is None or offering.status in ("draft", "archived"):
         abort(404)
     existing = services.find_registration(current_user, offering.id)
-    if existing is not None and existing.status in services.ACTIVE:
+    if existing is not None and existing.status in ACTIVE:
         flash(_("You are already registered."), "info")
         return redirect(url_for(".mine"))
     form = forms.RegisterForm().for_offering(offering)
@@ -102,7 +104,7 @@ def register(offering_id: int):
             return redirect(url_for(".mine"))
     elif request.method == "POST":
         status = 400
-    counts = services.seat_counts(offering)
+    counts = seat_counts(offering)
     return render_template(
         "lms/registrations/register.html", offering=offering, form=form, counts=counts
     ), status
@@ -140,7 +142,7 @@ def _own(registration_id: int) -> Registration:
 def cancel(registration_id: int):
     """Ask first, then cancel a place or leave the waiting list."""
     registration = _own(registration_id)
-    if registration.status not in services.CANCELLABLE:
+    if registration.status not in CANCELLABLE:
         abort(404)
     if request.method == "POST":
         try:

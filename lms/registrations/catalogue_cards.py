@@ -24,7 +24,7 @@ from lms.core.fragments import fragment_cache
 from lms.core.templating import id_url_maker, page_is_shared
 from lms.events import forms
 from lms.events.models import THEMES
-from lms.events.services import CatalogueCard, CatalogueFilters
+from lms.registrations.catalogue import CatalogueCard, CatalogueFilters
 
 PARTIAL = "lms/events/_catalogue.html"
 

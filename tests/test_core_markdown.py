@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from lms.events.markdown import render_markdown
+from lms.core.markdown import render_markdown
 
 
 def elements(html: str) -> list[tuple[str, dict]]:

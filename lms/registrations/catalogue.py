@@ -1,0 +1,304 @@
+"""The public catalogue: published offerings still to come, filtered, a page at a time,
+each card with its first start and seat counts.
+
+It lives in the registrations area because every card counts seats; the events area
+decides which offerings exist and who may see them. The catalogue runs one query a page
+whatever the number of offerings (``catalogue_page``); the API's listing builds on the
+same statements.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select
+
+from lms.core.dates import to_utc
+from lms.events.models import KINDS, THEMES, Offering, OfferingSession
+from lms.extensions import db
+from lms.registrations.seats import held_count_of, seat_totals
+from lms.timeutil import utcnow
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    kind: str = ""
+    theme: str = ""
+    month: str = ""  # YYYY-MM
+    mode: str = ""  # in_person | online
+    seats_left: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> CatalogueFilters:
+        """Read filters from a query string; anything unknown is ignored, never an error."""
+        kind = args.get("kind", "")
+        theme = args.get("theme", "")
+        month = args.get("month", "")
+        mode = args.get("mode", "")
+        return cls(
+            kind=kind if kind in KINDS else "",
+            theme=theme if theme in THEMES else "",
+            month=month if parse_month(month) else "",
+            mode=mode if mode in ("in_person", "online") else "",
+            seats_left=args.get("seats_left", "") in ("1", "y", "on", "true"),
+            q=args.get("q", "").strip()[:100],
+        )
+
+    def shape(self) -> tuple:
+        """Which filters are set (and the mode): what the SQL statement depends on."""
+        return (bool(self.kind), bool(self.theme), bool(self.month), self.mode,
+                self.seats_left, bool(self.q))  # fmt: skip
+
+    def as_args(self) -> dict:
+        args = {k: v for k, v in self.__dict__.items() if v and k != "seats_left"}
+        if self.seats_left:
+            args["seats_left"] = "1"
+        return args
+
+
+def parse_month(value: str) -> tuple[int, int] | None:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+    except ValueError:
+        return None
+    if len(value) != 7 or not (2000 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    return year, month
+
+
+def run_page(page_statement, count_statement, params: dict, page: int, per_page: int):
+    """``(total, rows)`` of one page, from a statement whose last column is a window
+    count of all matches; the count statement runs only past the last page."""
+    connection = db.session.connection()
+    offset = (page - 1) * per_page
+    rows = connection.execute(page_statement, {**params, "limit": per_page, "offset": offset}).all()
+    if not rows:
+        return (connection.execute(count_statement, params).scalar_one() if offset else 0), []
+    return rows[0][-1], [row[:-1] for row in rows]
+
+
+CARD_COLUMNS = (
+    "id", "kind", "title", "summary", "themes", "venue", "room", "address", "online_url",
+    "capacity",
+)  # fmt: skip
+
+
+def catalogue_statement(filters: CatalogueFilters, now: datetime | None = None):
+    """Published offerings with a session still to come, soonest first, filtered."""
+    return _statements(filters.shape())[0].params(_catalogue_params(filters, now))
+
+
+def _catalogue_params(filters: CatalogueFilters, now: datetime | None) -> dict:
+    """The values for the bound parameters of the filters' statements."""
+    params = {"now": now or utcnow(), "kind": filters.kind or "network_meeting"}
+    if filters.theme:
+        # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
+        params["theme"] = f'%"{filters.theme}"%'
+    if filters.month:
+        year, month = parse_month(filters.month)
+        last_day = calendar.monthrange(year, month)[1]
+        params["month_first"] = to_utc(date(year, month, 1), time())
+        params["month_after"] = to_utc(date(year, month, last_day) + timedelta(days=1), time())
+    if filters.q:
+        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["q"] = f"%{escaped}%"
+    return params
+
+
+@lru_cache(maxsize=128)
+def _statements(shape: tuple):
+    """``(offerings, count, cards)`` statements for one shape of filters, built once.
+
+    Every value is a bound parameter (``_catalogue_params``), so the few shapes the
+    filters can take are all the statements there are. Building one took about as long
+    as running it.
+    """
+    kind, theme, month, mode, seats_left, q = shape
+    when = OfferingSession.ends_at.type
+    upcoming = and_(
+        OfferingSession.status == "scheduled",
+        OfferingSession.ends_at >= bindparam("now", type_=when),
+    )
+    # Each offering's next start, aggregated once over the sessions and joined: it both
+    # keeps the offerings with a session to come and orders them. (As a correlated
+    # subquery it ran once per candidate offering, twice: to filter and to sort.)
+    next_starts = (
+        select(OfferingSession.offering_id, func.min(OfferingSession.starts_at).label("next_start"))
+        .where(upcoming)
+        .group_by(OfferingSession.offering_id)
+        .subquery("next_starts")
+    )
+    statement = (
+        select(Offering)
+        .join(next_starts, next_starts.c.offering_id == Offering.id)
+        .where(Offering.status == "published")
+    )
+    if kind:
+        statement = statement.where(Offering.kind == bindparam("kind"))
+    else:
+        # Network meetings are for members: listed only when asked for by kind.
+        statement = statement.where(Offering.kind != bindparam("kind"))
+    if theme:
+        statement = statement.where(Offering.themes.cast(String).like(bindparam("theme")))
+    if month:
+        statement = statement.where(
+            exists().where(
+                OfferingSession.offering_id == Offering.id,
+                upcoming,
+                OfferingSession.starts_at >= bindparam("month_first", type_=when),
+                OfferingSession.starts_at < bindparam("month_after", type_=when),
+            )
+        )
+    if mode == "online":
+        statement = statement.where(Offering.online_url != "")
+    elif mode == "in_person":
+        statement = statement.where(or_(Offering.venue != "", Offering.address != ""))
+    if seats_left:
+        statement = statement.where(held_count_of(Offering.id) < Offering.capacity)
+    if q:
+        like = bindparam("q", type_=String)
+        statement = statement.where(
+            or_(
+                func.lower(Offering.title).like(like, escape="\\"),
+                func.lower(Offering.summary).like(like, escape="\\"),
+            )
+        )
+    statement = statement.order_by(next_starts.c.next_start, Offering.id)
+    count = statement.with_only_columns(func.count()).order_by(None)
+    return statement, count, _cards_statement(statement, next_starts)
+
+
+def _cards_statement(statement, next_starts):
+    """One page of cards with what each card counts, in one statement.
+
+    The page's offerings are picked first (a CTE with the order and the limit), with how
+    many match in all (a window count, so the page needs no count query of its own);
+    their sessions and registrations are then aggregated once, for those offerings
+    only, and joined. Correlated subqueries per card did the same work card by card.
+    """
+    page = (
+        statement.with_only_columns(
+            Offering.id, next_starts.c.next_start, func.count().over().label("total")
+        )
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .cte("page")
+    )
+    on_page = select(page.c.id)
+    sessions = (
+        select(
+            OfferingSession.offering_id,
+            func.min(OfferingSession.starts_at).label("first_start"),
+            func.count().label("sessions"),
+        )
+        .where(OfferingSession.status != "cancelled", OfferingSession.offering_id.in_(on_page))
+        .group_by(OfferingSession.offering_id)
+        .subquery("card_sessions")
+    )
+    seats = seat_totals(on_page)
+    return (
+        select(
+            *(getattr(Offering, name) for name in CARD_COLUMNS),
+            sessions.c.first_start,
+            func.coalesce(sessions.c.sessions, 0),
+            func.coalesce(seats.c.held, 0),
+            func.coalesce(seats.c.waitlisted, 0),
+            page.c.total,
+        )
+        .select_from(page)
+        .join(Offering, Offering.id == page.c.id)
+        .outerjoin(sessions, sessions.c.offering_id == Offering.id)
+        .outerjoin(seats, seats.c.offering_id == Offering.id)
+        .order_by(page.c.next_start, page.c.id)
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueCard:
+    """What one catalogue card shows: plain values, no ORM object behind them."""
+
+    id: int
+    kind: str
+    title: str
+    summary: str
+    themes: list[str]
+    venue: str
+    room: str
+    address: str
+    online_url: str
+    capacity: int
+    starts_at: datetime | None
+    session_count: int
+    held: int
+    waitlisted: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.held, 0)
+
+    def values(self) -> tuple:
+        """Everything the card shows, seat counts included (hashable)."""
+        return (*self.text_values(), self.capacity, self.held, self.waitlisted)
+
+    def text_values(self) -> tuple:
+        """Every value the card's text shows: all but the seat counts (hashable)."""
+        return (
+            self.id, self.kind, self.title, self.summary, tuple(self.themes or ()), self.venue,
+            self.room, self.address, self.online_url, self.starts_at, self.session_count,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CataloguePage:
+    """One page of cards, with what the pager needs (the names of Flask-SQLAlchemy's)."""
+
+    items: list[CatalogueCard]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.per_page), 1) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+
+def catalogue_page(
+    filters: CatalogueFilters, page: int, per_page: int, now: datetime | None = None
+) -> CataloguePage:
+    """One page of the catalogue in one query whatever the number of offerings.
+
+    The query carries the cards' first start, session count and seat counts and the
+    number of matches (``_cards_statement``), so no ORM objects, sessions or
+    registrations are loaded: building 400 objects was most of the time a page took.
+    The seat counts are read in the same statement as the offerings, so they are as
+    fresh as the list.
+    """
+    _, count, cards = _statements(filters.shape())
+    params = _catalogue_params(filters, now)
+    total, rows = run_page(cards, count, params, page, per_page)
+    return CataloguePage(
+        items=[CatalogueCard(*row) for row in rows],
+        page=page,
+        per_page=per_page,
+        total=total,
+    )
