@@ -40,6 +40,7 @@ def lms_env(workdir: Path, secret_key: str) -> dict[str, str]:
         LMS_HUEY_PATH=str(workdir / "huey.sqlite3"),
         LMS_SMTP_HOST="",  # never mail anyone from a benchmark
         REDIS_URL="",  # in-memory rate limits, like a one-machine install
+        LMS_REDIS_URL="",
     )
     return env
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms.extension import LMS
+from lms.mount import LMS
 
 __all__ = ["LMS", "create_app"]
 

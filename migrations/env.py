@@ -8,7 +8,8 @@ beside a host app's own migrations without touching them.
 from alembic import context
 from flask import current_app
 
-from lms import models_registry  # noqa: F401  (imports every model module)
+# Every area's models are on db.metadata once LMS.init_app has run (each area imports
+# its models in init_area), and Flask-Migrate runs this inside that app.
 from lms.extensions import db
 
 VERSION_TABLE = "lms_alembic_version"

@@ -54,6 +54,8 @@ class LiveServer:
             "LMS_INSTANCE_PATH": str(instance),
             "LMS_BASE_URL": self.url,
             "REDIS_URL": "",
+            "LMS_REDIS_URL": "",
+            "LMS_CONCURRENCY_TESTING": "true",
             "LMS_SMTP_HOST": "",
             **env,
         }

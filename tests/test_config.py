@@ -10,8 +10,8 @@ from flask import Flask
 
 import config
 from lms import LMS, create_app
-from lms.extension import DEFAULTS
 from lms.extensions import db
+from lms.settings import DEFAULTS
 from tests.conftest import database_url
 from tests.conftest import test_config as lms_test_config
 
@@ -77,9 +77,13 @@ def test_production_refuses_to_run_registrations_without_the_lock(env, name, val
     """The switches of the concurrency control test would let a rush overbook."""
     env.setenv("SECRET_KEY", STRONG_KEY)
     env.setenv(name, value)
+    env.setenv("LMS_CONCURRENCY_TESTING", "true")  # what the control test says
+    env.setenv("LMS_ENV", "production")
     with pytest.raises(RuntimeError, match="registration lock"):
-        config.load_config("production")
-    assert config.load_config("development")  # the control test runs there
+        create_app()  # production never runs the concurrency test
+    env.setenv("LMS_ENV", "development")
+    app = create_app()  # the control test runs there
+    assert app.config["LMS_REGISTRATION_LOCKING"] is False or app.config["LMS_DEBUG_RACE_DELAY"]
 
 
 def test_development_generates_a_key_under_instance_and_keeps_it(env, tmp_path):
@@ -116,7 +120,7 @@ def test_defaults_without_environment(env, tmp_path):
     settings = config.load_config("development")
     instance = tmp_path / "instance"
     assert f"sqlite:///{instance / 'lms.sqlite3'}" == settings.SQLALCHEMY_DATABASE_URI
-    assert settings.REDIS_URL == ""
+    assert settings.LMS_REDIS_URL == ""
     assert settings.LMS_TIMEZONE == "Europe/Oslo"
     assert str(instance / "huey.sqlite3") == settings.LMS_HUEY_PATH
     assert settings.SESSION_COOKIE_SECURE is False
@@ -134,14 +138,14 @@ def test_environment_values_reach_the_app(env):
     env.setenv("LMS_MAIL_FROM", "Kurs <kurs@anskaffelser.no>")
     settings = config.load_config("development")
     assert database_url() == settings.SQLALCHEMY_DATABASE_URI
-    assert settings.REDIS_URL == "redis://cache.example:6379/3"
+    assert settings.LMS_REDIS_URL == "redis://cache.example:6379/3"
     assert settings.LMS_SMTP_PORT == 587 and settings.LMS_SMTP_STARTTLS is True
 
     env.setenv("LMS_ENV", "production")
     app = create_app()
     try:
         assert app.config["SQLALCHEMY_DATABASE_URI"] == database_url()
-        assert app.config["REDIS_URL"] == "redis://cache.example:6379/3"
+        assert app.config["LMS_REDIS_URL"] == "redis://cache.example:6379/3"
         assert app.config["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/3"
         assert app.config["LMS_TIMEZONE"] == "America/New_York"
         assert app.config["BABEL_DEFAULT_TIMEZONE"] == "America/New_York"

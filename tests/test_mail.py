@@ -11,11 +11,11 @@ from sqlalchemy import func, select, update
 
 from lms.accounts import services
 from lms.accounts.models import User
+from lms.core.queue import make_huey
 from lms.extensions import db
 from lms.mail.delivery import STALE_AFTER, deliver_message, sweep_outbox
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import queue_mail
-from lms.tasks import make_huey
 from lms.timeutil import utcnow
 from tests.conftest import free_port, post_form
 from tests.mail_support import make_due, outbox
@@ -290,7 +290,7 @@ def test_deliver_message_skips_rows_that_are_not_due(app, factory, smtp_server):
 
 def test_queue_down_still_commits_the_mail_and_the_sweep_sends_it(app, client, smtp_server):
     """A broken queue (Redis unreachable) neither fails the request nor loses the mail."""
-    app.config.update(LMS_HUEY_IMMEDIATE=False, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    app.config.update(LMS_HUEY_IMMEDIATE=False, LMS_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     app.extensions["lms"].huey = make_huey(app)
     response = post_form(client, "/signup", SIGNUP)
     assert response.status_code == 200

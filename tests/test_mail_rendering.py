@@ -9,6 +9,7 @@ from registrations_support import make_offering
 from sqlalchemy import delete, select
 
 from lms.accounts.models import User
+from lms.core.queue import make_huey
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.mail.delivery import deliver_message, sweep_outbox
@@ -16,7 +17,6 @@ from lms.mail.outbox import queue_mail
 from lms.mail.rendering import materialize
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
-from lms.tasks import make_huey
 from tests.conftest import TEST_PASSWORD, post_form
 from tests.mail_support import make_due, outbox
 

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from lms import create_app, models_registry  # noqa: F401  (every model on db.metadata)
+from lms import create_app  # init_app puts every area's models on db.metadata
 from lms.extensions import db
 from lms.migrations_runner import alembic_config, upgrade
 from tests.conftest import PG_URL

@@ -20,10 +20,10 @@ from huey.api import PeriodicTask
 from sqlalchemy import select
 
 from lms.accounts import services
+from lms.core.queue import make_huey
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.paths import PROJECT_DIR
-from lms.tasks import make_huey
 from tests.conftest import IN_CI, database_url, one_at_a_time, post_form
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -71,7 +71,7 @@ def huey(request, app, tmp_path):
     """The app's queue as production builds it (not immediate): SqliteHuey or RedisHuey."""
     app.config.update(LMS_HUEY_IMMEDIATE=False, LMS_HUEY_PATH=str(tmp_path / "huey.sqlite3"))
     if request.param == "redis":
-        app.config["REDIS_URL"] = request.getfixturevalue("redis_url")
+        app.config["LMS_REDIS_URL"] = request.getfixturevalue("redis_url")
     queue = make_huey(app)
     app.extensions["lms"].huey = queue
     assert isinstance(queue, RedisHuey if request.param == "redis" else SqliteHuey)
@@ -166,7 +166,7 @@ def test_periodic_sweep_finds_mail_whose_queue_message_was_lost(app, factory, sm
 @pytest.fixture
 def sqlite_huey(app, tmp_path):
     path = tmp_path / "huey.sqlite3"
-    app.config.update(LMS_HUEY_IMMEDIATE=False, LMS_HUEY_PATH=str(path), REDIS_URL="")
+    app.config.update(LMS_HUEY_IMMEDIATE=False, LMS_HUEY_PATH=str(path), LMS_REDIS_URL="")
     app.extensions["lms"].huey = make_huey(app)
     return path
 
@@ -223,7 +223,7 @@ import json, sys
 from lms import create_app
 from tests.conftest import post_form, test_config
 
-config = test_config(REDIS_URL=sys.argv[1], LMS_LOGIN_ACCOUNT_RATE_LIMIT=sys.argv[3])
+config = test_config(LMS_REDIS_URL=sys.argv[1], LMS_LOGIN_ACCOUNT_RATE_LIMIT=sys.argv[3])
 config.pop("RATELIMIT_STORAGE_URI")
 app = create_app(config)
 with app.app_context():
@@ -243,7 +243,7 @@ def test_login_rate_limit_is_shared_through_redis(redis_url, migrated_database):
     from lms import create_app
     from tests.conftest import test_config
 
-    config = test_config(REDIS_URL=redis_url, LMS_LOGIN_ACCOUNT_RATE_LIMIT=ACCOUNT_LIMIT)
+    config = test_config(LMS_REDIS_URL=redis_url, LMS_LOGIN_ACCOUNT_RATE_LIMIT=ACCOUNT_LIMIT)
     config.pop("RATELIMIT_STORAGE_URI")  # the LMS derives it from REDIS_URL
     app = create_app(config)
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_url

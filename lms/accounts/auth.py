@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
 
@@ -85,7 +85,7 @@ def install_token_use_hooks(app) -> None:
     """Write tokens' ``last_used_at`` with the request's commit, or at its end."""
     global _commit_hook_installed
     if not _commit_hook_installed:
-        event.listen(Session, "before_commit", _write_token_use_with_commit)
+        event.listen(db.session, "before_commit", _write_token_use_with_commit)
         _commit_hook_installed = True
     app.teardown_request(_write_token_use_at_end)
 

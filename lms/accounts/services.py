@@ -252,6 +252,11 @@ def set_language(user: User, language: str) -> None:
     db.session.flush()
 
 
+def save_chosen_language(user: User, *, language: str) -> None:
+    """Receiver of ``core.signals.language_chosen``: the switch is kept on the account."""
+    set_language(user, language)
+
+
 def set_roles(actor: User, user: User, roles: set[str]) -> None:
     """Grant exactly ``roles`` to ``user``. Only admins may; the last admin stays admin."""
     if not actor.is_admin:

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from flask import current_app
 
 from lms.calendar import ical
-from lms.mail.rendering import external_url
+from lms.core.urls import external_url
 
 ATTACHMENT_NAME = "invitation.ics"
 ATTACHMENT_TYPE = "text/calendar"

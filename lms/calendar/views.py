@@ -26,10 +26,10 @@ from flask_login import current_user, login_required
 
 from lms.calendar import feeds, ical
 from lms.calendar.files import base_url, offering_ics_bytes
+from lms.core.urls import external_url
 from lms.events import networks
 from lms.events.models import Network, Offering
 from lms.extensions import db
-from lms.mail.outbox import external_url
 
 bp = Blueprint("lms_calendar", __name__)
 

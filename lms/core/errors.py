@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 if TYPE_CHECKING:
-    from lms.extension import LMSState
+    from lms.core.areas import LMSState
 
 HANDLED_CODES = (400, 401, 403, 404, 405, 413, 429, 500)
 

@@ -1,10 +1,16 @@
-"""Security helpers: response headers and safe redirect targets."""
+"""Security helpers: response headers, refused request bodies, safe redirect targets."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Response
+from flask import Flask, Response, abort, request
+
+from lms.core.errors import is_lms_request
+
+if TYPE_CHECKING:
+    from lms.core.areas import LMSState
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -54,3 +60,30 @@ def has_nul_character(request) -> bool:
             if "\x00" in key or any("\x00" in value for value in values):
                 return True
     return False
+
+
+def install_request_guards(app: Flask, state: LMSState) -> None:
+    """Security headers on LMS responses, and bodies refused before any view reads them:
+    on LMS requests only, or on every request when the LMS is the whole app."""
+
+    def security_headers(response):
+        # is_lms_request also covers an LMS error page for an unknown path under the prefix.
+        if state.standalone or is_lms_request(state):
+            add_security_headers(response)
+        return response
+
+    app.after_request(security_headers)
+
+    def refuse_bad_bodies():
+        if not (state.standalone or is_lms_request(state)):
+            return
+        # Werkzeug answers 413 only when a view reads the body; refuse it up front so an
+        # oversized request gets 413 whichever view it reaches, and is never processed.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit and (request.content_length or 0) > limit:
+            abort(413)
+        # A NUL character makes PostgreSQL's driver raise (a 500 deep in a view): refuse it.
+        if has_nul_character(request):
+            abort(400)
+
+    app.before_request(refuse_bad_bodies)

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from lms.core.errors import ExplainedBadRequest
 from lms.core.i18n import LANGUAGES, SESSION_KEY
 from lms.core.security import is_safe_redirect
+from lms.core.signals import language_chosen
 from lms.extensions import csrf, db
 from lms.paths import STATIC_DIR, TEMPLATE_DIR
 
@@ -62,8 +63,6 @@ def set_language():
     carries no token for them, so a first visit mints no session and sets no cookie
     (public pages stay cacheable and about 14 % cheaper: docs/BENCHMARKS.md).
     """
-    from lms.accounts.services import set_language as save_language
-
     if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # a 400 in the LMS frame, as for any other form
     language = request.form.get("language", "")
@@ -73,6 +72,6 @@ def set_language():
         raise ExplainedBadRequest(explanation)
     session[SESSION_KEY] = language
     if current_user.is_authenticated:
-        save_language(current_user, language)
+        language_chosen.send(current_user._get_current_object(), language=language)
         db.session.commit()
     return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))

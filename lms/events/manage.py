@@ -10,16 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from lms.accounts.models import User, UserRole
 from lms.core.dates import local_zone, to_local
 from lms.core.service_errors import PermissionDenied
+from lms.events import signals
 from lms.events.models import Offering, OfferingSession
 from lms.events.services import EventError, require_organiser
 from lms.extensions import db
-from lms.registrations.models import Registration
 
 
 def require_edit(actor, offering: Offering) -> None:
@@ -115,17 +114,18 @@ def update_offering(
     """Save changes; a session whose time or place changes gets SEQUENCE + 1, and people
     registered are told. Returns True when times or places changed.
 
-    A new capacity goes through the registrations area's ``set_capacity``: below the seats
-    already held it raises ``CapacityWarning`` unless ``allow_below_held``; nobody is
-    dropped, and more seats promote from the waiting list.
+    A new capacity is first offered to the ``capacity_changing`` receivers (the
+    registrations area: below the seats already held it raises ``CapacityWarning`` unless
+    ``allow_below_held``; nobody is dropped, and more seats promote from the waiting list).
     """
-    from lms.registrations import services as registrations
-
     require_edit(actor, offering)
     data = dict(data)
     capacity = data.pop("capacity", None)
     if capacity is not None and capacity != offering.capacity:
-        registrations.set_capacity(actor, offering.id, capacity, allow_below_held=allow_below_held)
+        signals.capacity_changing.send(
+            offering, actor=actor, capacity=capacity, allow_below_held=allow_below_held
+        )
+        offering.capacity = capacity
     place_changed = any(
         name in data and getattr(offering, name) != data[name] for name in PLACE_FIELDS
     )
@@ -140,15 +140,9 @@ def update_offering(
             if session.status == "scheduled" and session not in changed:
                 session.sequence += 1
                 changed.add(session)
-    if changed:
-        from lms.registrations import reminders
-
-        reminders.rearm_if_moved(offering, current_app.config["LMS_REMINDER_DAYS"])
     db.session.flush()
-    if changed and offering.status == "published":
-        from lms.registrations import notify
-
-        notify.offering_changed(offering)
+    if changed:
+        signals.offering_rescheduled.send(offering)
     return bool(changed)
 
 
@@ -278,9 +272,8 @@ def _shift_local(moment: datetime, shift: timedelta) -> datetime:
 
 def cancel_offering(actor, offering: Offering, note: str = "") -> int:
     """Cancel the whole offering: every session marked cancelled (SEQUENCE + 1) and every
-    active registration cancelled, each person mailed. Returns how many were cancelled."""
-    from lms.registrations import services as registrations
-
+    active registration cancelled, each person mailed (by the ``offering_cancelled``
+    receivers). Returns how many registrations were cancelled."""
     require_organiser(actor)
     if offering.status == "cancelled":
         raise EventError("already_cancelled")
@@ -290,14 +283,4 @@ def cancel_offering(actor, offering: Offering, note: str = "") -> int:
             session.status = "cancelled"
             session.sequence += 1
     db.session.flush()
-    ids = db.session.scalars(
-        select(Registration.id)
-        .where(
-            Registration.offering_id == offering.id,
-            Registration.status.in_(registrations.CANCELLABLE),
-        )
-        .order_by(Registration.id)
-    ).all()
-    for registration_id in ids:
-        registrations.cancel(actor, registration_id, note=note or "offering cancelled")
-    return len(ids)
+    return signals.total(signals.offering_cancelled.send(offering, actor=actor, note=note))

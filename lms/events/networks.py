@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from lms.core.dates import local_zone, to_local, to_utc
 from lms.core.service_errors import PermissionDenied
+from lms.events import signals
 from lms.events.manage import OFFERING_FIELDS, SessionData, cancel_offering, update_offering
 from lms.events.models import Network, NetworkMembership, Offering, OfferingSession
 from lms.events.services import EventError, require_organiser
 from lms.extensions import db
 from lms.mail.outbox import queue_mail
-from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
 
@@ -64,7 +64,7 @@ def leave_network(user, network: Network) -> int:
         raise EventError("not_a_member")
     db.session.delete(membership)
     db.session.flush()
-    return _cancel_future_registrations(user, network, user.id, note="left the network")
+    return _membership_ended(user, network, user.id, note="left the network")
 
 
 def remove_member(actor, network: Network, user_id: int) -> int:
@@ -76,36 +76,15 @@ def remove_member(actor, network: Network, user_id: int) -> int:
         raise EventError("not_a_member")
     db.session.delete(membership)
     db.session.flush()
-    return _cancel_future_registrations(actor, network, user_id, note="removed from the network")
+    return _membership_ended(actor, network, user_id, note="removed from the network")
 
 
-def _cancel_future_registrations(actor, network: Network, user_id: int, *, note: str) -> int:
-    """Cancel ``user_id``'s active registrations for this network's members-only meetings
-    that have not started; meetings open to everyone do not depend on membership."""
-    from lms.registrations import services as registrations
-
-    now = utcnow()
-    rows = db.session.execute(
-        select(Registration.id, Offering)
-        .join(Offering, Offering.id == Registration.offering_id)
-        .where(
-            Registration.user_id == user_id,
-            Registration.status.in_(registrations.CANCELLABLE),
-            Offering.network_id == network.id,
-            Offering.members_only.is_(True),
-        )
-        .order_by(Registration.id)
-    ).all()
-    cancelled = 0
-    for registration_id, offering in rows:
-        if offering.starts_at is None or offering.starts_at <= now:
-            continue
-        try:
-            registrations.cancel(actor, registration_id, note=note)
-        except registrations.RegistrationError:
-            continue  # past the deadline: the seat is kept, as for a self-cancellation
-        cancelled += 1
-    return cancelled
+def _membership_ended(actor, network: Network, user_id: int, *, note: str) -> int:
+    """Tell the areas above (``membership_ended``); returns how many registrations their
+    receivers cancelled."""
+    return signals.total(
+        signals.membership_ended.send(network, actor=actor, user_id=user_id, note=note)
+    )
 
 
 def decide_membership(actor, network: Network, user_id: int, *, approve: bool) -> None:

@@ -17,11 +17,12 @@ from flask import current_app
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from lms.core.queue import enqueue
 from lms.extensions import db
 from lms.mail.models import OutboxAttachment, OutboxMessage
-from lms.mail.rendering import dump_context, external_url, render_mail
+from lms.mail.rendering import dump_context, render_mail
 
-__all__ = ["external_url", "install_outbox_hooks", "queue_mail", "render_mail"]
+__all__ = ["install_outbox_hooks", "queue_mail", "render_mail"]
 
 _PENDING_KEY = "lms_outbox_ids"
 _hooks_installed = False
@@ -89,8 +90,10 @@ def install_outbox_hooks() -> None:
     global _hooks_installed
     if _hooks_installed:
         return
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", _after_rollback)
+    # On the LMS's own session (its sessionmaker's class), not on every SQLAlchemy
+    # Session in the process: a host's other sessions are not the LMS's business.
+    event.listen(db.session, "after_commit", _after_commit)
+    event.listen(db.session, "after_soft_rollback", _after_rollback)
     _hooks_installed = True
 
 
@@ -98,17 +101,15 @@ def _after_commit(session: Session) -> None:
     messages = session.info.pop(_PENDING_KEY, None)
     if not messages:
         return
-    from lms.tasks import enqueue_delivery
-
     for message in messages:
         if isinstance(message, int):  # inserted with Core: committed with the rest
-            enqueue_delivery(message)
+            enqueue("deliver_mail", message)
             continue
         state = inspect(message)
         # A row flushed inside a savepoint that was rolled back is transient again:
         # it was never committed, and its id may already belong to another row.
         if state.persistent:
-            enqueue_delivery(state.identity[0])
+            enqueue("deliver_mail", state.identity[0])
 
 
 def _after_rollback(session: Session, _previous_transaction) -> None:

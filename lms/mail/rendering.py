@@ -15,33 +15,17 @@ times come from the database when the mail is rendered, so they are current.
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import inspect, update
 
+from lms.core.urls import external_url
 from lms.extensions import db
 from lms.mail.models import OutboxAttachment, OutboxMessage
 from lms.timeutil import utcnow
-
-# Attachments built at render time: name -> "module:function"; the function gets the
-# resolved context and returns (filename, content type, bytes).
-ATTACHMENT_BUILDERS = {
-    "calendar": "lms.calendar.files:mail_attachment",
-    "calendar_cancelled": "lms.calendar.files:cancelled_attachment",
-}
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute link for mail, built on ``LMS_BASE_URL`` (mail outlives the request)."""
-    base = current_app.config["LMS_BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
 
 
 def render_mail(kind: str, language: str, **context: Any) -> tuple[str, str, str]:
@@ -76,8 +60,9 @@ def dump_context(context: dict[str, Any], attach: tuple[str, ...] = ()) -> dict[
     Anything else must already be JSON (text, numbers, None); a wrong type fails here,
     in the request that queues the mail, not later in the worker.
     """
+    builders = current_app.extensions["lms"].mail_attachments
     for name in attach:
-        if name not in ATTACHMENT_BUILDERS:
+        if name not in builders:
             raise ValueError(f"unknown mail attachment {name!r}")
     return {"values": {key: _dump(value) for key, value in context.items()}, "attach": list(attach)}
 
@@ -122,8 +107,8 @@ def _model_for(table: str) -> type:
 
 
 def _attachment(name: str, context: dict[str, Any]) -> tuple[str, str, bytes]:
-    module, _, function = ATTACHMENT_BUILDERS[name].partition(":")
-    return getattr(importlib.import_module(module), function)(context)
+    """Build an attachment with the builder an area declared (``LMSState.add_mail_attachment``)."""
+    return current_app.extensions["lms"].mail_attachments[name](context)
 
 
 # --- rendering a row ----------------------------------------------------------------------

@@ -9,8 +9,12 @@ are passed as plain values, so the mail tells what was true when it happened.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from lms.extensions import db
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
+from lms.registrations.models import Registration
 from lms.registrations.seats import waitlist_position
 from lms.registrations.statuses import SEAT_TO_COME
 
@@ -115,11 +119,6 @@ def offering_changed(offering) -> int:
     Called by the events area after it raised the changed sessions' SEQUENCE. Returns
     how many mails were queued.
     """
-    from sqlalchemy import select
-
-    from lms.extensions import db
-    from lms.registrations.models import Registration
-
     registrations = db.session.scalars(
         select(Registration)
         .where(

@@ -1,60 +1,55 @@
-"""The ``LMS`` Flask extension: defaults, blueprints, login, CSRF, translations, CLI."""
+"""The ``LMS`` Flask extension: mounts the LMS on an app (``LMS(app)`` / ``init_app``).
+
+It applies the settings' defaults, binds the database, login, CSRF, translations and
+rate limits, then walks ``AREAS`` (lowest layer first): each area's ``init_area`` says
+what it brings (``lms.core.areas``), and this module mounts it. The Flask extension
+objects it binds (``db``, ``login_manager``…) are in ``lms/extensions.py``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 
+from lms.accounts import area as accounts_area
+from lms.accounts.auth import configure_login_manager, install_token_use_hooks
+from lms.admin import area as admin_area
+from lms.api import area as api_area
+from lms.calendar import area as calendar_area
+from lms.cli import lms_cli
+from lms.core import area as core_area
+from lms.core.areas import LMSState
+from lms.core.converters import IdConverter
+from lms.core.errors import register_error_handlers
+from lms.core.i18n import select_locale, select_timezone
+from lms.core.queue import make_huey
+from lms.core.security import install_request_guards
+from lms.core.templating import page_translations, register_template_helpers
+from lms.core.transactions import keep_prepared_statements
+from lms.events import area as events_area
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.mail import area as mail_area
+from lms.mail.outbox import install_outbox_hooks
 from lms.paths import MIGRATIONS_DIR, TRANSLATIONS_DIR
+from lms.registrations import area as registrations_area
+from lms.settings import DEFAULTS
 
-DEFAULTS: dict[str, Any] = {
-    "LMS_URL_PREFIX": "",
-    "LMS_BASE_URL": "http://127.0.0.1:5000",
-    "LMS_TIMEZONE": "Europe/Oslo",
-    "LMS_DEFAULT_LOCALE": "nb",
-    "LMS_SITE_NAME": "Anskaffelser LMS",
-    "LMS_SMTP_HOST": "",
-    "LMS_SMTP_PORT": 25,
-    "LMS_SMTP_USERNAME": "",
-    "LMS_SMTP_PASSWORD": "",
-    "LMS_SMTP_STARTTLS": False,
-    "LMS_SMTP_TIMEOUT": 10,
-    "LMS_MAIL_FROM": "Anskaffelser LMS <noreply@localhost>",
-    "LMS_MAIL_MAX_ATTEMPTS": 30,
-    "LMS_HUEY_PATH": None,
-    "LMS_HUEY_IMMEDIATE": False,
-    "LMS_LOGIN_MANAGER": "own",
-    "LMS_LOGIN_RATE_LIMIT": "10 per minute",
-    "LMS_LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute",
-    "LMS_RESET_RATE_LIMIT": "5 per 15 minutes",
-    "LMS_SIGNUP_RATE_LIMIT": "10 per hour",
-    "LMS_RESET_TOKEN_MAX_AGE": 3600,
-    "LMS_VERIFY_TOKEN_MAX_AGE": 3 * 24 * 3600,
-    "LMS_PASSWORD_MIN_LENGTH": 10,
-    "LMS_REGISTRATION_LOCKING": True,
-    "LMS_DEBUG_RACE_DELAY": 0,
-    "LMS_REMINDER_DAYS": 2,
-    "LMS_ARGON2_TIME_COST": 3,
-    "LMS_ARGON2_MEMORY_COST": 65536,
-    "LMS_ARGON2_PARALLELISM": 4,
-}
+# The areas, lowest layer first: each may use those before it, never one after it.
+AREAS = (
+    core_area,
+    mail_area,
+    accounts_area,
+    events_area,
+    registrations_area,
+    calendar_area,
+    admin_area,
+    api_area,
+)
 
 LANGUAGES = ("nb", "en")
-
-
-@dataclass
-class LMSState:
-    """What the LMS keeps per app, in ``app.extensions["lms"]``."""
-
-    url_prefix: str
-    standalone: bool
-    huey: Any = None
-    blueprints: list[str] = field(default_factory=list)
 
 
 class LMS:
@@ -78,7 +73,7 @@ class LMS:
         self._init_login(app)
         self._init_csrf(app)
         self._init_babel(app)
-        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+        app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["LMS_REDIS_URL"] or "memory://")
         # A fixed window lets twice the limit through around its reset (the whole allowance
         # just before, again just after); a moving window counts the last period whole.
         app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
@@ -88,15 +83,14 @@ class LMS:
         state = LMSState(url_prefix=prefix, standalone=self.standalone)
         app.extensions["lms"] = state
 
-        from lms.blueprints import register_blueprints
-        from lms.cli import lms_cli
-        from lms.core.errors import register_error_handlers
-        from lms.core.templating import register_template_helpers
-        from lms.tasks import make_huey
-
-        register_blueprints(app, state)
+        for area in AREAS:
+            area.init_area(app, state)
+        _mount_blueprints(app, state)
+        install_request_guards(app, state)
         register_error_handlers(app, state)
         register_template_helpers(app)
+        for command in state.cli_commands:
+            lms_cli.add_command(command)
         app.cli.add_command(lms_cli)
         state.huey = make_huey(app)
 
@@ -104,7 +98,6 @@ class LMS:
         config = app.config
         for key, value in DEFAULTS.items():
             config.setdefault(key, value)
-        config.setdefault("REDIS_URL", "")
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         config.setdefault(
             "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'lms.sqlite3'}"
@@ -127,8 +120,6 @@ class LMS:
             options.setdefault("pool_pre_ping", True)
 
     def _init_database(self, app: Flask) -> None:
-        from lms.core.transactions import keep_prepared_statements
-
         if app.extensions.get("sqlalchemy") is None:
             db.init_app(app)
         with app.app_context():
@@ -139,14 +130,13 @@ class LMS:
         if "migrate" not in app.extensions:
             migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 
-        from lms.mail.outbox import install_outbox_hooks
-
         install_outbox_hooks()
 
     def _refuse_conflicts(self, app: Flask) -> None:
         """Refuse, before touching the app, what the LMS cannot share with a host."""
         if "lms" in app.extensions:
             raise RuntimeError("The LMS is already registered on this app.")
+        _refuse_race_switches(app.config)
         existing_db = app.extensions.get("sqlalchemy")
         if existing_db is not None and existing_db is not db:
             raise RuntimeError(
@@ -165,8 +155,6 @@ class LMS:
             )
 
     def _init_login(self, app: Flask) -> None:
-        from lms.accounts.auth import configure_login_manager, install_token_use_hooks
-
         host_manager = getattr(app, "login_manager", None)
         if host_manager is not None and host_manager is not login_manager:
             return  # LMS_LOGIN_MANAGER = "reuse", checked in _refuse_conflicts
@@ -179,8 +167,6 @@ class LMS:
             csrf.init_app(app)
 
     def _init_babel(self, app: Flask) -> None:
-        from lms.core.i18n import select_locale, select_timezone
-
         app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LMS_DEFAULT_LOCALE"])
         app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["LMS_TIMEZONE"])
         host_babel = app.extensions.get("babel")
@@ -194,6 +180,29 @@ class LMS:
             timezone_selector=select_timezone,
             default_translation_directories=str(TRANSLATIONS_DIR),
         )
+
+
+def _refuse_race_switches(config) -> None:
+    """The registration lock stays on, and no race window is widened, unless the
+    concurrency control test says it is running (``LMS_CONCURRENCY_TESTING``): in any
+    other app, a host's included, those switches would let a rush overbook."""
+    unlocked = not config.get("LMS_REGISTRATION_LOCKING", True)
+    delayed = bool(config.get("LMS_DEBUG_RACE_DELAY", 0))
+    if (unlocked or delayed) and not config.get("LMS_CONCURRENCY_TESTING", False):
+        raise RuntimeError(
+            "LMS_REGISTRATION_LOCKING and LMS_DEBUG_RACE_DELAY exist for the concurrency "
+            "tests only: the registration lock stays on (unset them)."
+        )
+
+
+def _mount_blueprints(app: Flask, state: LMSState) -> None:
+    """Register the blueprints the areas declared, under ``LMS_URL_PREFIX``."""
+    app.url_map.converters.setdefault("lms_id", IdConverter)
+    for blueprint, sub in state.mounts:
+        app.register_blueprint(blueprint, url_prefix=f"{state.url_prefix}{sub}" or None)
+        state.blueprints.append(blueprint.name)
+        # On the app, keyed by blueprint: a blueprint object is shared by every app.
+        app.template_context_processors.setdefault(blueprint.name, []).append(page_translations)
 
 
 def _flask_default(config, key: str, value: Any) -> None:

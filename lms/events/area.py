@@ -1,0 +1,15 @@
+"""The events area: offerings, their sessions, networks (``lms_events``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from lms.core.areas import LMSState
+
+
+def init_area(app: Flask, lms: LMSState) -> None:
+    """Mount the events blueprint with the organiser and network pages on it."""
+    from lms.events import manage_views, models, network_views  # noqa: F401  (routes, tables)
+    from lms.events.blueprint import bp
+
+    lms.add_blueprint(bp)

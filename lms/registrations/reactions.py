@@ -1,0 +1,82 @@
+"""The registrations area's answers to what the events area signals (``events.signals``).
+
+Each receiver does, inside the transaction of the change, the registration work that
+change causes; ``area.init_area`` connects them.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from lms.events import signals
+from lms.events.models import Offering
+from lms.extensions import db
+from lms.registrations import notify, reminders, services
+from lms.registrations.models import Registration
+from lms.registrations.statuses import CANCELLABLE
+from lms.timeutil import utcnow
+
+
+def apply_capacity(offering, *, actor, capacity: int, allow_below_held: bool) -> int:
+    """A new capacity is checked against the seats held under the lock (``set_capacity``):
+    below them it needs ``allow_below_held``; more seats promote from the waiting list."""
+    services.set_capacity(actor, offering.id, capacity, allow_below_held=allow_below_held)
+    return 0
+
+
+def tell_rescheduled(offering) -> int:
+    """Re-arm the reminder if the offering moved far, and mail those holding a seat."""
+    reminders.rearm_if_moved(offering, current_app.config["LMS_REMINDER_DAYS"])
+    if offering.status != "published":
+        return 0
+    return notify.offering_changed(offering)
+
+
+def cancel_registrations(offering, *, actor, note: str) -> int:
+    """The offering was cancelled whole: cancel every active registration (each mailed)."""
+    ids = db.session.scalars(
+        select(Registration.id)
+        .where(Registration.offering_id == offering.id, Registration.status.in_(CANCELLABLE))
+        .order_by(Registration.id)
+    ).all()
+    for registration_id in ids:
+        services.cancel(actor, registration_id, note=note or "offering cancelled")
+    return len(ids)
+
+
+def cancel_members_only_places(network, *, actor, user_id: int, note: str) -> int:
+    """Cancel ``user_id``'s active registrations for this network's members-only meetings
+    that have not started; meetings open to everyone do not depend on membership, and
+    past meetings keep their attendance. A seat past its cancellation deadline is kept,
+    as it would be if the person cancelled it themselves."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(Registration.id, Offering)
+        .join(Offering, Offering.id == Registration.offering_id)
+        .where(
+            Registration.user_id == user_id,
+            Registration.status.in_(CANCELLABLE),
+            Offering.network_id == network.id,
+            Offering.members_only.is_(True),
+        )
+        .order_by(Registration.id)
+    ).all()
+    cancelled = 0
+    for registration_id, offering in rows:
+        if offering.starts_at is None or offering.starts_at <= now:
+            continue
+        try:
+            services.cancel(actor, registration_id, note=note)
+        except services.RegistrationError:
+            continue  # past the deadline: the seat is kept, as for a self-cancellation
+        cancelled += 1
+    return cancelled
+
+
+def connect() -> None:
+    """Connect the receivers (idempotent: blinker keeps one connection per receiver)."""
+    signals.capacity_changing.connect(apply_capacity)
+    signals.offering_rescheduled.connect(tell_rescheduled)
+    signals.offering_cancelled.connect(cancel_registrations)
+    signals.membership_ended.connect(cancel_members_only_places)
