@@ -24,8 +24,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.calendar import feeds, ical
-from lms.calendar.files import base_url, offering_ics_bytes
+from lms.calendar import entries, feeds
+from lms.calendar.files import links, offering_ics_bytes
 from lms.events import networks
 from lms.events.models import Network, Offering
 from lms.extensions import db
@@ -96,10 +96,10 @@ def personal_feed(token: str):
         abort(404)
     with force_locale(user.language):  # calendar apps send no useful Accept-Language
         name = _("%(site)s: my sessions", site=current_app.config["LMS_SITE_NAME"])
-    data = ical.personal_calendar(
+    data = entries.personal_calendar(
         user,
         feeds.feed_registrations(user),
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
         name=name,
     )
@@ -110,16 +110,16 @@ def personal_feed(token: str):
 
 @bp.get("/calendar/<token>/networks/<lms_id:network_id>.ics")
 def network_feed(token: str, network_id: int):
-    """All meetings of a network (one event per meeting, see ``ical``), for its members
+    """All meetings of a network (one event per meeting, see ``entries``), for its members
     and organisers, keyed by the same secret token as their personal feed."""
     user = feeds.user_for_token(token)
     network = db.session.get(Network, network_id) if user is not None else None
     if network is None or not networks.can_see_members_area(user, network):
         abort(404)
-    data = ical.network_calendar(
+    data = entries.network_calendar(
         network,
         networks.network_meetings(network, upcoming_only=False),
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
     )
     response = ics_response(
