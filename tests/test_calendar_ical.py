@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from calendar_support import check_wire_format, make_offering, oslo, parse_one
 
-from lms.calendar import ical
+from lms.calendar import entries
 from lms.calendar.files import base_url, offering_ics_bytes
 from lms.events import manage
 from lms.events.models import Network, Offering
@@ -16,6 +16,9 @@ from lms.extensions import db
 from lms.registrations.models import Registration
 
 BASE = "https://kurs.example.no/learning"
+LINKS = entries.Links(
+    uid_host="kurs.example.no", offering_url=lambda offering_id: f"{BASE}/events/{offering_id}"
+)
 
 
 def events_of(parsed):
@@ -25,7 +28,7 @@ def events_of(parsed):
 def test_sessions_keep_oslo_wall_time_across_dst(app):
     """09:00 in Oslo is 08:00 UTC in January and 07:00 UTC in July; nothing floats."""
     offering = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 7, 15, 9)])
-    data = ical.offering_calendar(offering, BASE)
+    data = entries.offering_calendar(offering, LINKS)
     check_wire_format(data)
     parsed = parse_one(data)
 
@@ -54,7 +57,7 @@ def test_event_fields(app):
         online_url="https://meet.example.no/abc",
     )
     session = offering.sessions[0]
-    parsed = parse_one(ical.offering_calendar(offering, BASE))
+    parsed = parse_one(entries.offering_calendar(offering, LINKS))
     (event,) = parsed["events"]
 
     assert event["uid"] == f"session-{session.uid}@kurs.example.no"
@@ -83,9 +86,9 @@ def test_url_matches_the_detail_route(app):
 
 def test_same_data_gives_same_bytes(app):
     offering = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 1, 15, 9)])
-    first = ical.offering_calendar(offering, BASE)
+    first = entries.offering_calendar(offering, LINKS)
     db.session.expire_all()
-    again = ical.offering_calendar(db.session.get(Offering, offering.id), BASE)
+    again = entries.offering_calendar(db.session.get(Offering, offering.id), LINKS)
     assert first == again
 
 
@@ -94,13 +97,13 @@ def test_uids_are_unique_and_stable_per_session(app):
     never changes when its session moves."""
     same = oslo(2027, 2, 1, 9)
     offering = make_offering([same, same, oslo(2027, 2, 8, 9)])
-    before = [e["uid"] for e in parse_one(ical.offering_calendar(offering, BASE))["events"]]
+    before = [e["uid"] for e in parse_one(entries.offering_calendar(offering, LINKS))["events"]]
     assert len(set(before)) == 3
 
     offering.sessions[2].starts_at += timedelta(days=1)
     offering.sessions[2].ends_at += timedelta(days=1)
     db.session.commit()
-    after = [e["uid"] for e in parse_one(ical.offering_calendar(offering, BASE))["events"]]
+    after = [e["uid"] for e in parse_one(entries.offering_calendar(offering, LINKS))["events"]]
     assert sorted(after) == sorted(before)
 
 
@@ -108,7 +111,7 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     organiser = factory.user("organiser@example.no", roles=("organiser",))
     offering = make_offering([oslo(2027, 4, 6, 9)], status="draft")
     session = offering.sessions[0]
-    first = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
+    first = parse_one(entries.offering_calendar(offering, LINKS))["events"][0]
 
     moved = manage.SessionData(
         id=session.id,
@@ -119,7 +122,7 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     )
     manage.update_offering(organiser, offering, {}, [moved])
     db.session.commit()
-    second = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
+    second = parse_one(entries.offering_calendar(offering, LINKS))["events"][0]
     assert second["uid"] == first["uid"]
     assert second["sequence"] == 1
     assert second["start"]["utc"] == "2027-04-13T07:00:00.000Z"
@@ -134,7 +137,7 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     )
     manage.update_offering(organiser, offering, {}, [same_time])
     db.session.commit()
-    third = parse_one(ical.offering_calendar(offering, BASE))["events"][0]
+    third = parse_one(entries.offering_calendar(offering, LINKS))["events"][0]
     assert third["sequence"] == 2
     assert third["location"].startswith("Sal 9, ")
 
@@ -147,7 +150,7 @@ def test_cancelled_session_and_cancelled_offering_stay_marked_cancelled(app, fac
     db.session.commit()
     statuses = [
         (e["status"], e["sequence"])
-        for e in parse_one(ical.offering_calendar(offering, BASE))["events"]
+        for e in parse_one(entries.offering_calendar(offering, LINKS))["events"]
     ]
     assert statuses == [("CANCELLED", 1), ("CONFIRMED", 0)]
 
@@ -155,7 +158,7 @@ def test_cancelled_session_and_cancelled_offering_stay_marked_cancelled(app, fac
     db.session.commit()
     statuses = [
         (e["status"], e["sequence"])
-        for e in parse_one(ical.offering_calendar(offering, BASE))["events"]
+        for e in parse_one(entries.offering_calendar(offering, LINKS))["events"]
     ]
     assert statuses == [("CANCELLED", 1), ("CANCELLED", 1)]
 
@@ -166,7 +169,7 @@ def test_long_and_non_ascii_text_is_folded_at_75_octets(app):
         title="Ærlige, økologiske og åpne anskaffelser " * 4,
         summary="Menneskerettigheter og ILOs kjernekonvensjoner i leverandørkjeder. " * 7,
     )
-    data = ical.offering_calendar(offering, BASE)
+    data = entries.offering_calendar(offering, LINKS)
     check_wire_format(data)
     assert b"\r\n " in data  # long lines were folded, not left long
     event = parse_one(data)["events"][0]
@@ -196,7 +199,7 @@ def test_network_meetings_are_separate_events_with_their_own_uids(app):
     meetings[2].status = "cancelled"
     db.session.commit()
 
-    data = ical.network_calendar(network, [*meetings, draft], BASE)
+    data = entries.network_calendar(network, [*meetings, draft], LINKS)
     check_wire_format(data)
     parsed = parse_one(data)
     assert parsed["name"] == "Nettverk for CSR-koordinatorer"
@@ -233,7 +236,7 @@ def test_personal_calendar_holds_only_the_owners_sessions(app, factory):
     foreign = _registration(other, theirs, "confirmed")
 
     mine = list(db.session.scalars(db.select(Registration).where(Registration.user_id == me.id)))
-    data = ical.personal_calendar(me, [*mine, foreign], BASE)
+    data = entries.personal_calendar(me, [*mine, foreign], LINKS)
     check_wire_format(data)
     events_seen = [(e["summary"], e["status"], e["sequence"]) for e in parse_one(data)["events"]]
     assert events_seen == [
@@ -256,7 +259,7 @@ def test_personal_calendar_lists_active_registrations(app, factory, status, show
     me = factory.user("me@example.no")
     offering = make_offering([oslo(2027, 1, 14, 9)])
     registration = _registration(me, offering, status)
-    parsed = parse_one(ical.personal_calendar(me, [registration], BASE))
+    parsed = parse_one(entries.personal_calendar(me, [registration], LINKS))
     assert [e["status"] for e in parsed["events"]] == [shown]
 
 
@@ -264,12 +267,12 @@ def test_personal_calendar_lists_active_registrations(app, factory, status, show
 def test_personal_calendar_leaves_out_seats_not_held(app, factory, status):
     me = factory.user("me@example.no")
     registration = _registration(me, make_offering([oslo(2027, 1, 14, 9)]), status)
-    assert parse_one(ical.personal_calendar(me, [registration], BASE))["events"] == []
+    assert parse_one(entries.personal_calendar(me, [registration], LINKS))["events"] == []
 
 
 def test_empty_personal_calendar_is_still_a_valid_file(app, factory):
     me = factory.user("me@example.no")
-    data = ical.personal_calendar(me, [], BASE)
+    data = entries.personal_calendar(me, [], LINKS)
     check_wire_format(data)
     parsed = parse_one(data)
     assert parsed["version"] == "2.0" and parsed["events"] == []
@@ -281,7 +284,7 @@ def test_times_next_to_the_dst_changes_are_right(app):
     offering = make_offering(
         [oslo(2027, 3, 28, 3, 30), oslo(2027, 10, 31, 3, 30), oslo(2030, 6, 3, 9)], hours=1
     )
-    parsed = parse_one(ical.offering_calendar(offering, BASE))
+    parsed = parse_one(entries.offering_calendar(offering, LINKS))
     assert [e["start"]["utc"] for e in parsed["events"]] == [
         "2027-03-28T01:30:00.000Z",
         "2027-10-31T02:30:00.000Z",

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from calendar_support import check_wire_format, make_offering, oslo, parse_one
 
-from lms.calendar import ical
-from lms.calendar.files import base_url
+from lms.calendar import entries
+from lms.calendar.files import links
 from lms.events import manage
 from lms.extensions import db
 from lms.registrations import services as registrations
@@ -38,7 +38,7 @@ def test_confirmation_mail_carries_the_offerings_ics(app, factory, smtp_server):
     data = only_attachment(mail)
     check_wire_format(data)
     with app.test_request_context("/"):
-        assert data == ical.offering_calendar(offering, base_url()), "the download's bytes"
+        assert data == entries.offering_calendar(offering, links()), "the download's bytes"
     parsed = parse_one(data)
     assert parsed["method"] is None
     assert [e["organizer"] for e in parsed["events"]] == [None, None]

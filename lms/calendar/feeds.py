@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
-from lms.calendar.ical import ACTIVE_REGISTRATION, CANCELLED_REGISTRATION, LISTED_OFFERING
+from lms.calendar.entries import ACTIVE_REGISTRATION, CANCELLED_REGISTRATION, LISTED_OFFERING
 from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
 from lms.registrations.models import Registration

@@ -1,14 +1,15 @@
 """The calendar files the app hands out: downloads, feeds and mail attachments all
 build on the same origin (``LMS_BASE_URL`` plus the mount point), so a session has
-one UID wherever a client got it from."""
+one UID wherever a client got it from, and link to the offering's detail route."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import cache
 
 from flask import current_app
 
-from lms.calendar import ical
+from lms.calendar import entries
 from lms.core.urls import external_url
 
 ATTACHMENT_NAME = "invitation.ics"
@@ -22,12 +23,23 @@ def base_url() -> str:
     return external_url("lms_core.home").rstrip("/")
 
 
+def links() -> entries.Links:
+    """UIDs on the host of ``base_url()``; each offering linked to its detail page (built
+    from the route once per offering and file, not once per session)."""
+
+    @cache
+    def offering_url(offering_id: int) -> str:
+        return external_url("lms_events.detail", offering_id=offering_id)
+
+    return entries.Links(uid_host=entries.host_of(base_url()), offering_url=offering_url)
+
+
 def offering_ics_bytes(offering, *, public: bool = False) -> bytes:
     """The offering's calendar file, as attached to mail, or as anyone may download it
     (``public``): a members-only meeting's online link then stays out."""
-    return ical.offering_calendar(
+    return entries.offering_calendar(
         offering,
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
         with_online_url=not (public and offering.members_only),
     )
@@ -68,9 +80,9 @@ def cancelled_attachment(context: dict) -> tuple[str, str, bytes]:
     """The ``"calendar_cancelled"`` attachment: the offering's events with the UIDs the
     confirmation's file had, each ``STATUS:CANCELLED`` with its SEQUENCE raised, so a
     client that imported them marks them cancelled (the registration, or the offering)."""
-    content = ical.offering_calendar(
+    content = entries.offering_calendar(
         context["offering"],
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
         cancelled=True,
     )

@@ -1,143 +1,134 @@
-"""iCalendar (RFC 5545) files built from offerings, sessions and registrations.
+"""iCalendar (RFC 5545) files built from plain calendar entries.
 
-Pure functions: records in, bytes out; nothing here reads the request, the clock
-or the database, so the same data always gives the same bytes (and a strong ETag).
+Pure functions: entries in, bytes out; nothing here reads the request, the clock or
+the database, and nothing here knows what an entry stands for (an offering's session,
+a conference talk, a personal agenda item): the areas map their records to
+``CalendarEntry`` values themselves (``lms/calendar/entries.py`` for offerings). The
+same entries always give the same bytes, so a strong ETag holds.
 
 What every file holds, and why (see the shared calendar reference):
 
 - ``VERSION:2.0``, a ``PRODID``, CRLF endings, lines folded at 75 octets (the
   ``icalendar`` library serialises that way).
-- Times in the LMS's IANA zone (``Europe/Oslo``) with ``TZID`` and a matching
-  ``VTIMEZONE`` (``add_missing_timezones``), never floating and never ``TZID:GMT``.
-- One ``VEVENT`` per session with ``UID:session-<uuid>@<host>``: stable for the
-  session's life, unique per occurrence, never derived from its title or time.
-- ``DTSTAMP`` and ``LAST-MODIFIED`` from the records' own modification times, not
-  from "now"; ``SEQUENCE`` from ``OfferingSession.sequence`` (raised when time or place
-  changes).
-- Cancelled sessions (a session taken off a published offering is kept as
-  cancelled, never deleted), sessions of a cancelled offering and, in a personal
-  feed, sessions whose registration was cancelled stay in the file with
-  ``STATUS:CANCELLED`` so subscribed clients remove them.
-- No ``ORGANIZER`` and no ``METHOD``: feeds and downloads are plain published
-  calendars; libical's RFC 5546 check wants an ORGANIZER with ``METHOD:PUBLISH``,
-  and an ORGANIZER makes clients send "accepted" replies (pretix leaves it out too).
-  The mail attachment is the same file, for the same reasons.
-
-Network meetings are emitted as N events with distinct UIDs, not as one event with
-an ``RRULE``/``EXDATE``: the LMS stores each meeting as its own offering with its own
-session, its own registrations, capacity and possibly a moved date or a cancellation,
-so one UID per meeting says exactly what is true, and a moved meeting is a changed
-event (new ``SEQUENCE``) rather than a ``RECURRENCE-ID`` override that clients handle
-unevenly. ``Network.recurrence_rule`` only generates the meetings.
+- Times in each entry's IANA zone with ``TZID`` and a matching ``VTIMEZONE``, never
+  floating and never ``TZID:GMT``; an entry without an aware start is refused.
+- ``UID`` exactly as the entry gives it: the mapping decides its shape, and it must be
+  stable for the thing's life and unique per occurrence.
+- ``DTSTAMP`` and ``LAST-MODIFIED`` from the entry's own modification time, not from
+  "now", so rebuilding an unchanged file gives the same bytes.
+- ``STATUS:CANCELLED`` entries stay in the file (clients only drop an event a feed marks
+  cancelled) and are ``TRANSP:TRANSPARENT``, so they no longer block the person's time.
+- No ``ORGANIZER`` and no ``METHOD``: feeds, downloads and mail attachments are plain
+  published calendars; libical's RFC 5546 check wants an ORGANIZER with
+  ``METHOD:PUBLISH``, and an ORGANIZER makes clients send "accepted" replies (pretix
+  leaves it out too).
+- Events in the order the caller gives them; the mapping decides it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Event, Timezone, vRecur, vText
 
 PRODID = "-//Anskaffelser LMS//Calendar 1.0//EN"
 DEFAULT_TIMEZONE = "Europe/Oslo"
 REFRESH = "PT1H"  # how often subscribed clients should re-read a feed
 REFRESH_EVERY = timedelta(hours=1)
-
-# A registration in these states puts the offering's sessions in a personal feed (an
-# offered seat, held but not yet taken, as STATUS:TENTATIVE); in CANCELLED_REGISTRATION
-# ones they stay there marked STATUS:CANCELLED (a client may have them from when the
-# registration was confirmed or offered).
-ACTIVE_REGISTRATION = ("confirmed", "offered", "attended", "no_show")
-CANCELLED_REGISTRATION = ("cancelled", "expired", "declined")
-# Offerings that may appear in a calendar at all (drafts never do).
-LISTED_OFFERING = ("published", "cancelled", "archived")
+STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
 
 
-def host_of(base_url: str) -> str:
-    """The host part used in UIDs, e.g. ``kurs.example.no``."""
-    return urlsplit(base_url).hostname or "lms.local"
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One ``VEVENT``, as plain values.
 
-
-def session_uid(session, base_url: str) -> str:
-    return f"session-{session.uid}@{host_of(base_url)}"
-
-
-def offering_url(offering, base_url: str) -> str:
-    """The offering's detail page; ``base_url`` includes any ``LMS_URL_PREFIX``."""
-    return f"{base_url.rstrip('/')}/events/{offering.id}"
-
-
-def location_of(offering, session) -> str:
-    """Room, venue and address joined by commas; a session's own room or venue wins."""
-    parts = (
-        session.room or offering.room,
-        session.venue or offering.venue,
-        offering.address,
-    )
-    return ", ".join(p.strip() for p in parts if p and p.strip())
-
-
-def _description(offering, url: str, with_online_url: bool = True) -> str:
-    parts = [offering.summary.strip()] if offering.summary and offering.summary.strip() else []
-    if offering.online_url and with_online_url:
-        parts.append(f"Online: {offering.online_url}")
-    parts.append(url)
-    return "\n\n".join(parts)
-
-
-def _latest(*stamps: datetime | None) -> datetime:
-    return max(s for s in stamps if s is not None)
-
-
-def session_event(
-    offering,
-    session,
-    base_url: str,
-    *,
-    zone: str = DEFAULT_TIMEZONE,
-    cancelled: bool = False,
-    modified: datetime | None = None,
-    with_online_url: bool = True,
-    tentative: bool = False,
-) -> Event:
-    """One ``VEVENT`` for ``session``.
-
-    ``cancelled`` marks it cancelled from outside (the registration was cancelled);
-    ``modified`` is a further modification time to take into account (the
-    registration's). A session cancelled only from outside gets its SEQUENCE raised
-    by one, so clients that compare SEQUENCE see the change.
+    ``start``, ``end``, ``last_modified`` and every ``exdates`` value are aware
+    datetimes (any zone; they are written in ``timezone``). ``last_modified`` is both
+    ``DTSTAMP`` and ``LAST-MODIFIED``. ``rrule`` is an RFC 5545 ``RRULE`` value
+    (``FREQ=WEEKLY;COUNT=4``; an ``UNTIL`` in UTC), ``exdates`` the occurrences it
+    leaves out, by their start. Empty texts are left out of the file.
     """
-    tz = ZoneInfo(zone)
-    is_cancelled = session.status == "cancelled" or offering.status == "cancelled" or cancelled
-    sequence = session.sequence + (1 if is_cancelled and session.status != "cancelled" else 0)
-    stamp = _latest(session.updated_at, offering.updated_at, modified)
-    url = offering_url(offering, base_url)
-    title = offering.title
-    if session.title and session.title.strip() and session.title.strip() != title:
-        title = f"{title}: {session.title.strip()}"
 
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    last_modified: datetime
+    timezone: str = DEFAULT_TIMEZONE
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = "CONFIRMED"
+    sequence: int = 0
+    rrule: str = ""
+    exdates: tuple[datetime, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Refused here rather than written wrong: a naive time would come out floating
+        # (a different instant in every client's zone).
+        moments = (self.start, self.end, self.last_modified, *self.exdates)
+        if any(moment.tzinfo is None or moment.utcoffset() is None for moment in moments):
+            raise ValueError("calendar entry times must be timezone-aware")
+        if not self.uid:
+            raise ValueError("a calendar entry needs a UID")
+        if self.end <= self.start:
+            raise ValueError("a calendar entry must end after it starts")
+        if self.status not in STATUSES:
+            raise ValueError(f"calendar entry status must be one of {STATUSES}")
+        if self.sequence < 0:
+            raise ValueError("a calendar entry's SEQUENCE is never negative")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {self.timezone!r}") from error
+        if self.rrule:
+            vRecur.from_ical(self.rrule)
+
+
+def entry_event(entry: CalendarEntry) -> Event:
+    """The ``VEVENT`` for ``entry``."""
+    tz = ZoneInfo(entry.timezone)
+    cancelled = entry.status == "CANCELLED"
     event = Event()
-    event.add("uid", session_uid(session, base_url))
-    event.add("dtstamp", stamp)
-    event.add("last-modified", stamp)
-    event.add("sequence", sequence)
-    event.add("summary", title)
-    event.add("dtstart", session.starts_at.astimezone(tz))
-    event.add("dtend", session.ends_at.astimezone(tz))
-    event.add("status", "CANCELLED" if is_cancelled else "TENTATIVE" if tentative else "CONFIRMED")
-    event.add("transp", "TRANSPARENT" if is_cancelled else "OPAQUE")
-    location = location_of(offering, session)
-    if location:
-        event.add("location", location)
-    event.add("url", url)
-    event.add("description", _description(offering, url, with_online_url))
+    event.add("uid", entry.uid)
+    event.add("dtstamp", entry.last_modified)
+    event.add("last-modified", entry.last_modified)
+    event.add("sequence", entry.sequence)
+    event.add("summary", entry.summary)
+    event.add("dtstart", entry.start.astimezone(tz))
+    event.add("dtend", entry.end.astimezone(tz))
+    if entry.rrule:
+        event.add("rrule", vRecur.from_ical(entry.rrule))
+    for moment in sorted(entry.exdates):
+        # One EXDATE per line: the form every client reads (as with RDATE below).
+        event.add("exdate", moment.astimezone(tz))
+    event.add("status", entry.status)
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    if entry.location:
+        event.add("location", entry.location)
+    if entry.url:
+        event.add("url", entry.url)
+    if entry.description:
+        event.add("description", entry.description)
     return event
 
 
-def _calendar(name: str, events: Iterable[Event], zone: str, *, feed: bool) -> bytes:
+def build_calendar(
+    name: str,
+    entries: Iterable[CalendarEntry],
+    *,
+    zone: str = DEFAULT_TIMEZONE,
+    feed: bool = True,
+) -> bytes:
+    """A calendar named ``name`` holding ``entries`` in the order given.
+
+    ``zone`` is the calendar's own zone (``X-WR-TIMEZONE``); each entry is written in
+    its own. ``feed`` adds how often a subscribed client should read the file again.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -147,21 +138,31 @@ def _calendar(name: str, events: Iterable[Event], zone: str, *, feed: bool) -> b
     if feed:
         calendar.add("refresh-interval", REFRESH_EVERY, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", vText(REFRESH))
-    events = list(events)
-    for event in events:
-        calendar.add_component(event)
-    starts = [e.DTSTART for e in events]
-    # The zone's rules from the year of the first event on: smaller, and still fixed
-    # by the data alone.
-    first_year = min(starts).year if starts else 1970
-    if starts:
-        calendar.subcomponents.insert(0, Timezone.from_ical(_vtimezone(zone, first_year)))
+    entries = list(entries)
+    for entry in entries:
+        calendar.add_component(entry_event(entry))
+    calendar.subcomponents[0:0] = _timezones(entries)
     return calendar.to_ical()
 
 
+def _timezones(entries: list[CalendarEntry]) -> list[Timezone]:
+    """One ``VTIMEZONE`` per zone the entries use, by zone name.
+
+    Each holds the zone's rules from the year of its first entry on: smaller, and
+    still fixed by the data alone.
+    """
+    first_year: dict[str, int] = {}
+    for entry in entries:
+        year = entry.start.astimezone(ZoneInfo(entry.timezone)).year
+        first_year[entry.timezone] = min(year, first_year.get(entry.timezone, year))
+    found = (_vtimezone(zone, year) for zone, year in sorted(first_year.items()))
+    return [Timezone.from_ical(data) for data in found if data is not None]
+
+
 @lru_cache(maxsize=16)
-def _vtimezone(zone: str, first_year: int) -> bytes:
-    """The zone's normalised ``VTIMEZONE`` from ``first_year`` on, built once per process.
+def _vtimezone(zone: str, first_year: int) -> bytes | None:
+    """The zone's normalised ``VTIMEZONE`` from ``first_year`` on, built once per process
+    (None for UTC, whose times are written with ``Z`` and need none).
 
     Generating it is most of the cost of a calendar file (a few ms), and every
     confirmation mail carries one.
@@ -172,7 +173,8 @@ def _vtimezone(zone: str, first_year: int) -> bytes:
     probe.add_component(event)
     probe.add_missing_timezones(first_date=date(first_year, 1, 1))
     _normalise_timezones(probe)
-    return probe.walk("VTIMEZONE")[0].to_ical()
+    timezones = probe.walk("VTIMEZONE")
+    return timezones[0].to_ical() if timezones else None
 
 
 def _normalise_timezones(calendar: Calendar) -> None:
@@ -246,76 +248,3 @@ def _yearly_rule(onsets: list[datetime]) -> dict | None:
     if len(nth) == 1:
         return {"FREQ": "YEARLY", "BYMONTH": first.month, "BYDAY": f"{nth.pop()}{weekday}"}
     return None
-
-
-def offering_calendar(
-    offering,
-    base_url: str,
-    *,
-    zone: str = DEFAULT_TIMEZONE,
-    with_online_url: bool = True,
-    cancelled: bool = False,
-) -> bytes:
-    """Every session of ``offering`` as its own event (cancelled ones marked so; all of
-    them with ``cancelled``, for someone whose registration was cancelled)."""
-    events = [
-        session_event(
-            offering, s, base_url, zone=zone, with_online_url=with_online_url, cancelled=cancelled
-        )
-        for s in _ordered(offering.sessions)
-    ]
-    return _calendar(offering.title, events, zone, feed=True)
-
-
-def network_calendar(
-    network, meetings: Iterable, base_url: str, *, zone: str = DEFAULT_TIMEZONE
-) -> bytes:
-    """A network's meetings: one event per meeting session, each with its own UID
-    (see the module docstring for why not one RRULE). Drafts are left out."""
-    events = [
-        session_event(meeting, s, base_url, zone=zone)
-        for meeting in meetings
-        if meeting.status in LISTED_OFFERING
-        for s in _ordered(meeting.sessions)
-    ]
-    return _calendar(network.name, events, zone, feed=True)
-
-
-def personal_calendar(
-    user, registrations: Iterable, base_url: str, *, zone: str = DEFAULT_TIMEZONE, name: str = ""
-) -> bytes:
-    """The sessions of ``user``'s registrations: active ones as they are (an offer not yet
-    accepted as tentative), cancelled
-    (or expired, declined) ones marked ``STATUS:CANCELLED``; pending and waitlisted
-    registrations and draft offerings are left out. Only ``user``'s own
-    registrations are used, whatever the caller passes."""
-    events = []
-    for registration in sorted(registrations, key=lambda r: r.id):
-        if registration.user_id != user.id:
-            continue
-        offering = registration.offering
-        if offering.status not in LISTED_OFFERING:
-            continue
-        if registration.status in ACTIVE_REGISTRATION:
-            cancelled = False
-        elif registration.status in CANCELLED_REGISTRATION:
-            cancelled = True
-        else:
-            continue
-        for session in _ordered(offering.sessions):
-            events.append(
-                session_event(
-                    offering,
-                    session,
-                    base_url,
-                    zone=zone,
-                    cancelled=cancelled,
-                    modified=registration.updated_at,
-                    tentative=registration.status == "offered",
-                )
-            )
-    return _calendar(name or user.name, events, zone, feed=True)
-
-
-def _ordered(sessions: Iterable) -> list:
-    return sorted(sessions, key=lambda s: (s.starts_at, s.uid))

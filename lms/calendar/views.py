@@ -24,16 +24,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.calendar import feeds, ical
-from lms.calendar.files import base_url, offering_ics_bytes
+from lms.calendar import entries, feeds
+from lms.calendar.files import links, offering_ics_bytes
 from lms.core.urls import external_url
 from lms.events import networks
 from lms.events.models import Network, Offering
+from lms.events.services import PUBLIC_STATUSES, may_see
 from lms.extensions import db
 
 bp = Blueprint("lms_calendar", __name__)
-
-CALENDAR_STATUSES = ("published", "cancelled", "archived")
 
 
 def webcal_url(endpoint: str, **values: Any) -> str:
@@ -73,11 +72,9 @@ def ics_response(data: bytes, filename: str, *, cache: str, attachment: bool) ->
 def offering_ics(offering_id: int):
     """All the offering's sessions; drafts only for those who may edit them."""
     offering = db.session.get(Offering, offering_id)
-    if offering is None:
+    if offering is None or not may_see(current_user, offering):
         abort(404)
-    public = offering.status in CALENDAR_STATUSES
-    if not public and not offering.can_edit(current_user):
-        abort(404)
+    public = offering.status in PUBLIC_STATUSES
     cache = "public, max-age=300" if public else "private, no-cache"
     return ics_response(
         offering_ics_bytes(offering, public=True),
@@ -96,10 +93,10 @@ def personal_feed(token: str):
         abort(404)
     with force_locale(user.language):  # calendar apps send no useful Accept-Language
         name = _("%(site)s: my sessions", site=current_app.config["LMS_SITE_NAME"])
-    data = ical.personal_calendar(
+    data = entries.personal_calendar(
         user,
         feeds.feed_registrations(user),
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
         name=name,
     )
@@ -110,16 +107,16 @@ def personal_feed(token: str):
 
 @bp.get("/calendar/<token>/networks/<lms_id:network_id>.ics")
 def network_feed(token: str, network_id: int):
-    """All meetings of a network (one event per meeting, see ``ical``), for its members
+    """All meetings of a network (one event per meeting, see ``entries``), for its members
     and organisers, keyed by the same secret token as their personal feed."""
     user = feeds.user_for_token(token)
     network = db.session.get(Network, network_id) if user is not None else None
     if network is None or not networks.can_see_members_area(user, network):
         abort(404)
-    data = ical.network_calendar(
+    data = entries.network_calendar(
         network,
         networks.network_meetings(network, upcoming_only=False),
-        base_url(),
+        links(),
         zone=current_app.config["LMS_TIMEZONE"],
     )
     response = ics_response(

@@ -16,6 +16,18 @@ function timeOf(time) {
   };
 }
 
+// The first starts (UTC) a client shows for a recurring event, after its EXDATEs; at
+// most 20, so an endless rule stays readable. Null for a single event.
+function occurrencesOf(event) {
+  if (!event.isRecurring()) return null;
+  const iterator = event.iterator();
+  const starts = [];
+  for (let next = iterator.next(); next && starts.length < 20; next = iterator.next()) {
+    starts.push(next.toJSDate().toISOString());
+  }
+  return starts;
+}
+
 function parseFile(path) {
   const text = readFileSync(path, "utf8");
   const root = new ICAL.Component(ICAL.parse(text));
@@ -44,6 +56,7 @@ function parseFile(path) {
       dtstamp: stamp ? stamp.toJSDate().toISOString() : null,
       lastModified: modified ? modified.toJSDate().toISOString() : null,
       recurring: event.isRecurring(),
+      occurrences: occurrencesOf(event),
     };
   });
   return {
