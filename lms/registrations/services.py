@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
-from lms.events.services import CapacityWarning
+from lms.events.services import PUBLIC_STATUSES, CapacityWarning
 from lms.extensions import db
 from lms.registrations import lean, notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
@@ -81,8 +81,8 @@ def register(
     """
     take_offering_lock(offering_id)
     offering = lean.read_snapshot(offering_id, user.id)
-    if offering is None or offering.status in ("draft", "archived"):
-        raise RegistrationError("not_found")
+    if offering is None or offering.status not in PUBLIC_STATUSES:
+        raise RegistrationError("not_found")  # a draft is not shown to those who register
     if offering.status == "cancelled":
         raise RegistrationError("cancelled")
     if not registration_window_open(
