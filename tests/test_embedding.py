@@ -245,3 +245,57 @@ def test_host_babel_is_kept_and_lms_strings_still_translate(bare_host):
 def test_registering_twice_is_refused(host):
     with pytest.raises(RuntimeError, match="already registered"):
         LMS(host)
+
+
+# --- a good guest: the LMS keeps to its own settings, session and switches -----------------
+
+
+def test_a_hosts_redis_url_does_not_move_the_lms_queue_or_rate_limits(bare_host):
+    """The host's REDIS_URL is the host's: the LMS reads only LMS_REDIS_URL."""
+    bare_host.config.update(REDIS_URL="redis://host-cache.invalid:6379/0", LMS_HUEY_IMMEDIATE=False)
+    bare_host.config.pop("RATELIMIT_STORAGE_URI", None)
+    LMS(bare_host)
+    huey = bare_host.extensions["lms"].huey
+    assert type(huey).__name__ == "LmsSqliteHuey"
+    assert bare_host.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_lms_redis_url_moves_the_queue_to_redis(bare_host):
+    bare_host.config.update(LMS_REDIS_URL="redis://127.0.0.1:6379/9", LMS_HUEY_IMMEDIATE=False)
+    bare_host.config.pop("RATELIMIT_STORAGE_URI", None)
+    LMS(bare_host)
+    assert type(bare_host.extensions["lms"].huey).__name__ == "RedisHuey"
+    assert bare_host.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/9"
+
+
+@pytest.mark.parametrize(
+    "switch", [{"LMS_REGISTRATION_LOCKING": False}, {"LMS_DEBUG_RACE_DELAY": 0.5}]
+)
+def test_a_host_cannot_switch_the_registration_lock_off(bare_host, switch):
+    """The concurrency test's switches are refused by init_app in any app that does not
+    say it is that test, a host's included; nothing is attached before the refusal."""
+    bare_host.config.update(switch)
+    with pytest.raises(RuntimeError, match="registration lock"):
+        LMS(bare_host)
+    assert "lms" not in bare_host.extensions
+    bare_host.config["LMS_CONCURRENCY_TESTING"] = True
+    LMS(bare_host)  # the control test's own app
+    assert "lms" in bare_host.extensions
+
+
+def test_commit_hooks_listen_to_the_lms_session_only(host):
+    """A host's own SQLAlchemy session commits without the LMS's outbox or token hooks."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+
+    from lms.mail import outbox
+
+    engine = create_engine("sqlite://")
+    with Session(engine) as other:
+        other.info[outbox._PENDING_KEY] = [12345]  # what the outbox hook would deliver
+        other.execute(text("select 1"))
+        other.commit()
+        assert other.info[outbox._PENDING_KEY] == [12345]  # the hook never saw this session
+    db.session.info[outbox._PENDING_KEY] = []
+    db.session.commit()
+    assert outbox._PENDING_KEY not in db.session.info  # the LMS's own session: the hook ran
