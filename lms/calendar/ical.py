@@ -164,8 +164,7 @@ def _vtimezone(zone: str, first_year: int) -> bytes | None:
     """The zone's normalised ``VTIMEZONE`` from ``first_year`` on, built once per process
     (None for UTC, whose times are written with ``Z`` and need none).
 
-    Generating it is most of the cost of a calendar file (a few ms), and every
-    confirmation mail carries one.
+    It is the dearest part of a calendar file, and every confirmation mail carries one.
     """
     probe = Calendar()
     event = Event()

@@ -61,7 +61,7 @@ def set_language():
     other form. An anonymous visitor's switch changes only their own cookie, and the
     worst a forged one can do is show them the other language; the form therefore
     carries no token for them, so a first visit mints no session and sets no cookie
-    (public pages stay cacheable and about 14 % cheaper: docs/BENCHMARKS.md).
+    (public pages stay cacheable).
     """
     if current_user.is_authenticated and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()  # a 400 in the LMS frame, as for any other form
