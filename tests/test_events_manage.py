@@ -3,6 +3,8 @@ create, edit with sessions, publish, duplicate, cancel."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from events_support import offering, oslo
 from sqlalchemy import select
 
 from lms.core.dates import to_local
-from lms.events import manage, services
+from lms.events import forms, manage, services
 from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -180,6 +182,62 @@ def test_bad_sessions_are_form_errors_and_nothing_is_saved(client, people, login
     assert post_form(client, "/manage/offerings/new", none).status_code == 400
     assert post_form(client, "/manage/offerings/new", _form(capacity="-1")).status_code == 400
     assert db.session.scalar(select(Offering)) is None
+
+
+def test_a_session_the_offering_does_not_have_is_refused_in_its_own_words(client, factory, login):
+    """A row naming another offering's session (or one removed meanwhile) is refused as
+    that, not as a session that ends before it starts; nothing is saved."""
+    mine, theirs = offering("Mitt"), offering("Deres")
+    login(factory.user(roles=("organiser",), language="en"))
+    page = f"/manage/offerings/{mine.id}"
+    fields = {**_kept_session_fields(mine), "sessions-0-id": str(theirs.sessions[0].id)}
+    response = post_form(client, page, _form(kind="seminar", title="Endret", **fields))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "A session in the form is no longer part of this offering" in html
+    assert "each must end after it starts" not in html
+    db.session.expire_all()
+    assert db.session.get(Offering, mine.id).title == "Mitt"
+
+
+def test_each_refusal_of_the_offering_form_has_its_own_message(app):
+    """Every code the offering form's services raise has a message of its own, shown at
+    its field or above the form; a new code without one fails here."""
+    from lms.events.manage_views import FORM_ERRORS, show_form_error
+
+    services_of_the_form = (
+        manage.create_offering,
+        manage.update_offering,
+        manage._apply_sessions,
+        manage.set_instructors,
+    )
+    raised = {
+        code
+        for function in services_of_the_form
+        for code in re.findall(r'EventError\("(\w+)"\)', inspect.getsource(function))
+    }
+    assert raised >= {"ends_before_start", "no_sessions", "unknown_session"}
+    assert raised <= set(FORM_ERRORS), raised - set(FORM_ERRORS)
+    with app.test_request_context("/", method="POST"):
+        shown = {}
+        for code in FORM_ERRORS:
+            form = forms.OfferingForm(meta={"csrf": False})
+            form.validate()
+            before = {name: list(field.errors) for name, field in form._fields.items()}
+            general_before = len(form.general_errors)
+            show_form_error(form, services.EventError(code))
+            added = [
+                (name, str(message))
+                for name, field in form._fields.items()
+                for message in field.errors[len(before[name]) :]
+            ] + [("form", str(message)) for message in form.general_errors[general_before:]]
+            assert len(added) == 1, (code, added)
+            shown[code] = added[0]
+    assert shown["not_an_instructor"][0] == "instructors"
+    assert shown["no_sessions"][0] == "form"
+    assert "at least one session" in shown["no_sessions"][1]
+    messages = [message for _where, message in shown.values()]
+    assert len(set(messages)) == len(messages), shown
 
 
 def test_instructor_edits_own_offering_only(client, people, login):

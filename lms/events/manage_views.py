@@ -29,6 +29,33 @@ ERROR_MESSAGES = {
     "not_a_member": _l("That person is not a member of this network."),
     "no_start": _l("Give the time the meetings start."),
 }
+# What the offering form says for each refusal of create_offering/update_offering/
+# set_instructors: the field it belongs to (None: above the form), and why. Each refusal has
+# its own words, so the organiser is told what to change rather than one guess for all.
+FORM_ERRORS = {
+    "ends_before_start": (None, _l("Check the sessions: each must end after it starts.")),
+    "no_sessions": (
+        None,
+        _l("A published offering needs at least one session: cancel the offering instead."),
+    ),
+    "unknown_session": (
+        None,
+        _l("A session in the form is no longer part of this offering: open the page again."),
+    ),
+    "not_an_instructor": (
+        "instructors",
+        _l("Only people with the instructor role can be chosen."),
+    ),
+}
+
+
+def show_form_error(form: forms.OfferingForm, error: services.EventError) -> None:
+    """Put ``error``'s message at its field, or above the form (``general_errors``)."""
+    field_name, message = FORM_ERRORS.get(error.code, (None, _l("The offering was not saved.")))
+    if field_name is None:
+        form.general_errors.append(message)
+    else:
+        getattr(form, field_name).errors.append(message)
 
 
 def _managed(offering_id: int) -> Offering:
@@ -60,8 +87,9 @@ def manage_new():
                 current_user, _offering_data(form), _session_rows(form)
             )
             manage.set_instructors(current_user, offering, form.instructors.data or [])
-        except services.EventError:
-            form.general_errors.append(_("Check the sessions: each must end after it starts."))
+        except services.EventError as error:
+            db.session.rollback()
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("The offering is saved as a draft."), "success")
@@ -98,9 +126,9 @@ def manage_edit(offering_id: int):
                     capacity=warning.capacity,
                 )
             )
-        except services.EventError:
+        except services.EventError as error:
             db.session.rollback()
-            form.general_errors.append(_("Check the sessions: each must end after it starts."))
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("The offering is saved."), "success")
