@@ -122,8 +122,9 @@ def transition(
     now: datetime | None = None,
     offer: OfferTerms | None = None,
 ) -> None:
-    """Change the status and log who, from, to; every status change goes through here
-    (a new registration in a rush too, in Core: ``fast_register``).
+    """Change the status and log who, from, to; every status change of an ORM object
+    goes through here. (``register`` writes a new registration in Core, from the same
+    ``status_change``.)
 
     The values come from ``status_change``: a registration moved to the waiting list
     keeps the rank the caller set (``next_rank``), an offer needs the offering's

@@ -3,9 +3,10 @@ write paths.
 
 A status change is written in two ways: ``services.transition`` sets it on an ORM
 object (every change a participant, an organiser or a periodic task makes), and
-``fast_register`` inserts it with SQLAlchemy Core (a new registration, in a rush). Both
-take every value they write from ``status_change``, so a row and its log read the same
-whichever path wrote them, and a rule changed here changes for both.
+``services.register`` inserts it with SQLAlchemy Core (``fast_register``: a new
+registration, in a rush). Both take every value they write from ``status_change``, so
+a row and its log read the same whichever path wrote them, and a rule changed here
+changes for both.
 """
 
 from __future__ import annotations
