@@ -61,7 +61,7 @@ def mail_row(
 ) -> dict[str, Any]:
     """The outbox row ``queue_mail`` writes, as column values, for a write path that
     inserts it itself without the ORM's flush (registering in a rush,
-    ``lms/registrations/lean.py``); it then calls ``hand_over`` with the row's id."""
+    ``lms/registrations/fast_register.py``); it then calls ``hand_over`` with the row's id."""
     domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
     return {
         "message_id": f"<{uuid.uuid4().hex}@{domain or 'lms.local'}>",

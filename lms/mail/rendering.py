@@ -6,11 +6,12 @@ kept as references (table and id). The worker renders the row once, just before 
 first delivery attempt, and stores the result on the row, so every retry sends the
 same bytes under the same Message-ID and ``/admin/mail`` shows what was sent.
 
-Rendering is kept out of the request: a request that changes something should not wait
-for templates and calendar files (docs/BENCHMARKS.md has the figures). What describes the change itself (a
-waiting-list position, an offer's deadline, an organiser's text) is passed as a
-plain value and so stays as it was when the change happened; names, titles and
-times come from the database when the mail is rendered, so they are current.
+Rendering is kept out of the request: a request that changes something should not
+wait for templates and calendar files (docs/BENCHMARKS.md has the figures). What
+describes the change itself (a waiting-list position, an offer's deadline, an
+organiser's text) is passed as a plain value and so stays as it was when the change
+happened; names, titles and times come from the database when the mail is rendered,
+so they are current.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ AUTOMATIC_NOTES = ("offering cancelled", "meeting skipped")
 
 def registered_mail(user, offering_id: int, status: str, position) -> dict:
     """The outbox row ``registration_changed`` would queue for a new registration, as
-    column values for the write path that inserts it itself (``lean.py``)."""
+    column values for the write path that inserts it itself (``fast_register.py``)."""
     return mail_row(**_status_mail(user, Ref("lms_offerings", offering_id), status, position))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 
 from lms.extensions import db
 from lms.registrations.models import Registration
+from lms.registrations.status_change import back_of_line
 from lms.registrations.statuses import holds_seat
 
 
@@ -140,4 +141,4 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def next_rank(offering_id: int) -> int:
     """The rank that puts someone at the back of the line (call with the offering locked)."""
-    return (db.session.scalar(select(highest_rank_of(offering_id))) or 0) + 1
+    return back_of_line(db.session.scalar(select(highest_rank_of(offering_id))))

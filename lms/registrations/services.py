@@ -12,7 +12,7 @@ periodic reminder is in ``reminders``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -20,10 +20,11 @@ from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
 from lms.events.services import PUBLIC_STATUSES, CapacityWarning
 from lms.extensions import db
-from lms.registrations import lean, notify
+from lms.registrations import fast_register, notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.models import Registration, RegistrationLog
 from lms.registrations.seats import seat_counts, waitlist_position
+from lms.registrations.status_change import OfferTerms, back_of_line, status_change
 from lms.registrations.statuses import ACTIVE, CANCELLABLE, SEAT_TO_COME
 from lms.timeutil import utcnow
 
@@ -45,19 +46,35 @@ def find_registration(user, offering_id: int) -> Registration | None:
     )
 
 
-def transition(registration: Registration, to_status: str, actor=None, note: str = "") -> None:
-    """Change the status and log who, from, to; every status change goes through here."""
-    registration.log.append(
-        RegistrationLog(
-            actor_id=getattr(actor, "id", None),
-            from_status=registration.status,
-            to_status=to_status,
-            note=note,
-        )
+def transition(
+    registration: Registration,
+    to_status: str,
+    actor=None,
+    note: str = "",
+    *,
+    now: datetime | None = None,
+    offer: OfferTerms | None = None,
+) -> None:
+    """Change the status and log who, from, to; every status change of an ORM object
+    goes through here. (``register`` writes a new registration in Core, from the same
+    ``status_change``.)
+
+    The values come from ``status_change``: a registration moved to the waiting list
+    keeps the rank the caller set (``next_rank``), an offer needs the offering's
+    ``offer`` terms, and ``now`` (default: the clock) stamps the row and its log.
+    """
+    change = status_change(
+        registration.status,
+        to_status,
+        actor_id=getattr(actor, "id", None),
+        note=note,
+        now=now or utcnow(),
+        offer=offer,
+        waitlist_rank=registration.waitlist_rank,
     )
-    registration.status = to_status
-    if to_status != "offered":
-        registration.offer_expires_at = None
+    registration.log.append(RegistrationLog(**change.log))
+    for column, value in change.registration.items():
+        setattr(registration, column, value)
 
 
 @dataclass(frozen=True)
@@ -71,16 +88,24 @@ class Registered:
 
 
 def register(
-    user, offering_id: int, *, answers: dict | None = None, consent: bool = False
+    user,
+    offering_id: int,
+    *,
+    answers: dict | None = None,
+    consent: bool = False,
+    now: datetime | None = None,
 ) -> Registered:
     """Register ``user``: confirmed while seats are free, else waitlisted (or pending).
 
     Raises ``RegistrationError`` with code ``not_found``, ``cancelled``, ``closed``,
     ``members_only``, ``consent_required`` or ``already_registered``. This is the write
-    that comes in a rush, so it runs on SQLAlchemy Core (``lean.py``): the rules are here.
+    that comes in a rush, so it runs on SQLAlchemy Core (``fast_register``): the rules
+    are here, and what the change writes comes from ``status_change``, as in
+    ``transition``. ``now`` (default: the clock) is the moment it is judged and stamped.
     """
+    now = now or utcnow()
     take_offering_lock(offering_id)
-    offering = lean.read_snapshot(offering_id, user.id)
+    offering = fast_register.read_snapshot(offering_id, user.id)
     if offering is None or offering.status not in PUBLIC_STATUSES:
         raise RegistrationError("not_found")  # a draft is not shown to those who register
     if offering.status == "cancelled":
@@ -90,7 +115,7 @@ def register(
         offering.registration_opens_at,
         offering.registration_closes_at,
         offering.starts_at,
-        utcnow(),
+        now,
     ):
         raise RegistrationError("closed")
     if offering.members_only and not offering.is_member:
@@ -109,14 +134,22 @@ def register(
     else:
         status = "waitlisted"
         position = offering.waitlisted + 1  # the back of the line
-    registration_id = lean.write_registration(
-        offering,
+    change = status_change(
+        offering.existing_status,
+        status,
+        actor_id=user.id,
+        note="",
+        now=now,
+        offer=OfferTerms(offering.offer_hours, offering.starts_at),
+        waitlist_rank=back_of_line(offering.highest_rank),
+    )
+    registration_id = fast_register.write_registration(
         offering_id,
         user.id,
-        status,
-        rank=(offering.highest_rank or 0) + 1 if status == "waitlisted" else None,
+        offering.existing_id,
+        change,
         answers={k: v for k, v in (answers or {}).items() if k in offering.questions},
-        consent_given_at=utcnow() if consent else None,
+        consent_given_at=now if consent else None,
         mail=notify.registered_mail(user, offering_id, status, position),
     )
     return Registered(registration_id, status, position)
@@ -142,7 +175,6 @@ def cancel(actor, registration_id: int, *, note: str = "") -> Registration:
         raise RegistrationError("deadline_passed")
     held_seat = registration.status in SEAT_TO_COME
     transition(registration, "cancelled", actor=actor, note=note)
-    registration.waitlist_rank = None
     db.session.flush()
     notify.cancelled(registration, held_seat=held_seat, note=note)
     promote_waitlist(offering)
@@ -182,14 +214,10 @@ def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Re
     ).all()
     for registration in line:
         if offering.waitlist_mode == "offer":
-            expires = now + timedelta(hours=offering.offer_hours)
-            if offering.starts_at is not None:
-                expires = min(expires, offering.starts_at)
-            transition(registration, "offered", note="seat offered")
-            registration.offer_expires_at = expires
+            terms = OfferTerms(offering.offer_hours, offering.starts_at)
+            transition(registration, "offered", note="seat offered", now=now, offer=terms)
         else:
-            transition(registration, "confirmed", note="promoted from the waiting list")
-        registration.waitlist_rank = None
+            transition(registration, "confirmed", note="promoted from the waiting list", now=now)
         db.session.flush()
         notify.registration_changed(registration)
     return list(line)
@@ -233,7 +261,7 @@ def expire_offers(now: datetime | None = None) -> int:
             )
         ).all()
         for registration in due:
-            transition(registration, "expired", note="offer expired")
+            transition(registration, "expired", note="offer expired", now=now)
             db.session.flush()
             notify.registration_changed(registration)
             expired += 1

@@ -1,12 +1,17 @@
-"""The registration's write path in SQLAlchemy Core: one read under the lock, three writes.
+"""``register()``'s write path in SQLAlchemy Core: one read under the lock, three writes.
 
 Registering is the write that comes in a rush (hundreds of people the minute
 registration opens), and every one of them holds the offering's lock while it runs, so
-its cost is everyone else's wait. The ORM version spent over half its CPU in the unit of
-work and in reloading the offering with its sessions (``docs/BENCHMARKS.md``). This path
-reads everything the seat rules need in one statement *after* the lock is taken, then
-inserts the registration, its log row and the mail directly. The rules themselves stay
-in ``services.register``; everything else about registrations uses the ORM.
+its cost is everyone else's wait. This path therefore reads everything the seat rules
+need in one statement *after* the lock is taken (``read_snapshot``), then inserts the
+registration, its log row and the mail directly, without the ORM's unit of work
+(``write_registration``); on PostgreSQL a new registration's three INSERTs are one
+statement, so the lock is held for one round trip instead of three.
+
+This module decides nothing. The rules that choose the status are in
+``services.register``; the values a status change writes (timestamps, rank, offer
+expiry, the log row) come from ``status_change``, the same function ``transition()``
+uses for every other change, which goes through the ORM.
 
 The statements are built once, with bound parameters, so SQLAlchemy compiles each once
 per process.
@@ -18,18 +23,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, exists, func, select, true
+from sqlalchemy import and_, bindparam, exists, select, true
 
-from lms.events.models import NetworkMembership, Offering, OfferingSession
+from lms.events.models import NetworkMembership, Offering, first_start_of
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.outbox import hand_over, insert_mail_row
 from lms.registrations.models import Registration, RegistrationLog
-from lms.registrations.statuses import holds_seat
-from lms.timeutil import utcnow
+from lms.registrations.seats import (
+    held_count_of,
+    highest_rank_of,
+    waitlisted_count_of,
+)
+from lms.registrations.status_change import StatusChange
 
 _offering = Offering.__table__
-_session = OfferingSession.__table__
 _registration = Registration.__table__
 _log = RegistrationLog.__table__
 _membership = NetworkMembership.__table__
@@ -42,6 +50,7 @@ class Snapshot:
 
     status: str
     capacity: int
+    offer_hours: int
     requires_approval: bool
     members_only: bool
     consent_text: str
@@ -62,24 +71,6 @@ class Snapshot:
 
 
 def _snapshot_statement():
-    def of_this_offering(table):
-        return table.c.offering_id == _offering.c.id
-
-    def count(*where):
-        return (
-            select(func.count())
-            .select_from(_registration)
-            .where(of_this_offering(_registration), *where)
-            .scalar_subquery()
-        )
-
-    def first_start(*where):
-        return (
-            select(func.min(_session.c.starts_at))
-            .where(of_this_offering(_session), *where)
-            .scalar_subquery()
-        )
-
     mine = _registration.alias("mine")
     user_id = bindparam("user_id")
     member = exists().where(
@@ -91,21 +82,17 @@ def _snapshot_statement():
         select(
             _offering.c.status,
             _offering.c.capacity,
+            _offering.c.offer_hours,
             _offering.c.requires_approval,
             _offering.c.members_only,
             _offering.c.consent_text,
             _offering.c.questions,
             _offering.c.registration_opens_at,
             _offering.c.registration_closes_at,
-            func.coalesce(first_start(_session.c.status != "cancelled"), first_start()).label(
-                "starts_at"
-            ),
-            count(holds_seat(_registration.c.status)).label("held"),
-            count(_registration.c.status == "waitlisted").label("waitlisted"),
-            select(func.max(_registration.c.waitlist_rank))
-            .where(of_this_offering(_registration))
-            .scalar_subquery()
-            .label("highest_rank"),
+            first_start_of(_offering.c.id).label("starts_at"),
+            held_count_of(_offering.c.id).label("held"),
+            waitlisted_count_of(_offering.c.id).label("waitlisted"),
+            highest_rank_of(_offering.c.id).label("highest_rank"),
             (_offering.c.network_id.is_(None) | member).label("is_member"),
             mine.c.id.label("existing_id"),
             mine.c.status.label("existing_status"),
@@ -140,40 +127,26 @@ def read_snapshot(offering_id: int, user_id: int) -> Snapshot | None:
 
 
 def write_registration(
-    snapshot: Snapshot,
     offering_id: int,
     user_id: int,
-    status: str,
+    existing_id: int | None,
+    change: StatusChange,
     *,
-    rank: int | None,
     answers: dict,
     consent_given_at: datetime | None,
     mail: dict,
 ) -> int:
-    """Insert the registration (or reuse the person's ended one), log the change and
-    queue its ``mail`` (an outbox row's values); returns the registration's id.
-
-    On PostgreSQL a new registration is one statement: the three INSERTs as
-    data-modifying CTEs, so the offering's lock is held for one round trip, not three.
+    """Write ``change`` (from ``status_change``) with the registration's ``answers`` and
+    consent: a new row, or the person's ended one (``existing_id``) reused, since there
+    is one row per person and offering. Then its log row and ``mail`` (an outbox row's
+    values); returns the registration's id.
     """
     connection = db.session.connection()
-    values = {
-        "status": status,
-        "waitlist_rank": rank,
-        "answers": answers,
-        "consent_given_at": consent_given_at,
-        "offer_expires_at": None,
-    }
-    log = {
-        "actor_id": user_id,
-        "from_status": snapshot.existing_status,
-        "to_status": status,
-        "note": "",
-    }
-    if snapshot.existing_id is None and connection.dialect.name == "postgresql":
+    values = {**change.registration, "answers": answers, "consent_given_at": consent_given_at}
+    if existing_id is None and connection.dialect.name == "postgresql":
         parts = {
             "registration": {"offering_id": offering_id, "user_id": user_id, **values},
-            "log": log,
+            "log": change.log,
             "mail": mail,
         }
         params = {
@@ -184,31 +157,30 @@ def write_registration(
         registration_id, message_id = connection.execute(_insert_all_at_once(), params).one()
         hand_over(message_id)
         return registration_id
-    if snapshot.existing_id is None:
+    if existing_id is None:
         result = connection.execute(
             _INSERT, {"offering_id": offering_id, "user_id": user_id, **values}
         )
         registration_id = result.inserted_primary_key[0]
     else:
-        registration_id = snapshot.existing_id
+        registration_id = existing_id
         connection.execute(
-            _registration.update()
-            .where(_registration.c.id == registration_id)
-            .values(updated_at=utcnow(), **values)
+            _registration.update().where(_registration.c.id == registration_id).values(**values)
         )
         _forget_loaded(registration_id)
-    connection.execute(_INSERT_LOG, {"registration_id": registration_id, **log})
+    connection.execute(_INSERT_LOG, {"registration_id": registration_id, **change.log})
     insert_mail_row(mail)
     return registration_id
 
 
 _TABLES = {"registration": _registration, "log": _log, "mail": _outbox}
-# The columns write_registration and outbox.mail_row give; the statement binds these and
-# their tables' defaults. If they drift apart, every PostgreSQL registration test fails.
+# The columns a new registration's write gives (write_registration, status_change's values
+# for a new row, outbox.mail_row); the statement binds these and their tables' defaults.
+# If they drift apart, every PostgreSQL registration test fails.
 _GIVEN = {
     "registration": ("offering_id", "user_id", "status", "waitlist_rank", "answers",
-                     "consent_given_at", "offer_expires_at"),
-    "log": ("actor_id", "from_status", "to_status", "note"),
+                     "consent_given_at", "offer_expires_at", "created_at", "updated_at"),
+    "log": ("actor_id", "from_status", "to_status", "note", "at"),
     "mail": ("message_id", "kind", "to_address", "language", "context"),
 }  # fmt: skip
 
