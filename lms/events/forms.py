@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,6 +25,10 @@ from wtforms import (
     widgets,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lms.core.dates import local_zone, to_local, to_utc
+from lms.events.manage import OFFERING_FIELDS, SessionData
+from lms.events.models import Offering
 
 KIND_LABELS = {
     "seminar": _l("Seminar"),
@@ -53,6 +59,8 @@ WAITLIST_LABELS = {
     "offer": _l("Offer the seat for a number of hours"),
 }
 MEMBERSHIP_LABELS = {"open": _l("Open: anyone may join"), "approval": _l("Organisers approve")}
+# The offering's deadlines, typed and shown as wall-clock times in the LMS zone.
+DEADLINE_FIELDS = ("registration_opens_at", "registration_closes_at", "cancellation_deadline")
 SESSION_ROWS = 3  # empty rows shown for new sessions; "more rows" reloads with more
 
 
@@ -161,6 +169,78 @@ class OfferingForm(FlaskForm):
             self.general_errors.append(_l("Add at least one session."))
             ok = False
         return ok
+
+    # --- between the form and the domain: wall-clock times in the LMS zone, session rows
+
+    def load(self, offering: Offering | None, *, extra_rows: int) -> None:
+        """Fill the form from ``offering`` (times shown in the LMS zone), with
+        ``extra_rows`` empty session rows for new sessions."""
+        zone = local_zone()
+        for name in DEADLINE_FIELDS:
+            value = getattr(offering, name, None)
+            getattr(self, name).data = (
+                value.astimezone(zone).replace(tzinfo=None) if value else None
+            )
+        while self.sessions.entries:
+            self.sessions.pop_entry()
+        for session in getattr(offering, "active_sessions", []):
+            start, end = to_local(session.starts_at), to_local(session.ends_at)
+            self.sessions.append_entry(
+                {
+                    "id": str(session.id),
+                    "day": start.date(),
+                    "start": start.time(),
+                    "end": end.time(),
+                    "title": session.title,
+                    "venue": session.venue,
+                    "room": session.room,
+                }
+            )
+        for _n in range(extra_rows):
+            self.sessions.append_entry()
+        self.instructors.data = [u.id for u in getattr(offering, "instructors", [])]
+
+    def offering_data(self) -> dict:
+        """The offering's fields as the services take them: text trimmed, times in UTC."""
+        data = {name: getattr(self, name).data for name in OFFERING_FIELDS}
+        for name in ("summary", "description_md", "audience", "venue", "room", "address"):
+            data[name] = (data[name] or "").strip()
+        data["guest_speakers"] = "\n".join(
+            line.strip() for line in (data["guest_speakers"] or "").splitlines() if line.strip()
+        )
+        data["online_url"] = (data["online_url"] or "").strip()
+        data["consent_text"] = (data["consent_text"] or "").strip()
+        zone = local_zone()
+        for name in DEADLINE_FIELDS:
+            if data[name] is not None:
+                data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
+        return data
+
+    def session_rows(self) -> list[SessionData]:
+        """The session rows as changes: new, changed (times in UTC) or removed; blank
+        rows and removed rows that were never saved are left out."""
+        rows = []
+        for entry in self.sessions:
+            row = entry.form
+            if row.is_blank():
+                continue
+            session_id = int(row.id.data) if (row.id.data or "").isdigit() else None
+            if row.remove.data and session_id is None:
+                continue
+            if row.remove.data:
+                rows.append(SessionData(id=session_id, remove=True, starts_at=None, ends_at=None))
+                continue
+            rows.append(
+                SessionData(
+                    id=session_id,
+                    starts_at=to_utc(row.day.data, row.start.data),
+                    ends_at=to_utc(row.day.data, row.end.data),
+                    title=(row.title.data or "").strip(),
+                    venue=(row.venue.data or "").strip(),
+                    room=(row.room.data or "").strip(),
+                )
+            )
+        return rows
 
 
 class DuplicateForm(FlaskForm):

@@ -3,15 +3,12 @@ archive and duplicate. Routes hang on the events blueprint (``lms_events.manage_
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.accounts.permissions import role_required
-from lms.core.dates import local_zone, to_local, to_utc
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
@@ -84,7 +81,7 @@ def manage_new():
     if form.validate_on_submit():
         try:
             offering = manage.create_offering(
-                current_user, _offering_data(form), _session_rows(form)
+                current_user, form.offering_data(), form.session_rows()
             )
             manage.set_instructors(current_user, offering, form.instructors.data or [])
         except services.EventError as error:
@@ -108,8 +105,8 @@ def manage_edit(offering_id: int):
             changed = manage.update_offering(
                 current_user,
                 offering,
-                _offering_data(form),
-                _session_rows(form),
+                form.offering_data(),
+                form.session_rows(),
                 allow_below_held=form.allow_below_held.data,
             )
             if current_user.has_role("organiser"):
@@ -152,74 +149,8 @@ def _offering_form(offering: Offering | None) -> forms.OfferingForm:
     if offering is not None and offering.kind == "network_meeting":
         form.kind.choices = forms.options(forms.KIND_LABELS.items())
     if request.method == "GET":
-        zone = local_zone()
-        for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
-            value = getattr(offering, name, None)
-            getattr(form, name).data = (
-                value.astimezone(zone).replace(tzinfo=None) if value else None
-            )
-        while form.sessions.entries:
-            form.sessions.pop_entry()
-        for session in getattr(offering, "active_sessions", []):
-            start, end = to_local(session.starts_at), to_local(session.ends_at)
-            form.sessions.append_entry(
-                {
-                    "id": str(session.id),
-                    "day": start.date(),
-                    "start": start.time(),
-                    "end": end.time(),
-                    "title": session.title,
-                    "venue": session.venue,
-                    "room": session.room,
-                }
-            )
-        for _n in range(extra):
-            form.sessions.append_entry()
-        form.instructors.data = [u.id for u in getattr(offering, "instructors", [])]
+        form.load(offering, extra_rows=extra)
     return form
-
-
-def _offering_data(form: forms.OfferingForm) -> dict:
-    data = {name: getattr(form, name).data for name in manage.OFFERING_FIELDS}
-    for name in ("summary", "description_md", "audience", "venue", "room", "address"):
-        data[name] = (data[name] or "").strip()
-    data["guest_speakers"] = "\n".join(
-        line.strip() for line in (data["guest_speakers"] or "").splitlines() if line.strip()
-    )
-    data["online_url"] = (data["online_url"] or "").strip()
-    data["consent_text"] = (data["consent_text"] or "").strip()
-    zone = local_zone()
-    for name in ("registration_opens_at", "registration_closes_at", "cancellation_deadline"):
-        if data[name] is not None:
-            data[name] = data[name].replace(tzinfo=zone).astimezone(UTC)
-    return data
-
-
-def _session_rows(form: forms.OfferingForm) -> list[manage.SessionData]:
-    rows = []
-    for entry in form.sessions:
-        row = entry.form
-        if row.is_blank():
-            continue
-        session_id = int(row.id.data) if (row.id.data or "").isdigit() else None
-        if row.remove.data and session_id is None:
-            continue
-        if row.remove.data:
-            rows.append(
-                manage.SessionData(id=session_id, remove=True, starts_at=None, ends_at=None)
-            )
-            continue
-        rows.append(
-            manage.SessionData(
-                id=session_id,
-                starts_at=to_utc(row.day.data, row.start.data),
-                ends_at=to_utc(row.day.data, row.end.data),
-                title=(row.title.data or "").strip(),
-                venue=(row.venue.data or "").strip(),
-                room=(row.room.data or "").strip(),
-            )
-        )
-    return rows
 
 
 def _organiser_action(offering_id: int, action, success: str):
