@@ -18,7 +18,8 @@ def register_blueprints(app: Flask, state: LMSState) -> None:
     or on every response when the LMS is the whole app."""
     from lms.accounts.views import bp as accounts_bp
     from lms.admin.views import bp as admin_bp
-    from lms.api.views import bp as api_bp
+    from lms.api import catalogue, events, views  # noqa: F401  (routes on api_bp)
+    from lms.api.blueprint import bp as api_bp
     from lms.calendar.views import bp as calendar_bp
     from lms.core.converters import IdConverter
     from lms.core.views import bp as core_bp

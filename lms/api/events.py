@@ -16,8 +16,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from lms.api import catalogue  # adds GET /events to bp; used by attribute (import cycle)
-from lms.api.views import bp
+from lms.api.blueprint import bp, cacheable, json_bytes, public
+from lms.api.serialise import detail, iso
 from lms.core.errors import api_error
 from lms.events import services as event_services
 from lms.events.models import Offering
@@ -86,35 +86,17 @@ def _visible_offering(offering_id: int) -> Offering | None:
 
 
 @bp.get("/events/<lms_id:offering_id>")
+@public
 def event(offering_id: int):
-    """One offering with its sessions."""
+    """One offering with its sessions; a draft or archived one only for its editors."""
     offering = _visible_offering(offering_id)
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
     counts = _counts_for([offering.id])[offering.id]
-    body = catalogue.summary_maker(current_user, [])(catalogue.Listed.of(offering, counts))
     # The listing decides by membership alone; one offering also shows its link to the
     # instructors who run it, as its page does.
-    body["online_url"] = event_services.online_url_for(current_user, offering) or None
-    body["description_md"] = offering.description_md
-    body["questions"] = list(offering.questions or [])
-    body["consent_text"] = offering.consent_text or None
-    body["requires_approval"] = offering.requires_approval
-    body["members_only"] = offering.members_only
-    body["sessions"] = [
-        {
-            "id": s.id,
-            "uid": s.uid,
-            "title": s.title,
-            "starts_at": catalogue.iso(s.starts_at),
-            "ends_at": catalogue.iso(s.ends_at),
-            "venue": s.venue,
-            "room": s.room,
-            "status": s.status,
-        }
-        for s in offering.sessions
-    ]
-    return body
+    online_url = event_services.online_url_for(current_user, offering)
+    return cacheable(json_bytes(detail(offering, counts, online_url)))
 
 
 def _registration_body() -> tuple[dict, bool]:
@@ -224,14 +206,14 @@ def my_registrations():
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "offer_expires_at": catalogue.iso(r.offer_expires_at),
-                "created_at": catalogue.iso(r.created_at),
+                "offer_expires_at": iso(r.offer_expires_at),
+                "created_at": iso(r.created_at),
                 "event": {
                     "id": r.offering.id,
                     "title": r.offering.title,
                     "status": r.offering.status,
-                    "starts_at": catalogue.iso(r.offering.starts_at),
-                    "ends_at": catalogue.iso(r.offering.ends_at),
+                    "starts_at": iso(r.offering.starts_at),
+                    "ends_at": iso(r.offering.ends_at),
                     "url": url_for("lms_events.detail", offering_id=r.offering_id, _external=True),
                 },
             }
@@ -261,7 +243,7 @@ def event_registrations(offering_id: int):
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "created_at": catalogue.iso(r.created_at),
+                "created_at": iso(r.created_at),
                 "answers": r.answers or {},
                 "user": {
                     "id": r.user.id,
