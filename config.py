@@ -66,6 +66,8 @@ class Config:
         self.LMS_MAIL_FROM = env("LMS_MAIL_FROM", "Anskaffelser LMS <noreply@localhost>")
         self.LMS_HUEY_PATH = env("LMS_HUEY_PATH", str(instance / "huey.sqlite3"))
         self.LMS_TRUSTED_PROXIES = _env_int("LMS_TRUSTED_PROXIES", 0)
+        if env("LMS_API_PUBLIC_RATE_LIMIT"):  # else the LMS default (lms/extension.py)
+            self.LMS_API_PUBLIC_RATE_LIMIT = env("LMS_API_PUBLIC_RATE_LIMIT")
         # Only the concurrency control test turns the lock off and widens the race window.
         self.LMS_REGISTRATION_LOCKING = _env_bool("LMS_REGISTRATION_LOCKING", True)
         self.LMS_DEBUG_RACE_DELAY = float(env("LMS_DEBUG_RACE_DELAY") or 0)

@@ -26,7 +26,7 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from lms.api.blueprint import body_etag, bp, cacheable, json_bytes, public
-from lms.api.serialise import ROW_EXTRA, Listed, Summaries, shown_online_url, visible_networks
+from lms.api.serialise import ROW_EXTRA, Listed, Summaries, is_open, shown_links
 from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.events.models import KINDS, THEMES
@@ -39,6 +39,7 @@ MAX_PAGE = 1_000_000
 _NUMBER = re.compile(r"[0-9]{1,7}")
 KEPT_ARGS = ("kind", "theme", "from", "to", "per_page")  # in the other pages' URLs
 PAGE_CACHE_SIZE = 256  # pages per worker, about 30 kB each at 50 a page
+_THEMES = Listed.field_index("themes")  # a list in the row: the key holds it as a tuple
 
 
 class BadParameter(ValueError):
@@ -118,8 +119,9 @@ def _page_cache() -> PageCache:
     return caches.get("events") or caches.setdefault("events", PageCache(PAGE_CACHE_SIZE))
 
 
-def _render(entries, total: int, page: int, per_page: int) -> tuple[bytes, str, str]:
-    """``(body, etag, Link header)`` of one page; ``entries`` are ``(item, link, open)``."""
+def _render(items, shown, now, total: int, page: int, per_page: int) -> tuple[bytes, str, str]:
+    """``(body, etag, Link header)`` of one page: ``shown`` is each item's link as the
+    viewer sees it, ``now`` decides which are open."""
     pages = -(-total // per_page)
     links = {
         "first": _page_url(1),
@@ -129,7 +131,10 @@ def _render(entries, total: int, page: int, per_page: int) -> tuple[bytes, str, 
     }
     summaries = Summaries()
     body = {
-        "events": [summaries.summary(*entry) for entry in entries],
+        "events": [
+            summaries.summary(item, link, item.registration_is_open(now))
+            for item, link in zip(items, shown, strict=True)
+        ],
         "pagination": {
             "page": page,
             "per_page": per_page,
@@ -154,19 +159,19 @@ def events():
     except BadParameter as error:
         return api_error(400, str(error), "invalid_parameter")
     total, rows = catalogue_rows(filters, page, per_page, extra=ROW_EXTRA)
-    items = [Listed(*row) for row in rows]
-    members_of = visible_networks(current_user, items)
+    # An unchanged page costs its query and this key: the rows are not made into
+    # entries, nor the body built, encoded or hashed, unless the key is new.
+    shown = shown_links(current_user, rows)
     now = utcnow()
-    entries = [(i, shown_online_url(i, members_of), i.registration_is_open(now)) for i in items]
     key = (
-        request.url,
+        request.scheme, request.host, request.script_root, request.path, request.query_string,
         current_app.config["LMS_TIMEZONE"],
         total,
-        *((row[:4], tuple(row[4] or ()), row[5:], link, is_open)
-          for row, (_i, link, is_open) in zip(rows, entries, strict=True)),
+        *((row[:_THEMES], tuple(row[_THEMES] or ()), row[_THEMES + 1:], link, is_open(row, now))
+          for row, link in zip(rows, shown, strict=True)),
     )  # fmt: skip
     body, etag, link_header = _page_cache().get(
-        key, lambda: _render(entries, total, page, per_page)
+        key, lambda: _render([Listed(*row) for row in rows], shown, now, total, page, per_page)
     )
     response = cacheable(body, etag)
     response.headers["Link"] = link_header

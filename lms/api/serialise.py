@@ -8,7 +8,7 @@ catalogue_rows``), one offering from its ORM object: both go through the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -81,6 +81,11 @@ class Listed:
             confirmed=by_status.get("confirmed", 0),
         )
 
+    @classmethod
+    def field_index(cls, name: str) -> int:
+        """Where ``name`` is in a catalogue row."""
+        return [f.name for f in fields(cls)].index(name)
+
     def registration_is_open(self, now: datetime) -> bool:
         return registration_window_open(
             self.status,
@@ -100,17 +105,32 @@ def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
     return value.astimezone(tz or zone()).isoformat() if value is not None else None
 
 
-def visible_networks(viewer, items: list[Listed]) -> set:
-    """The networks whose members-only links ``viewer`` sees, of those ``items`` hide
-    (one query for a whole page, none for an anonymous viewer)."""
-    networks = {item.network_id for item in items if item.members_only and item.online_url}
-    return networks_seen_by(viewer, networks)
+_ONLINE_URL, _MEMBERS_ONLY, _NETWORK = (
+    Listed.field_index(name) for name in ("online_url", "members_only", "network_id")
+)
+_STATUS, _OPENS, _CLOSES, _STARTS = (
+    Listed.field_index(name)
+    for name in ("status", "registration_opens_at", "registration_closes_at", "starts_at")
+)
 
 
-def shown_online_url(item: Listed, members_of: set) -> str | None:
-    """The link the listing shows: a members-only meeting's only to its network's members."""
-    hidden = item.members_only and item.network_id not in members_of
-    return None if hidden or not item.online_url else item.online_url
+def shown_links(viewer, rows) -> list[str | None]:
+    """Each catalogue row's online link as the listing shows it to ``viewer``: a
+    members-only meeting's only to its network's members (one query for a whole page,
+    none for an anonymous viewer)."""
+    hiding = {row[_NETWORK] for row in rows if row[_MEMBERS_ONLY] and row[_ONLINE_URL]}
+    members_of = networks_seen_by(viewer, hiding)
+    return [
+        None
+        if not row[_ONLINE_URL] or (row[_MEMBERS_ONLY] and row[_NETWORK] not in members_of)
+        else row[_ONLINE_URL]
+        for row in rows
+    ]
+
+
+def is_open(row, now: datetime) -> bool:
+    """Whether a catalogue row's offering takes registrations at ``now``."""
+    return registration_window_open(row[_STATUS], row[_OPENS], row[_CLOSES], row[_STARTS], now)
 
 
 class Summaries:
