@@ -67,6 +67,8 @@ class Config:
         self.LMS_MAIL_FROM = env("LMS_MAIL_FROM", "Anskaffelser LMS <noreply@localhost>")
         self.LMS_HUEY_PATH = env("LMS_HUEY_PATH", str(instance / "huey.sqlite3"))
         self.LMS_TRUSTED_PROXIES = _env_int("LMS_TRUSTED_PROXIES", 0)
+        if env("LMS_API_PUBLIC_RATE_LIMIT"):  # else the LMS default (lms/settings.py)
+            self.LMS_API_PUBLIC_RATE_LIMIT = env("LMS_API_PUBLIC_RATE_LIMIT")
         # Only the concurrency control test turns the lock off and widens the race window,
         # and says so with LMS_CONCURRENCY_TESTING (init_app refuses them otherwise).
         self.LMS_REGISTRATION_LOCKING = _env_bool("LMS_REGISTRATION_LOCKING", True)

@@ -374,6 +374,7 @@ def catalogue(args, servers: dict[str, Server], baselines: list[str], token: str
     targets = [
         ("catalogue-html", "/events", headers),
         ("catalogue-api", "/api/v1/events", {**headers, "Authorization": f"Bearer {token}"}),
+        ("catalogue-api-public", "/api/v1/events", headers),  # anonymous, first 50
     ]
     lms_url = servers["lms"].base_url
     for _name, path, hdrs in targets:  # check once: no error page, no redirect

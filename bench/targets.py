@@ -144,4 +144,10 @@ TARGETS: list[Target] = [
         setup=session_cookie_for("participant@demo.lms"),
         description="the JSON catalogue, first page (50), as the logged-in demo participant",
     ),
+    Target(
+        "catalogue-api-public",
+        "/api/v1/events",
+        expect='"pagination"',
+        description="the JSON catalogue, first page, anonymous (the demo lists 11; rush.py 50)",
+    ),
 ]

@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "LMS_LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute",
     "LMS_RESET_RATE_LIMIT": "5 per 15 minutes",
     "LMS_SIGNUP_RATE_LIMIT": "10 per hour",
+    "LMS_API_PUBLIC_RATE_LIMIT": "120 per minute",  # anonymous API GETs, per address
+    "LMS_API_PUBLIC_MAX_AGE": 60,  # seconds a shared cache may keep a public API answer
     "LMS_RESET_TOKEN_MAX_AGE": 3600,
     "LMS_VERIFY_TOKEN_MAX_AGE": 3 * 24 * 3600,
     "LMS_PASSWORD_MIN_LENGTH": 10,

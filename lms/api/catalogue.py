@@ -1,32 +1,36 @@
-"""``GET /api/v1/events``: published offerings, filtered, ordered and paginated in SQL.
+"""``GET /api/v1/events``: the catalogue, filtered and paginated, for anyone who asks.
 
-A page costs one query whatever the number of offerings: the page with each
-offering's first start, last end and seat counts and the number of matches (no ORM
-objects, no sessions loaded). The response carries the page's metadata and the
+Which offerings are listed, in what order, their first start and their seat counts are
+the events area's catalogue (``events.services.catalogue_rows``): published offerings
+with a session still to come, soonest first, network meetings only when asked for by
+kind. A page is one query. The response carries the page's metadata and the
 neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
+
+The body of a page is memoised on every value it prints (the address asked for, the
+zone, the number found and each row as read, with what the clock and the viewer make
+of it: open or not, link shown or not), as ``lms/core/fragments.py`` does for the
+HTML catalogue: a changed value is a new key, never a stale page. The query still runs
+on every request, so seats are as fresh as without the cache; the cache saves building,
+encoding and hashing the body, which was most of what a page cost.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import current_app, request, url_for
 from flask_login import current_user
-from sqlalchemy import Integer, String, bindparam, case, func, select
 
-from lms.api.views import bp
+from lms.api.blueprint import body_etag, bp, cacheable, json_bytes, public
+from lms.api.serialise import ROW_EXTRA, Listed, Summaries, is_open, shown_links
+from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
-from lms.core.templating import id_url_maker
-from lms.events.models import KINDS, THEMES, Offering, OfferingSession, registration_window_open
-from lms.events.services import networks_seen_by
-from lms.registrations.catalogue import run_page
-from lms.registrations.seats import seat_totals
-from lms.registrations.statuses import HOLDS_SEAT
+from lms.events.models import KINDS, THEMES
+from lms.registrations.catalogue import CatalogueFilters, catalogue_rows
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50
@@ -34,201 +38,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 _NUMBER = re.compile(r"[0-9]{1,7}")
 KEPT_ARGS = ("kind", "theme", "from", "to", "per_page")  # in the other pages' URLs
-LIST_COLUMNS = (
-    "id", "kind", "status", "title", "summary", "themes", "venue", "room", "address",
-    "online_url", "capacity", "registration_opens_at", "registration_closes_at",
-    "members_only", "network_id",
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Listed:
-    """What a catalogue entry shows, from a row or from an ORM offering."""
-
-    id: int
-    kind: str
-    status: str
-    title: str
-    summary: str
-    themes: list[str]
-    venue: str
-    room: str
-    address: str
-    online_url: str
-    capacity: int
-    registration_opens_at: datetime | None
-    registration_closes_at: datetime | None
-    members_only: bool  # the fields up to here in LIST_COLUMNS's order: rows fill them
-    network_id: int | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    confirmed: int
-    waitlisted: int
-    held: int
-
-    @classmethod
-    def of(cls, offering: Offering, by_status: dict[str, int]) -> Listed:
-        values = {name: getattr(offering, name) for name in LIST_COLUMNS}
-        return cls(
-            **values,
-            starts_at=offering.starts_at,
-            ends_at=offering.ends_at,
-            confirmed=by_status.get("confirmed", 0),
-            waitlisted=by_status.get("waitlisted", 0),
-            held=sum(by_status.get(s, 0) for s in HOLDS_SEAT),
-        )
-
-    def registration_is_open(self, now: datetime) -> bool:
-        return registration_window_open(
-            self.status,
-            self.registration_opens_at,
-            self.registration_closes_at,
-            self.starts_at,
-            now,
-        )
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
-
-
-def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
-    return value.astimezone(tz or zone()).isoformat() if value is not None else None
-
-
-def summary_maker(viewer, items: list[Listed]):
-    """``Listed -> dict``: the API's entry for an offering; the zone, the URL patterns and
-    the clock are looked up once per response, not once per offering. A members-only
-    meeting's online link is left out for ``viewer`` unless they are in its network."""
-    tz, tz_name, now = zone(), current_app.config["LMS_TIMEZONE"], utcnow()
-    detail_url = id_url_maker("lms_events.detail", external=True)
-    ics_url = id_url_maker("lms_calendar.offering_ics", external=True)
-    networks = {item.network_id for item in items if item.members_only and item.online_url}
-    members_of = networks_seen_by(viewer, networks)
-
-    def online_url(item: Listed) -> str | None:
-        hidden = item.members_only and item.network_id not in members_of
-        return None if hidden or not item.online_url else item.online_url
-
-    def summary(item: Listed) -> dict:
-        return {
-            "id": item.id,
-            "kind": item.kind,
-            "status": item.status,
-            "title": item.title,
-            "summary": item.summary,
-            "themes": list(item.themes or []),
-            "starts_at": iso(item.starts_at, tz),
-            "ends_at": iso(item.ends_at, tz),
-            "timezone": tz_name,
-            "location": ", ".join(p for p in (item.venue, item.room, item.address) if p),
-            "online_url": online_url(item),
-            "capacity": item.capacity,
-            "confirmed_count": item.confirmed,
-            "waitlist_count": item.waitlisted,
-            "seats_left": max(item.capacity - item.held, 0),
-            "registration_open": item.registration_is_open(now),
-            "url": detail_url(item.id),
-            "ics_url": ics_url(item.id),
-        }
-
-    return summary
-
-
-# --- the query ---------------------------------------------------------------------------
-
-
-def _session_bounds():
-    """Each offering's first start and last end over the sessions that are not cancelled,
-    or over all of them when every one is (``Offering.starts_at``/``ends_at``), aggregated
-    once over the sessions (an offering without sessions has no row)."""
-
-    def over_active_else_all(aggregate, column):
-        active = aggregate(case((OfferingSession.status != "cancelled", column)))
-        return func.coalesce(active, aggregate(column))
-
-    return (
-        select(
-            OfferingSession.offering_id,
-            over_active_else_all(func.min, OfferingSession.starts_at).label("starts_at"),
-            over_active_else_all(func.max, OfferingSession.ends_at).label("ends_at"),
-        )
-        .group_by(OfferingSession.offering_id)
-        .subquery("bounds")
-    )
-
-
-@lru_cache(maxsize=32)
-def _statements(kind: bool, theme: bool, after: bool, before: bool):
-    """``(count, page)`` statements for one combination of filters, built once (building
-    them took about as long as running them); every value is a bound parameter.
-
-    The page's offerings are picked first (a CTE with the order and the limit); their
-    registrations are then counted once, for those offerings only.
-    """
-    when = OfferingSession.starts_at.type
-    bounds = _session_bounds()
-    conditions = [Offering.status == "published"]
-    if kind:
-        conditions.append(Offering.kind == bindparam("kind"))
-    if theme:
-        conditions.append(Offering.themes.cast(String).like(bindparam("theme")))
-    if after:
-        conditions.append(bounds.c.ends_at >= bindparam("after", type_=when))
-    if before:
-        conditions.append(bounds.c.starts_at < bindparam("before", type_=when))
-    with_bounds = (
-        select().select_from(Offering).outerjoin(bounds, bounds.c.offering_id == Offering.id)
-    )
-    count = (
-        (with_bounds if (after or before) else select().select_from(Offering))
-        .with_only_columns(func.count())
-        .where(*conditions)
-    )
-    page = (
-        with_bounds.with_only_columns(
-            Offering.id,
-            bounds.c.starts_at,
-            bounds.c.ends_at,
-            func.count().over().label("total"),  # all matches: no count query a page
-        )
-        .where(*conditions)
-        # Soonest first, then the offerings without sessions.
-        .order_by(bounds.c.starts_at.asc().nulls_last(), Offering.id)
-        .limit(bindparam("limit", type_=Integer))
-        .offset(bindparam("offset", type_=Integer))
-        .cte("page")
-    )
-    seats = seat_totals(select(page.c.id))
-    rows = (
-        select(
-            *(getattr(Offering, name) for name in LIST_COLUMNS),
-            page.c.starts_at,
-            page.c.ends_at,
-            func.coalesce(seats.c.confirmed, 0),
-            func.coalesce(seats.c.waitlisted, 0),
-            func.coalesce(seats.c.held, 0),
-            page.c.total,
-        )
-        .select_from(page)
-        .join(Offering, Offering.id == page.c.id)
-        .outerjoin(seats, seats.c.offering_id == Offering.id)
-        .order_by(page.c.starts_at.asc().nulls_last(), page.c.id)
-    )
-    return count, rows
-
-
-def listing(kind, theme, after, before, page: int, per_page: int) -> tuple[int, list[Listed]]:
-    """``(total, the page's entries)``: published offerings, soonest first, then those
-    without sessions, in one query (a count apart only past the last page)."""
-    count, page_query = _statements(bool(kind), bool(theme), after is not None, before is not None)
-    # The themes are a JSON list of fixed words: a quoted match is exact on both databases.
-    params = {"kind": kind, "theme": f'%"{theme}"%', "after": after, "before": before}
-    total, rows = run_page(page_query, count, params, page, per_page)
-    return total, [Listed(*row) for row in rows]
-
-
-# --- the view ----------------------------------------------------------------------------
+PAGE_CACHE_SIZE = 256  # pages per worker, about 30 kB each at 50 a page
+_THEMES = Listed.field_index("themes")  # a list in the row: the key holds it as a tuple
 
 
 class BadParameter(ValueError):
@@ -246,7 +57,7 @@ def _day_start(value: str, name: str) -> datetime:
         raise BadParameter(f"'{name}' must be an ISO date (YYYY-MM-DD).") from None
     if not FIRST_DAY <= day <= LAST_DAY:  # beyond these, UTC falls off the calendar
         raise BadParameter(f"'{name}' must be a date from {FIRST_DAY} to {LAST_DAY}.")
-    return datetime.combine(day, time.min, tzinfo=zone())
+    return datetime.combine(day, time.min, tzinfo=lms_zone())
 
 
 def _number(name: str, default: int, highest: int) -> int:
@@ -258,7 +69,9 @@ def _number(name: str, default: int, highest: int) -> int:
     return int(value)
 
 
-def _parameters() -> dict:
+def _parameters() -> tuple[CatalogueFilters, int, int]:
+    """``(filters, page, per_page)`` from the query string; ``BadParameter`` says what
+    is wrong. ``from``/``to`` keep offerings with a session to come in those days."""
     args = request.args
     kind, theme = args.get("kind"), args.get("theme")
     if kind is not None and kind not in KINDS:
@@ -267,14 +80,9 @@ def _parameters() -> dict:
         raise BadParameter(f"'theme' must be one of {', '.join(THEMES)}.")
     after = _day_start(args["from"], "from") if "from" in args else None
     before = _day_start(args["to"], "to") + timedelta(days=1) if "to" in args else None
-    return {
-        "kind": kind,
-        "theme": theme,
-        "after": after,
-        "before": before,
-        "page": _number("page", 1, MAX_PAGE),
-        "per_page": _number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE),
-    }
+    filters = CatalogueFilters(kind=kind or "", theme=theme or "", after=after, before=before)
+    per_page = _number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    return filters, _number("page", 1, MAX_PAGE), per_page
 
 
 def _page_url(number: int) -> str:
@@ -283,16 +91,37 @@ def _page_url(number: int) -> str:
     return url_for("lms_api.events", _external=True) + "?" + urlencode({**args, "page": number})
 
 
-@bp.get("/events")
-def events():
-    """Published offerings, soonest first; filters: kind, theme, from, to (ISO dates);
-    ``page`` and ``per_page`` (default 50, at most 100)."""
-    try:
-        params = _parameters()
-    except BadParameter as error:
-        return api_error(400, str(error), "invalid_parameter")
-    page, per_page = params["page"], params["per_page"]
-    total, items = listing(**params)
+class PageCache:
+    """A bounded, thread-safe LRU of ``key -> (body, etag, link header)``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, build):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        value = build()
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+def _page_cache() -> PageCache:
+    """The current app's cache (one per worker process, like the fragments)."""
+    caches = current_app.extensions.setdefault("lms_api_pages", {})
+    return caches.get("events") or caches.setdefault("events", PageCache(PAGE_CACHE_SIZE))
+
+
+def _render(items, shown, now, total: int, page: int, per_page: int) -> tuple[bytes, str, str]:
+    """``(body, etag, Link header)`` of one page: ``shown`` is each item's link as the
+    viewer sees it, ``now`` decides which are open."""
     pages = -(-total // per_page)
     links = {
         "first": _page_url(1),
@@ -300,9 +129,12 @@ def events():
         "next": _page_url(page + 1) if page < pages else None,
         "last": _page_url(max(pages, 1)),
     }
-    summary = summary_maker(current_user, items)
+    summaries = Summaries()
     body = {
-        "events": [summary(item) for item in items],
+        "events": [
+            summaries.summary(item, link, item.registration_is_open(now))
+            for item, link in zip(items, shown, strict=True)
+        ],
         "pagination": {
             "page": page,
             "per_page": per_page,
@@ -312,5 +144,35 @@ def events():
             "prev": links["prev"],
         },
     }
+    data = json_bytes(body)
     header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
-    return body, 200, {"Link": header}
+    return data, body_etag(data), header
+
+
+@bp.get("/events")
+@public
+def events():
+    """Offerings as the catalogue lists them; filters: kind, theme, from, to (ISO dates);
+    ``page`` and ``per_page`` (default 50, at most 100)."""
+    try:
+        filters, page, per_page = _parameters()
+    except BadParameter as error:
+        return api_error(400, str(error), "invalid_parameter")
+    total, rows = catalogue_rows(filters, page, per_page, extra=ROW_EXTRA)
+    # An unchanged page costs its query and this key: the rows are not made into
+    # entries, nor the body built, encoded or hashed, unless the key is new.
+    shown = shown_links(current_user, rows)
+    now = utcnow()
+    key = (
+        request.scheme, request.host, request.script_root, request.path, request.query_string,
+        current_app.config["LMS_TIMEZONE"],
+        total,
+        *((row[:_THEMES], tuple(row[_THEMES] or ()), row[_THEMES + 1:], link, is_open(row, now))
+          for row, link in zip(rows, shown, strict=True)),
+    )  # fmt: skip
+    body, etag, link_header = _page_cache().get(
+        key, lambda: _render([Listed(*row) for row in rows], shown, now, total, page, per_page)
+    )
+    response = cacheable(body, etag)
+    response.headers["Link"] = link_header
+    return response

@@ -8,22 +8,22 @@ status.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from flask import request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms.api import catalogue  # adds GET /events to bp; used by attribute (import cycle)
-from lms.api.views import bp
+from lms.api.blueprint import bp, cacheable, json_bytes, public
+from lms.api.serialise import detail, iso
 from lms.core.errors import api_error
 from lms.events import services as event_services
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import services
 from lms.registrations.models import Registration
+from lms.registrations.seats import seat_counts, waitlist_positions
 from lms.registrations.services import RegistrationError
 from lms.registrations.statuses import ACTIVE
 
@@ -58,20 +58,6 @@ def registration_error(error: RegistrationError):
     return api_error(status, ERROR_MESSAGES.get(error.code, error.code), error.code)
 
 
-def _counts_for(offering_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Registrations by status for many offerings, in one query."""
-    counts: dict[int, dict[str, int]] = defaultdict(dict)
-    if offering_ids:
-        rows = db.session.execute(
-            select(Registration.offering_id, Registration.status, func.count())
-            .where(Registration.offering_id.in_(offering_ids))
-            .group_by(Registration.offering_id, Registration.status)
-        )
-        for offering_id, status, n in rows:
-            counts[offering_id][status] = n
-    return counts
-
-
 def _soonest_first(starts_at: datetime | None, row_id: int) -> tuple:
     """A sort key: dated offerings by start, then those without sessions."""
     return (starts_at is None, starts_at.timestamp() if starts_at else 0.0, row_id)
@@ -79,43 +65,23 @@ def _soonest_first(starts_at: datetime | None, row_id: int) -> tuple:
 
 def _visible_offering(offering_id: int) -> Offering | None:
     offering = db.session.get(Offering, offering_id)
-    if offering is None:
-        return None
-    if offering.status in ("draft", "archived") and not offering.can_edit(current_user):
+    if offering is None or not event_services.may_see(current_user, offering):
         return None
     return offering
 
 
 @bp.get("/events/<lms_id:offering_id>")
+@public
 def event(offering_id: int):
-    """One offering with its sessions."""
+    """One offering with its sessions; a draft only for its editors (``may_see``)."""
     offering = _visible_offering(offering_id)
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
-    counts = _counts_for([offering.id])[offering.id]
-    body = catalogue.summary_maker(current_user, [])(catalogue.Listed.of(offering, counts))
+    counts = seat_counts(offering)
     # The listing decides by membership alone; one offering also shows its link to the
     # instructors who run it, as its page does.
-    body["online_url"] = event_services.online_url_for(current_user, offering) or None
-    body["description_md"] = offering.description_md
-    body["questions"] = list(offering.questions or [])
-    body["consent_text"] = offering.consent_text or None
-    body["requires_approval"] = offering.requires_approval
-    body["members_only"] = offering.members_only
-    body["sessions"] = [
-        {
-            "id": s.id,
-            "uid": s.uid,
-            "title": s.title,
-            "starts_at": catalogue.iso(s.starts_at),
-            "ends_at": catalogue.iso(s.ends_at),
-            "venue": s.venue,
-            "room": s.room,
-            "status": s.status,
-        }
-        for s in offering.sessions
-    ]
-    return body
+    online_url = event_services.online_url_for(current_user, offering)
+    return cacheable(json_bytes(detail(offering, counts, online_url)))
 
 
 def _registration_body() -> tuple[dict, bool]:
@@ -192,23 +158,6 @@ def unregister(offering_id: int):
     return "", 204
 
 
-def _positions(registrations: list[Registration]) -> dict[int, int]:
-    """Waiting-list positions (1 = next) for the waitlisted ones, in one query."""
-    waiting = {r.offering_id: r for r in registrations if r.status == "waitlisted"}
-    if not waiting:
-        return {}
-    rows = db.session.execute(
-        select(Registration.offering_id, Registration.id)
-        .where(Registration.offering_id.in_(waiting), Registration.status == "waitlisted")
-        .order_by(Registration.offering_id, Registration.waitlist_rank, Registration.id)
-    )
-    positions, seen = {}, defaultdict(int)
-    for offering_id, registration_id in rows:
-        seen[offering_id] += 1
-        positions[registration_id] = seen[offering_id]
-    return positions
-
-
 @bp.get("/me/registrations")
 def my_registrations():
     """The caller's registrations, soonest event first."""
@@ -217,7 +166,7 @@ def my_registrations():
         .where(Registration.user_id == current_user.id)
         .options(selectinload(Registration.offering).selectinload(Offering.sessions))
     ).all()
-    positions = _positions(rows)
+    positions = waitlist_positions(rows)
     rows = sorted(rows, key=lambda r: _soonest_first(r.offering.starts_at, r.id))
     return {
         "registrations": [
@@ -225,14 +174,14 @@ def my_registrations():
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "offer_expires_at": catalogue.iso(r.offer_expires_at),
-                "created_at": catalogue.iso(r.created_at),
+                "offer_expires_at": iso(r.offer_expires_at),
+                "created_at": iso(r.created_at),
                 "event": {
                     "id": r.offering.id,
                     "title": r.offering.title,
                     "status": r.offering.status,
-                    "starts_at": catalogue.iso(r.offering.starts_at),
-                    "ends_at": catalogue.iso(r.offering.ends_at),
+                    "starts_at": iso(r.offering.starts_at),
+                    "ends_at": iso(r.offering.ends_at),
                     "url": url_for("lms_events.detail", offering_id=r.offering_id, _external=True),
                 },
             }
@@ -255,14 +204,14 @@ def event_registrations(offering_id: int):
         .options(selectinload(Registration.user))
         .order_by(Registration.created_at, Registration.id)
     ).all()
-    positions = _positions(rows)
+    positions = waitlist_positions(rows)
     return {
         "registrations": [
             {
                 "id": r.id,
                 "status": r.status,
                 "waitlist_position": positions.get(r.id),
-                "created_at": catalogue.iso(r.created_at),
+                "created_at": iso(r.created_at),
                 "answers": r.answers or {},
                 "user": {
                     "id": r.user.id,

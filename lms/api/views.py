@@ -1,37 +1,15 @@
-"""API endpoints. Errors are always ``{"error": {"code": …, "message": …}}``."""
+"""The caller's own API: profile and tokens (on ``lms/api/blueprint.py``'s blueprint)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 
 from lms.accounts import services
 from lms.accounts.models import ApiToken
+from lms.api.blueprint import bp
 from lms.core.errors import api_error
 from lms.extensions import db
-
-bp = Blueprint("lms_api", __name__)
-
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@bp.before_request
-def require_authentication():
-    """Every API call needs a user: a bearer token, or a browser session with CSRF."""
-    if not current_user.is_authenticated:
-        body, status = api_error(
-            401, "Authentication required: send 'Authorization: Bearer <token>'."
-        )
-        return body, status, {"WWW-Authenticate": 'Bearer realm="lms"'}  # RFC 6750
-    if request.method in UNSAFE_METHODS and request.environ.get("lms.auth") != "token":
-        # A cookie travels with cross-site requests; a bearer token does not.
-        try:
-            current_app.extensions["csrf"].protect()
-        except CSRFError:
-            return api_error(400, "Missing or invalid CSRF token.", "csrf_failed")
-    return None
 
 
 @bp.get("/me")
@@ -78,6 +56,3 @@ def revoke_token(token_id: int):
         return api_error(404, "No such token.")
     db.session.commit()
     return "", 204
-
-
-from lms.api import events as _events  # noqa: E402, F401  (adds the events routes to bp)

@@ -31,6 +31,10 @@ class CatalogueFilters:
     mode: str = ""  # in_person | online
     seats_left: bool = False
     q: str = ""
+    # The API's day range (aware datetimes, never read from the page's query string): a
+    # session to come that ends on or after ``after`` and starts before ``before``.
+    after: datetime | None = None
+    before: datetime | None = None
 
     @classmethod
     def from_args(cls, args) -> CatalogueFilters:
@@ -51,7 +55,8 @@ class CatalogueFilters:
     def shape(self) -> tuple:
         """Which filters are set (and the mode): what the SQL statement depends on."""
         return (bool(self.kind), bool(self.theme), bool(self.month), self.mode,
-                self.seats_left, bool(self.q))  # fmt: skip
+                self.seats_left, bool(self.q), self.after is not None,
+                self.before is not None)  # fmt: skip
 
     def as_args(self) -> dict:
         args = {k: v for k, v in self.__dict__.items() if v and k != "seats_left"}
@@ -106,18 +111,23 @@ def _catalogue_params(filters: CatalogueFilters, now: datetime | None) -> dict:
     if filters.q:
         escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{escaped}%"
+    if filters.after is not None:
+        params["after"] = filters.after
+    if filters.before is not None:
+        params["before"] = filters.before
     return params
 
 
 @lru_cache(maxsize=128)
-def _statements(shape: tuple):
-    """``(offerings, count, cards)`` statements for one shape of filters, built once.
+def _statements(shape: tuple, extra: tuple[str, ...] = ()):
+    """``(offerings, count, cards)`` statements for one shape of filters, built once;
+    the cards carry the ``extra`` columns too (``_cards_statement``).
 
     Every value is a bound parameter (``_catalogue_params``), so the few shapes the
     filters can take are all the statements there are. Building one took about as long
     as running it.
     """
-    kind, theme, month, mode, seats_left, q = shape
+    kind, theme, month, mode, seats_left, q, after, before = shape
     when = OfferingSession.ends_at.type
     upcoming = and_(
         OfferingSession.status == "scheduled",
@@ -153,6 +163,13 @@ def _statements(shape: tuple):
                 OfferingSession.starts_at < bindparam("month_after", type_=when),
             )
         )
+    if after or before:
+        in_range = [OfferingSession.offering_id == Offering.id, upcoming]
+        if after:
+            in_range.append(OfferingSession.ends_at >= bindparam("after", type_=when))
+        if before:
+            in_range.append(OfferingSession.starts_at < bindparam("before", type_=when))
+        statement = statement.where(exists().where(*in_range))
     if mode == "online":
         statement = statement.where(Offering.online_url != "")
     elif mode == "in_person":
@@ -169,11 +186,13 @@ def _statements(shape: tuple):
         )
     statement = statement.order_by(next_starts.c.next_start, Offering.id)
     count = statement.with_only_columns(func.count()).order_by(None)
-    return statement, count, _cards_statement(statement, next_starts)
+    return statement, count, _cards_statement(statement, next_starts, extra)
 
 
-def _cards_statement(statement, next_starts):
-    """One page of cards with what each card counts, in one statement.
+def _cards_statement(statement, next_starts, extra: tuple[str, ...] = ()):
+    """One page of cards with what each card counts, in one statement; after the
+    card's own columns come the ``extra`` ones (``last_end``, ``confirmed``, or Offering
+    columns by name), so a card reads its row as it always has.
 
     The page's offerings are picked first (a CTE with the order and the limit), with how
     many match in all (a window count, so the page needs no count query of its own);
@@ -194,12 +213,18 @@ def _cards_statement(statement, next_starts):
             OfferingSession.offering_id,
             func.min(OfferingSession.starts_at).label("first_start"),
             func.count().label("sessions"),
+            *([func.max(OfferingSession.ends_at).label("last_end")] if "last_end" in extra else []),
         )
         .where(OfferingSession.status != "cancelled", OfferingSession.offering_id.in_(on_page))
         .group_by(OfferingSession.offering_id)
         .subquery("card_sessions")
     )
     seats = seat_totals(on_page)
+    computed = {
+        "last_end": lambda: sessions.c.last_end,
+        "confirmed": lambda: func.coalesce(seats.c.confirmed, 0),
+    }
+    extras = [computed[name]() if name in computed else getattr(Offering, name) for name in extra]
     return (
         select(
             *(getattr(Offering, name) for name in CARD_COLUMNS),
@@ -207,6 +232,7 @@ def _cards_statement(statement, next_starts):
             func.coalesce(sessions.c.sessions, 0),
             func.coalesce(seats.c.held, 0),
             func.coalesce(seats.c.waitlisted, 0),
+            *extras,
             page.c.total,
         )
         .select_from(page)
@@ -293,12 +319,24 @@ def catalogue_page(
     The seat counts are read in the same statement as the offerings, so they are as
     fresh as the list.
     """
-    _, count, cards = _statements(filters.shape())
-    params = _catalogue_params(filters, now)
-    total, rows = run_page(cards, count, params, page, per_page)
+    total, rows = catalogue_rows(filters, page, per_page, now)
     return CataloguePage(
         items=[CatalogueCard(*row) for row in rows],
         page=page,
         per_page=per_page,
         total=total,
     )
+
+
+def catalogue_rows(
+    filters: CatalogueFilters,
+    page: int,
+    per_page: int,
+    now: datetime | None = None,
+    extra: tuple[str, ...] = (),
+) -> tuple[int, list]:
+    """``(total, rows)`` of one catalogue page in one query: each row holds a
+    ``CatalogueCard``'s fields, then the ``extra`` columns: Offering columns by name, or
+    ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``."""
+    _, count, cards = _statements(filters.shape(), extra)
+    return run_page(cards, count, _catalogue_params(filters, now), page, per_page)

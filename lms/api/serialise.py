@@ -1,0 +1,197 @@
+"""What the API says about an offering: the summary (the listing's entry, also the head
+of one offering's answer) and the detail, and how it writes a moment (``iso``).
+
+The listing fills a :class:`Listed` from a catalogue row (``events.services.
+catalogue_rows``), one offering from its ORM object: both go through the same
+``summary``, so an entry reads the same wherever it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from lms.core.templating import id_url_maker
+from lms.events.models import Offering, registration_window_open
+from lms.events.services import networks_seen_by
+from lms.registrations.seats import SeatCounts
+from lms.timeutil import utcnow
+
+# The catalogue row's columns after a card's own (``catalogue_rows(extra=…)``).
+ROW_EXTRA = (
+    "status", "registration_opens_at", "registration_closes_at", "members_only",
+    "network_id", "last_end", "confirmed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Listed:
+    """What a summary shows, from a catalogue row (its fields in the row's order: a
+    ``CatalogueCard``'s, then ``ROW_EXTRA``) or from an ORM offering."""
+
+    id: int
+    kind: str
+    title: str
+    summary: str
+    themes: list[str]
+    venue: str
+    room: str
+    address: str
+    online_url: str
+    capacity: int
+    starts_at: datetime | None
+    session_count: int
+    held: int
+    waitlisted: int
+    status: str
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    members_only: bool
+    network_id: int | None
+    ends_at: datetime | None
+    confirmed: int
+
+    @classmethod
+    def of(cls, offering: Offering, counts: SeatCounts) -> Listed:
+        """An offering and its seat counts."""
+        return cls(
+            id=offering.id,
+            kind=offering.kind,
+            title=offering.title,
+            summary=offering.summary,
+            themes=offering.themes,
+            venue=offering.venue,
+            room=offering.room,
+            address=offering.address,
+            online_url=offering.online_url,
+            capacity=offering.capacity,
+            starts_at=offering.starts_at,
+            session_count=len(offering.sessions),
+            held=counts.held,
+            waitlisted=counts.waitlisted,
+            status=offering.status,
+            registration_opens_at=offering.registration_opens_at,
+            registration_closes_at=offering.registration_closes_at,
+            members_only=offering.members_only,
+            network_id=offering.network_id,
+            ends_at=offering.ends_at,
+            confirmed=counts.confirmed,
+        )
+
+    @classmethod
+    def field_index(cls, name: str) -> int:
+        """Where ``name`` is in a catalogue row."""
+        return [f.name for f in fields(cls)].index(name)
+
+    def registration_is_open(self, now: datetime) -> bool:
+        return registration_window_open(
+            self.status,
+            self.registration_opens_at,
+            self.registration_closes_at,
+            self.starts_at,
+            now,
+        )
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["LMS_TIMEZONE"])
+
+
+def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
+    """A moment in the LMS time zone, ISO 8601 with its offset; ``None`` stays ``None``."""
+    return value.astimezone(tz or zone()).isoformat() if value is not None else None
+
+
+_ONLINE_URL, _MEMBERS_ONLY, _NETWORK = (
+    Listed.field_index(name) for name in ("online_url", "members_only", "network_id")
+)
+_STATUS, _OPENS, _CLOSES, _STARTS = (
+    Listed.field_index(name)
+    for name in ("status", "registration_opens_at", "registration_closes_at", "starts_at")
+)
+
+
+def shown_links(viewer, rows) -> list[str | None]:
+    """Each catalogue row's online link as the listing shows it to ``viewer``: a
+    members-only meeting's only to its network's members (one query for a whole page,
+    none for an anonymous viewer)."""
+    hiding = {row[_NETWORK] for row in rows if row[_MEMBERS_ONLY] and row[_ONLINE_URL]}
+    members_of = networks_seen_by(viewer, hiding)
+    return [
+        None
+        if not row[_ONLINE_URL] or (row[_MEMBERS_ONLY] and row[_NETWORK] not in members_of)
+        else row[_ONLINE_URL]
+        for row in rows
+    ]
+
+
+def is_open(row, now: datetime) -> bool:
+    """Whether a catalogue row's offering takes registrations at ``now``."""
+    return registration_window_open(row[_STATUS], row[_OPENS], row[_CLOSES], row[_STARTS], now)
+
+
+class Summaries:
+    """``summary(item, online_url, is_open) -> dict``, with the zone, the URL patterns
+    looked up once per answer, not once per offering."""
+
+    def __init__(self) -> None:
+        self.tz_name = current_app.config["LMS_TIMEZONE"]
+        self.tz = ZoneInfo(self.tz_name)
+        self.detail_url = id_url_maker("lms_events.detail", external=True)
+        self.ics_url = id_url_maker("lms_calendar.offering_ics", external=True)
+
+    def summary(self, item: Listed, online_url: str | None, is_open: bool) -> dict:
+        tz = self.tz
+        return {
+            "id": item.id,
+            "kind": item.kind,
+            "status": item.status,
+            "title": item.title,
+            "summary": item.summary,
+            "themes": list(item.themes or []),
+            "starts_at": iso(item.starts_at, tz),
+            "ends_at": iso(item.ends_at, tz),
+            "timezone": self.tz_name,
+            "location": ", ".join(p for p in (item.venue, item.room, item.address) if p),
+            "online_url": online_url,
+            "capacity": item.capacity,
+            "confirmed_count": item.confirmed,
+            "waitlist_count": item.waitlisted,
+            "seats_left": max(item.capacity - item.held, 0),
+            "registration_open": is_open,
+            "url": self.detail_url(item.id),
+            "ics_url": self.ics_url(item.id),
+        }
+
+
+def detail(offering: Offering, counts: SeatCounts, online_url: str) -> dict:
+    """One offering: its summary, what registering asks for, and its sessions.
+
+    ``online_url`` is the link as the viewer may see it (``online_url_for``: one
+    offering also shows a members-only link to those who run it, as its page does).
+    """
+    summaries = Summaries()
+    item = Listed.of(offering, counts)
+    body = summaries.summary(item, online_url or None, item.registration_is_open(utcnow()))
+    body["description_md"] = offering.description_md
+    body["questions"] = list(offering.questions or [])
+    body["consent_text"] = offering.consent_text or None
+    body["requires_approval"] = offering.requires_approval
+    body["members_only"] = offering.members_only
+    body["sessions"] = [
+        {
+            "id": s.id,
+            "uid": s.uid,
+            "title": s.title,
+            "starts_at": iso(s.starts_at, summaries.tz),
+            "ends_at": iso(s.ends_at, summaries.tz),
+            "venue": s.venue,
+            "room": s.room,
+            "status": s.status,
+        }
+        for s in offering.sessions
+    ]
+    return body

@@ -1,0 +1,280 @@
+"""The public API: ``GET /api/v1/events`` and ``/events/<id>`` without a token, as the
+public site shows them, rate-limited per address, open to other sites' scripts (CORS),
+with strong ETags, 304s and cache headers that keep a signed-in answer private."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pytest
+from api_support import assert_error, bearer
+from registrations_support import make_offering
+
+from lms.accounts import services
+from lms.events.models import Network, NetworkMembership, OfferingSession
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+LINK = "https://meet.example.no/members-secret"
+
+
+@pytest.fixture
+def token_of(factory):
+    """``token_of(email, roles=(), member_of=None)`` -> bearer headers for a new user."""
+
+    def make(email: str, roles=(), member_of=None):
+        user = factory.user(email, roles=roles)
+        if member_of is not None:
+            db.session.add(NetworkMembership(network_id=member_of.network_id, user_id=user.id))
+        _token, raw = services.create_api_token(user, "test")
+        db.session.commit()
+        return bearer(raw)
+
+    return make
+
+
+@pytest.fixture
+def meeting():
+    network = Network(name="CSR network", membership="approval")
+    db.session.add(network)
+    db.session.commit()
+    return make_offering(
+        kind="network_meeting", members_only=True, network_id=network.id, online_url=LINK
+    )
+
+
+# --- what anonymous callers see --------------------------------------------------------
+
+
+def test_anonymous_listing_shows_what_the_public_catalogue_shows(client):
+    shown = make_offering(title="Shown", starts_in=timedelta(days=2))
+    later = make_offering(title="Later", kind="course", starts_in=timedelta(days=9))
+    make_offering(status="draft", title="Draft")
+    make_offering(status="cancelled", title="Cancelled")
+    make_offering(title="Over", starts_in=timedelta(days=-3))  # no session to come
+    html = client.get("/events").get_data(as_text=True)
+    response = client.get("/api/v1/events")
+    assert response.status_code == 200
+    listed = [e["title"] for e in response.json["events"]]
+    assert listed == ["Shown", "Later"]
+    assert all(title in html for title in listed) and "Over" not in html
+    assert [e["id"] for e in response.json["events"]] == [shown.id, later.id]
+    assert response.json["pagination"]["total"] == 2
+
+
+def test_network_meetings_are_listed_when_asked_for_with_the_link_hidden(client, meeting):
+    make_offering(title="Seminar")
+    everything = client.get("/api/v1/events").json["events"]
+    assert [e["title"] for e in everything] == ["Seminar"], "meetings only by kind, as the site"
+    meetings = client.get("/api/v1/events?kind=network_meeting").json["events"]
+    assert [(e["id"], e["online_url"]) for e in meetings] == [(meeting.id, None)]
+    one = client.get(f"/api/v1/events/{meeting.id}")
+    assert one.status_code == 200 and one.json["online_url"] is None
+    assert LINK.encode() not in one.data
+
+
+def test_a_member_with_a_token_sees_the_link(client, meeting, token_of):
+    member = token_of("member@example.no", member_of=meeting)
+    listed = client.get("/api/v1/events?kind=network_meeting", headers=member).json
+    assert [e["online_url"] for e in listed["events"]] == [LINK]
+    assert client.get(f"/api/v1/events/{meeting.id}", headers=member).json["online_url"] == LINK
+
+
+def test_anonymous_detail(client):
+    offering = make_offering(capacity=4, questions=["dietary"])
+    body = client.get(f"/api/v1/events/{offering.id}").json
+    assert (body["id"], body["capacity"], body["seats_left"]) == (offering.id, 4, 4)
+    assert body["questions"] == ["dietary"] and len(body["sessions"]) == 1
+
+
+def test_a_draft_is_404_json_for_anonymous(client):
+    hidden = make_offering(status="draft")
+    assert_error(client.get(f"/api/v1/events/{hidden.id}"), 404, "not_found")
+
+
+@pytest.mark.parametrize("status", ["cancelled", "archived"])
+def test_a_cancelled_or_archived_offering_is_public_as_on_its_page(client, status):
+    """The one visibility rule (events.services.may_see): its page, calendar file and
+    API answer all stay, so links people hold still say what became of it."""
+    shown = make_offering(status=status)
+    response = client.get(f"/api/v1/events/{shown.id}")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == status
+    assert response.get_json()["registration_open"] is False
+
+
+def test_an_unknown_offering_is_404_json_for_anonymous(client):
+    assert_error(client.get("/api/v1/events/999999"), 404, "not_found")
+
+
+def test_bad_parameters_are_400_json_for_anonymous(client):
+    assert_error(client.get("/api/v1/events?per_page=500"), 400, "invalid_parameter")
+
+
+def test_a_token_that_fails_is_refused_not_read_as_anonymous(client):
+    make_offering()
+    response = client.get("/api/v1/events", headers=bearer("lms_not-a-real-token"))
+    assert_error(response, 401, "unauthorized")
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/me"),
+        ("GET", "/api/v1/me/registrations"),
+        ("GET", "/api/v1/events/{id}/registrations"),
+        ("POST", "/api/v1/events/{id}/registrations"),
+        ("DELETE", "/api/v1/events/{id}/registrations/me"),
+    ],
+)
+def test_everything_else_still_needs_credentials(client, method, path):
+    offering = make_offering()
+    response = client.open(path.format(id=offering.id), method=method)
+    assert_error(response, 401, "unauthorized")
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_an_anonymous_answer_sets_no_cookie(client):
+    offering = make_offering()
+    for path in ("/api/v1/events", f"/api/v1/events/{offering.id}"):
+        assert "Set-Cookie" not in client.get(path).headers
+
+
+# --- CORS ------------------------------------------------------------------------------
+
+
+def test_public_gets_are_open_to_any_origin(client):
+    offering = make_offering()
+    origin = {"Origin": "https://other.example"}
+    for path in ("/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events/999999"):
+        response = client.get(path, headers=origin)
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+        exposed = response.headers["Access-Control-Expose-Headers"]
+        assert "ETag" in exposed and "Link" in exposed
+
+
+def test_no_cors_on_authenticated_answers_or_writes(client, token_of):
+    offering = make_offering()
+    headers = {**token_of("p@example.no"), "Origin": "https://other.example"}
+    for response in (
+        client.get("/api/v1/events", headers=headers),
+        client.get(f"/api/v1/events/{offering.id}", headers=headers),
+        client.post(f"/api/v1/events/{offering.id}/registrations", headers=headers),
+        client.get("/api/v1/me", headers=headers),
+    ):
+        assert response.status_code in (200, 201)
+        assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_preflight_is_granted_for_the_public_gets_only(client):
+    offering = make_offering()
+    asks = {
+        "Origin": "https://other.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match",
+    }
+    granted = client.options("/api/v1/events", headers=asks)
+    assert granted.status_code == 200
+    assert granted.headers["Access-Control-Allow-Origin"] == "*"
+    assert granted.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+    allowed = granted.headers["Access-Control-Allow-Headers"].lower()
+    assert "if-none-match" in allowed and "authorization" not in allowed
+    write = {**asks, "Access-Control-Request-Method": "POST"}
+    refused = client.options(f"/api/v1/events/{offering.id}/registrations", headers=write)
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+# --- ETags, 304 and caches ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/events/{id}"])
+def test_a_strong_etag_of_the_body_and_304(client, path):
+    offering = make_offering()
+    path = path.format(id=offering.id)
+    first = client.get(path)
+    tag = first.headers["ETag"]
+    assert tag == f'"{hashlib.sha256(first.data).hexdigest()[:40]}"', "strong: the bytes' hash"
+    for asked in (tag, f'"other", {tag}', "*", f"W/{tag}"):
+        again = client.get(path, headers={"If-None-Match": asked})
+        assert again.status_code == 304, asked
+        assert again.data == b"" and again.headers["ETag"] == tag
+        assert again.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/events/{id}"])
+def test_changed_data_gives_a_new_etag(client, token_of, path):
+    offering = make_offering(capacity=3)
+    path = path.format(id=offering.id)
+    before = client.get(path)
+    assert client.get(path).headers["ETag"] == before.headers["ETag"], "stable while unchanged"
+    url = f"/api/v1/events/{offering.id}/registrations"
+    assert client.post(url, headers=token_of("p@example.no")).status_code == 201
+    after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.json != before.json
+
+
+def test_a_moved_session_gives_a_new_listing(client):
+    offering = make_offering()
+    before = client.get("/api/v1/events")
+    offering.sessions[0].starts_at += timedelta(hours=1)
+    db.session.commit()
+    after = client.get("/api/v1/events")
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.json["events"][0]["starts_at"] != before.json["events"][0]["starts_at"]
+
+
+def test_cache_headers_keep_an_authenticated_answer_private(client, app, meeting, token_of):
+    app.config["LMS_API_PUBLIC_MAX_AGE"] = 30
+    member = token_of("member@example.no", member_of=meeting)
+    for path in ("/api/v1/events?kind=network_meeting", f"/api/v1/events/{meeting.id}"):
+        anonymous = client.get(path)
+        assert anonymous.cache_control.public and anonymous.cache_control.max_age == 30
+        signed_in = client.get(path, headers=member)
+        assert signed_in.cache_control.private and not signed_in.cache_control.public
+        for response in (anonymous, signed_in):
+            assert {"authorization", "cookie"} <= {v.lower() for v in response.vary}, path
+        # The member's answer shows the link: it is another body with another tag, so a
+        # cache can never answer an anonymous revalidation with it.
+        assert signed_in.headers["ETag"] != anonymous.headers["ETag"]
+        revalidated = client.get(path, headers={"If-None-Match": signed_in.headers["ETag"]})
+        assert revalidated.status_code == 200 and LINK.encode() not in revalidated.data
+
+
+# --- the rate limit ----------------------------------------------------------------------
+
+
+def test_anonymous_calls_are_rate_limited_per_address(client, app, token_of):
+    app.config["LMS_API_PUBLIC_RATE_LIMIT"] = "3 per minute"
+    offering = make_offering()
+    paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?page=2"]
+    assert [client.get(p).status_code for p in paths] == [200, 200, 200]
+    limited = client.get("/api/v1/events")
+    assert_error(limited, 429, "rate_limited")
+    assert limited.headers["Access-Control-Allow-Origin"] == "*"
+    assert limited.headers["Cache-Control"] == "no-store"
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert_error(client.get(f"/api/v1/events/{offering.id}"), 429, "rate_limited")
+
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.7"
+    assert elsewhere.get("/api/v1/events").status_code == 200, "another address is not affected"
+    member = token_of("p@example.no")
+    assert client.get("/api/v1/events", headers=member).status_code == 200, "tokens are known"
+
+
+def test_the_listing_is_one_query_for_anonymous_callers(client, count_queries):
+    for n in range(3):
+        offering = make_offering(title=f"Many {n}", starts_in=timedelta(days=n + 1))
+        start = utcnow() + timedelta(days=20 + n)
+        offering.sessions.append(
+            OfferingSession(starts_at=start, ends_at=start + timedelta(hours=1))
+        )
+    db.session.commit()
+    with count_queries() as statements:
+        assert client.get("/api/v1/events").status_code == 200
+    assert len(statements) == 1, statements
