@@ -15,6 +15,15 @@ def init_area(app: Flask, lms: LMSState) -> None:
     from lms.core.signals import language_chosen
 
     lms.add_blueprint(bp)
+    for kind in (
+        "account_exists",
+        "confirm_email_change",
+        "email_change_requested",
+        "password_changed",
+        "reset_password",
+        "verify_email",
+    ):
+        lms.add_mail_kind(kind)
     lms.add_cli_command(cli.create_user)
     lms.add_cli_command(cli.create_token)
     language_chosen.connect(save_chosen_language)

@@ -4,7 +4,8 @@ Every area package has an ``area.py`` with ``init_area(app, lms)``. ``LMS.init_a
 them in the order of ``lms.mount.AREAS`` (lowest layer first), and each one tells the
 LMS, through the ``LMSState`` it is given, what it brings: blueprints (with their URL
 prefix under ``LMS_URL_PREFIX``), background tasks and periodic tasks, mail attachment
-builders, CLI commands, and the signal receivers it connects. No central module names
+builders and the mail kinds it sends (with what they attach), CLI commands, and the
+signal receivers it connects. No central module names
 another area's tasks, templates or attachment builders; importing an area's models in
 its ``init_area`` puts its tables on ``db.metadata`` (for Alembic).
 """
@@ -44,6 +45,7 @@ class LMSState:
     tasks: dict[str, Callable[..., Any]] = field(default_factory=dict)
     periodic_tasks: list[PeriodicTask] = field(default_factory=list)
     mail_attachments: dict[str, AttachmentBuilder] = field(default_factory=dict)
+    mail_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cli_commands: list[click.Command] = field(default_factory=list)
 
     def add_blueprint(self, blueprint: Blueprint, url_prefix: str = "") -> None:
@@ -67,6 +69,14 @@ class LMSState:
         if name in self.mail_attachments:
             raise RuntimeError(f"two areas declare the mail attachment {name!r}")
         self.mail_attachments[name] = builder
+
+    def add_mail_kind(self, kind: str, *, attachments: tuple[str, ...] = ()) -> None:
+        """A mail the area sends (``templates/lms/mail/<kind>.txt`` and ``.html``), with the
+        attachments it may carry; ``queue_mail`` refuses a kind or attachment not declared,
+        in the request that queues it rather than later in the worker."""
+        if kind in self.mail_kinds:
+            raise RuntimeError(f"two areas declare the mail kind {kind!r}")
+        self.mail_kinds[kind] = tuple(attachments)
 
     def add_cli_command(self, command: click.Command) -> None:
         """A ``flask lms <name>`` command."""

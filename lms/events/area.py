@@ -13,3 +13,5 @@ def init_area(app: Flask, lms: LMSState) -> None:
     from lms.events.blueprint import bp
 
     lms.add_blueprint(bp)
+    lms.add_mail_kind("network_membership_approved")
+    lms.add_mail_kind("network_membership_declined")

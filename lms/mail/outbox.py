@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lms.core.queue import enqueue
 from lms.extensions import db
 from lms.mail.models import OutboxAttachment, OutboxMessage
-from lms.mail.rendering import dump_context, render_mail
+from lms.mail.rendering import check_mail_kind, dump_context, render_mail
 
 __all__ = ["install_outbox_hooks", "queue_mail", "render_mail"]
 
@@ -62,6 +62,7 @@ def mail_row(
     """The outbox row ``queue_mail`` writes, as column values, for a write path that
     inserts it itself without the ORM's flush (registering in a rush,
     ``lms/registrations/fast_register.py``); it then calls ``hand_over`` with the row's id."""
+    check_mail_kind(kind, tuple(attach))
     domain = current_app.config["LMS_MAIL_FROM"].rpartition("@")[2].rstrip(">").strip()
     return {
         "message_id": f"<{uuid.uuid4().hex}@{domain or 'lms.local'}>",

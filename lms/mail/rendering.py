@@ -55,6 +55,16 @@ class Ref(NamedTuple):
     id: int
 
 
+def check_mail_kind(kind: str, attach: tuple[str, ...]) -> None:
+    """Refuse a mail kind no area declared, or an attachment its kind does not carry."""
+    kinds = current_app.extensions["lms"].mail_kinds
+    if kind not in kinds:
+        raise ValueError(f"unknown mail kind {kind!r}: declare it in its area's init_area")
+    for name in attach:
+        if name not in kinds[kind]:
+            raise ValueError(f"the mail kind {kind!r} does not carry the attachment {name!r}")
+
+
 def dump_context(context: dict[str, Any], attach: tuple[str, ...] = ()) -> dict[str, Any]:
     """The JSON kept on the row: model instances by reference, datetimes as ISO text.
 

@@ -14,12 +14,15 @@ def init_area(app: Flask, lms: LMSState) -> None:
         catalogue_views,
         manage_views,
         models,
+        notify,
         reactions,
         tasks,
     )
     from lms.registrations.views import bp
 
     lms.add_blueprint(bp)
+    for kind, attachments in notify.MAIL_KINDS.items():
+        lms.add_mail_kind(kind, attachments=attachments)
     lms.add_periodic_task("expire_offers", tasks.expire_offers, minute="*/5")
     lms.add_periodic_task("send_reminders", tasks.send_reminders, minute="7")
     reactions.connect()

@@ -29,6 +29,18 @@ MAIL_FOR_STATUS = {
 }
 
 
+# Every mail this area sends, with the calendar files it may carry (area.py declares them):
+# a seat's mail carries the .ics, a lost seat's one that marks the same events cancelled.
+MAIL_KINDS = {
+    **{kind: () for kind in MAIL_FOR_STATUS.values()},
+    "registration_confirmed": ("calendar",),
+    "registration_cancelled": ("calendar_cancelled",),
+    "offering_changed": ("calendar",),
+    "registration_message": (),
+    "registration_reminder": (),
+}
+
+
 def registration_changed(registration) -> None:
     """Queue the mail for the registration's new status, if that status has one."""
     if registration.status not in MAIL_FOR_STATUS:
