@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test setup setup-test assets translations extract-messages db lint chromium wrk bench clean
+.PHONY: run test test-sqlite test-postgresql setup setup-test assets translations extract-messages db lint chromium wrk bench clean
 
 run: setup db
 	@$(FLASK) lms load-demo
@@ -71,17 +71,33 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The suite on SQLite, then again on PostgreSQL when LMS_TEST_DATABASE_URL is set
-# (CI sets it; there a missing PostgreSQL fails the run). Each pass runs in TEST_WORKERS
-# pytest-xdist workers, each on its own database (see tests/conftest.py).
+# The suite in two passes (docs/ARCHITECTURE.md, "How the suite is split"):
+#   test-sqlite      everything but the browser tests, on SQLite
+#   test-postgresql  everything that can depend on the database, the browser and
+#                    accessibility tests with it, on PostgreSQL (LMS_TEST_DATABASE_URL)
+# Tests marked `pure` run in the first pass only, `browser` in the second only, the rest in
+# both. Without LMS_TEST_DATABASE_URL the second pass is skipped with a note, except in CI
+# (CI=true), where that fails. A pass that selects no test (pytest's exit code 5) fails:
+# it means the split is broken, not that all is well.
 TEST_WORKERS ?= 2
-test: setup-test lint
-	env -u LMS_TEST_DATABASE_URL $(PY) -m pytest -n $(TEST_WORKERS)
+PG_TEST_WORKERS ?= 2
+PYTEST_PASS = rc=0; $(1) $(PY) -m pytest $(2) || rc=$$?; \
+  if [ $$rc = 5 ]; then echo "The $(3) pass selected no tests (pytest exit code 5): the split is broken, see docs/ARCHITECTURE.md"; fi; \
+  exit $$rc
+
+test: setup-test lint test-sqlite test-postgresql
+
+test-sqlite: setup-test
+	@echo "== SQLite pass: -m 'not browser'"
+	@$(call PYTEST_PASS,env -u LMS_TEST_DATABASE_URL -u LMS_TEST_DB,-n $(TEST_WORKERS) -m "not browser",SQLite)
+
+test-postgresql: setup-test
 	@if [ -n "$$LMS_TEST_DATABASE_URL" ]; then \
-	  LMS_TEST_DB=postgresql $(PY) -m pytest -n $(TEST_WORKERS); \
+	  echo "== PostgreSQL pass: -m 'not pure' (the browser tests with it)"; \
+	  $(call PYTEST_PASS,LMS_TEST_DB=postgresql,-n $(PG_TEST_WORKERS) -m "not pure",PostgreSQL); \
 	elif [ "$$CI" = "true" ]; then \
-	  echo "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL run cannot be skipped"; exit 1; \
-	else echo "LMS_TEST_DATABASE_URL not set: skipped the PostgreSQL run (e.g. $(PG_TEST_URL))"; fi
+	  echo "CI=true but LMS_TEST_DATABASE_URL is not set: the PostgreSQL pass cannot be skipped"; exit 1; \
+	else echo "LMS_TEST_DATABASE_URL not set: skipped the PostgreSQL pass, and with it the browser tests (e.g. $(PG_TEST_URL))"; fi
 
 bench: setup wrk
 	$(PY) bench/run.py $(BENCH_ARGS)

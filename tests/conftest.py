@@ -64,13 +64,96 @@ def one_at_a_time(name: str):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+# --- how the suite is split (docs/ARCHITECTURE.md, "How the suite is split") ----------------
+# `make test` runs two passes: SQLite (`-m "not browser"`) and PostgreSQL (`-m "not pure"`).
+# A test runs in both unless it is marked ``pure`` (its result cannot depend on the
+# database: exporters, parsers, catalogues) or ``browser`` (Chromium, PostgreSQL only).
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Every browser test is slow; added before ``-m`` deselects, so ``-m "not slow"``
+    leaves them out."""
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+_PASS_NEEDS = "browser" if os.environ.get("LMS_TEST_DB") == "postgresql" else "pure"
+_ran_what_the_pass_needs = False
+
+
+def pytest_runtest_logreport(report):
+    """Note whether a test this pass exists for ran (reports from xdist workers carry
+    their markers as keywords)."""
+    global _ran_what_the_pass_needs
+    if report.when == "call" and _PASS_NEEDS in report.keywords:
+        _ran_what_the_pass_needs = True
+
+
+def _fail_a_pass_without_its_tests(session, exitstatus) -> None:
+    """In CI, a pass that leaves out what it exists for is a broken pass, not a green one:
+    the PostgreSQL pass must run the browser tests, the SQLite pass the pure ones."""
+    if not IN_CI or WORKER or _ran_what_the_pass_needs or exitstatus != pytest.ExitCode.OK:
+        return
+    name = "PostgreSQL" if _PASS_NEEDS == "browser" else "SQLite"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.ensure_newline()
+        reporter.write_line(
+            f"CI=true: the {name} pass ran no '{_PASS_NEEDS}' test; see 'How the suite is "
+            "split' in docs/ARCHITECTURE.md",
+            red=True,
+        )
+    session.exitstatus = pytest.ExitCode.USAGE_ERROR
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test marked ``pure`` runs in one pass only, so it must not reach the database:
+    it fails if its body sends any SQL (fixtures' set-up and clean-up are not counted)."""
+    if item.get_closest_marker("pure") is None:
+        return (yield)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        result = yield
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    if statements:
+        pytest.fail(
+            f"marked pure but sent SQL, so it must run on both databases: drop the mark "
+            f"({len(statements)} statements, first: {statements[0][:120]!r})",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI nothing may be skipped: a skip there means a part of the setup is missing
+    (PostgreSQL, Redis, Chromium, node), and the run must say so by failing."""
+    report = yield
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI (CI=true: nothing may be skipped): {reason}"
+    return report
+
+
 def pytest_report_header(config):
     return f"LMS database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session):
-    """Remove the run's folder (under xdist the controller does, after every worker ended)."""
+def pytest_sessionfinish(session, exitstatus):
+    """Fail a CI pass that ran none of its own tests; remove the run's folder (under xdist
+    the controller does, after every worker ended)."""
+    _fail_a_pass_without_its_tests(session, exitstatus)
     if os.environ.get("LMS_TEST_TMP_OWNER") == str(os.getpid()):
         shutil.rmtree(os.environ["LMS_TEST_TMP"], ignore_errors=True)
 

@@ -527,6 +527,7 @@ def fuzz_setup(person):
     return offering, headers
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     params=st.dictionaries(
@@ -541,6 +542,7 @@ def test_fuzz_catalogue_params_never_500(client, fuzz_setup, params):
     assert response.mimetype == "application/json"
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     event_id=ids,
@@ -554,6 +556,7 @@ def test_fuzz_ids_never_500(client, fuzz_setup, event_id, method, tail):
     assert response.status_code < 500, (path, response.get_data(as_text=True)[:300])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(body=json_values | st.binary(max_size=40))
 def test_fuzz_registration_bodies_never_500(client, fuzz_setup, body):

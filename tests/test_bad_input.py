@@ -314,6 +314,7 @@ def relax_limits(app):
     )
 
 
+@pytest.mark.slow
 def test_fuzz_anonymous_forms_never_5xx(app, factory):
     relax_limits(app)
     factory.user("ola@example.no")
@@ -333,6 +334,7 @@ def test_fuzz_anonymous_forms_never_5xx(app, factory):
     check()
 
 
+@pytest.mark.slow
 def test_fuzz_member_forms_never_5xx(app, factory, admin, client):
     relax_limits(app)
     target = factory.user("target@example.no")
@@ -367,6 +369,7 @@ PATHS = [
 ]
 
 
+@pytest.mark.slow
 def test_fuzz_paths_and_queries_never_5xx(app, admin, client):
     token = csrf_token(client, "/profile")
 
@@ -392,6 +395,7 @@ def test_fuzz_paths_and_queries_never_5xx(app, admin, client):
     check()
 
 
+@pytest.mark.slow
 def test_fuzz_api_with_a_bearer_token_never_5xx(app, admin, client):
     from lms.accounts import services
     from lms.extensions import db

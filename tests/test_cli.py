@@ -104,6 +104,7 @@ def test_create_token_for_an_unknown_user_fails(runner):
     assert "No user" in result.output
 
 
+@pytest.mark.slow
 def test_load_demo_is_idempotent(runner, client):
     first = runner.invoke(args=["lms", "load-demo"])
     assert first.exit_code == 0, first.output
@@ -127,6 +128,7 @@ def test_load_demo_is_idempotent(runner, client):
     }
 
 
+@pytest.mark.slow
 def test_demo_admin_can_log_in_and_reach_admin_pages(runner, client):
     runner.invoke(args=["lms", "load-demo"])
     admin_email = next(email for email, role, _ in DEMO_USERS if role == "admin")
@@ -148,6 +150,7 @@ def _env(tmp_path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_piped_password_in_a_real_process(app, tmp_path):
     """``echo pw | flask lms create-user …``: what a deployment script does."""
     result = subprocess.run(
@@ -185,6 +188,7 @@ def _read_until(fd: int, needle: bytes, timeout: float = 30) -> bytes:
     return seen
 
 
+@pytest.mark.slow
 def test_password_prompt_on_a_terminal_hides_and_confirms(app, tmp_path):
     """On a terminal the password is asked twice and never echoed."""
     command = [*FLASK, "create-user", "tty@example.no", "--role", "instructor"]

@@ -32,6 +32,9 @@ from lms.extensions import db
 from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
+# A live gunicorn with four workers per test.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 PEOPLE, SEATS = 40, 10

@@ -15,6 +15,9 @@ from lms.settings import DEFAULTS
 from tests.conftest import database_url
 from tests.conftest import test_config as lms_test_config
 
+# Configuration only: the same on any database, so the SQLite pass runs it alone.
+pytestmark = pytest.mark.pure
+
 ENV_KEYS = (
     "LMS_ENV",
     "SECRET_KEY",

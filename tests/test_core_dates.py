@@ -10,6 +10,9 @@ from flask_babel import format_datetime
 
 from lms.core.dates import WHEN_PATTERNS, _compiled, datetime_formatter, iso_formatter
 
+# Date formatting, a pure function: the SQLite pass runs it alone.
+pytestmark = pytest.mark.pure
+
 PATTERNS = [*WHEN_PATTERNS.values(), "HH:mm", "d. MMMM y", "dd.MM.yyyy"]
 
 

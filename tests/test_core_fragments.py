@@ -8,6 +8,7 @@ from markupsafe import Markup
 from lms.core.fragments import FragmentCache, fragment_cache
 
 
+@pytest.mark.pure
 def test_renders_once_per_key():
     cache, calls = FragmentCache(), []
 
@@ -21,6 +22,7 @@ def test_renders_once_per_key():
     assert calls == ["<a>", "b"]
 
 
+@pytest.mark.pure
 def test_is_bounded_and_keeps_the_recently_used():
     cache = FragmentCache(size=2)
     cache.get("a", lambda: Markup("a"))
@@ -32,11 +34,13 @@ def test_is_bounded_and_keeps_the_recently_used():
     assert cache.get("b", lambda: Markup("new b")) == "new b"
 
 
+@pytest.mark.pure
 def test_refuses_a_plain_string():
     with pytest.raises(TypeError):
         FragmentCache().get("k", lambda: "<script>")
 
 
+@pytest.mark.pure
 def test_one_cache_per_app(app):
     with app.app_context():
         first = fragment_cache("x")
@@ -44,6 +48,7 @@ def test_one_cache_per_app(app):
         assert fragment_cache("y") is not first
 
 
+@pytest.mark.pure
 def test_nothing_is_kept_while_templates_auto_reload(app):
     app.jinja_env.auto_reload = True
     with app.app_context():

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
 from markupsafe import Markup
 
 from lms.core.markdown import render_markdown
+
+# Markdown rendering, a pure function: the SQLite pass runs it alone.
+pytestmark = pytest.mark.pure
 
 
 def elements(html: str) -> list[tuple[str, dict]]:

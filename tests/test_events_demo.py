@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.events.models import THEMES, Network, Offering
@@ -22,6 +23,7 @@ def counts():
     )
 
 
+@pytest.mark.slow
 def test_demo_content_and_idempotent(runner, client):
     started = time.monotonic()
     first = runner.invoke(args=["lms", "load-demo"])

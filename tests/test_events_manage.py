@@ -203,6 +203,8 @@ def test_a_session_the_offering_does_not_have_is_refused_in_its_own_words(client
 def test_each_refusal_of_the_offering_form_has_its_own_message(app):
     """Every code the offering form's services raise has a message of its own, shown at
     its field or above the form; a new code without one fails here."""
+    from flask_babel import force_locale
+
     from lms.events.manage_views import FORM_ERRORS, show_form_error
 
     services_of_the_form = (
@@ -218,7 +220,7 @@ def test_each_refusal_of_the_offering_form_has_its_own_message(app):
     }
     assert raised >= {"ends_before_start", "no_sessions", "unknown_session"}
     assert raised <= set(FORM_ERRORS), raised - set(FORM_ERRORS)
-    with app.test_request_context("/", method="POST"):
+    with app.test_request_context("/", method="POST"), force_locale("en"):
         shown = {}
         for code in FORM_ERRORS:
             form = forms.OfferingForm(meta={"csrf": False})

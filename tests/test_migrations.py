@@ -114,6 +114,7 @@ def fresh_database(request, tmp_path):
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fresh_database", BACKENDS, indirect=True)
 def test_empty_database_upgrades_without_drift_and_downgrades_to_base(fresh_database):
     app = create_app(lms_test_config(SQLALCHEMY_DATABASE_URI=fresh_database))

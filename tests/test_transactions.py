@@ -12,6 +12,7 @@ from lms.events.models import Network, Offering
 from lms.extensions import db
 
 
+@pytest.mark.pure
 @pytest.mark.parametrize(
     ("statement", "may_write"),
     [

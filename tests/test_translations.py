@@ -3,11 +3,15 @@
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 import i18n  # noqa: E402
+
+# The catalogues and their use: no database involved, so the SQLite pass runs it alone.
+pytestmark = pytest.mark.pure
 
 
 def test_template_is_current_with_the_source(tmp_path):

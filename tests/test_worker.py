@@ -171,6 +171,7 @@ def sqlite_huey(app, tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_flask_lms_worker_command_delivers_mail(app, factory, smtp_server, sqlite_huey, tmp_path):
     """``flask lms worker`` (what ``make run`` starts) in its own process."""
     user = factory.user()

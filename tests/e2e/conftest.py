@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,38 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+class _AxeHandler(BaseHTTPRequestHandler):
+    """Serves axe-core alone, cacheable: each browser context fetches it once, and
+    Chromium keeps its compiled code, instead of 650 KB piped in and parsed per page."""
+
+    body = b""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.send_header("Cache-Control", "max-age=3600")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):  # no access log
+        pass
+
+
+@pytest.fixture(scope="session")
+def axe_url():
+    """The address of axe-core on a local server that lives for the whole run."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci` (make setup-test)", pytrace=False)
+    handler = type("AxeHandler", (_AxeHandler,), {"body": AXE_JS.read_bytes()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="axe-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/axe.min.js"
+    server.shutdown()
+    server.server_close()
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Layout checks a screen reader or axe cannot make: reflow at 320 px, a visible focus
+"""Layout checks a screen reader or axe cannot make: reflow at 320 px (checked on every
+page in the axe walk, test_accessibility.py, with ``reflow_problem``), a visible focus
 indicator on everything Tab reaches, and flash messages in a live region."""
 
 from __future__ import annotations
@@ -6,33 +7,19 @@ from __future__ import annotations
 import pytest
 
 from .keyboard import translator
-from .site_pages import (
-    ANONYMOUS,
-    VISITOR_IDS,
-    VISITORS,
-    log_in_as,
-    open_page,
-    pages_for,
-)
+from .site_pages import ANONYMOUS, log_in_as, open_page, pages_for
 
+DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("role", "lang"), VISITORS, ids=VISITOR_IDS)
-def test_no_horizontal_scrolling_at_320px(new_context, live_server, role, lang):
-    """WCAG 1.4.10 Reflow: every page fits 320 CSS px without scrolling sideways."""
-    context = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": lang})
-    page = context.new_page()
-    user = log_in_as(page, role, lang)
-    too_wide = []
-    for spec in pages_for(role):
-        open_page(page, live_server.app, spec, lang, user)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > NARROW["width"]:
-            culprits = page.evaluate(WIDEST_JS, NARROW["width"])
-            too_wide.append(f"{spec.id} in {lang}: {width}px wide; too wide: {culprits}")
-    assert not too_wide, "pages that scroll sideways at 320 px:\n" + "\n".join(too_wide)
+def reflow_problem(page, label: str) -> str | None:
+    """WCAG 1.4.10 Reflow, on a page already at ``NARROW``: why it scrolls sideways, or None."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width <= NARROW["width"]:
+        return None
+    culprits = page.evaluate(WIDEST_JS, NARROW["width"])
+    return f"{label}: {width}px wide; too wide: {culprits}"
 
 
 # The innermost elements that reach past the viewport or whose text overflows them.

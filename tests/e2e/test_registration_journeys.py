@@ -182,7 +182,7 @@ def test_organiser_imports_checks_in_and_exports(page):
     assert "Bjørn Importert" in [row[header.index("Name")] for row in body]
 
 
-def test_check_in_on_a_phone_by_keyboard(new_context, live_server):
+def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
     """Check-in at phone width, by keyboard only: both buttons of each person say whether
     they are pressed, a correction flips them, after each mark the next Tab stays with that
     person, the buttons are big enough to tap, nothing scrolls sideways and axe finds nothing."""
@@ -241,5 +241,5 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server):
     for box in (b.bounding_box() for b in page.locator(".lms-checkin__buttons button").all()):
         assert box["width"] >= MIN_TARGET_PX and box["height"] >= MIN_TARGET_PX, box
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
-    violations = run_axe(page)
+    violations = run_axe(page, axe_url)
     assert not violations, format_violations(violations)
