@@ -15,6 +15,8 @@ from calendar_support import check_wire_format, parse_one
 from lms.calendar import ical
 from lms.calendar.ical import CalendarEntry, build_calendar
 
+pytestmark = pytest.mark.pure  # reads source files and builds bytes: no database
+
 OSLO = ZoneInfo("Europe/Oslo")
 NEW_YORK = ZoneInfo("America/New_York")
 STAMP = datetime(2026, 9, 1, 8, 30, tzinfo=UTC)

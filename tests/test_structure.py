@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.pure  # reads source files and builds bytes: no database
+
 PACKAGE = Path(__file__).resolve().parent.parent / "lms"
 
 # The layers, lowest first (docs/ARCHITECTURE.md). A module may import its own layer and
