@@ -17,6 +17,7 @@ from flask import current_app
 from lms.core.templating import id_url_maker
 from lms.events.models import Offering, registration_window_open
 from lms.events.services import networks_seen_by
+from lms.registrations.catalogue import CatalogueCard
 from lms.registrations.seats import SeatCounts
 from lms.timeutil import utcnow
 
@@ -28,24 +29,10 @@ ROW_EXTRA = (
 
 
 @dataclass(frozen=True)
-class Listed:
+class Listed(CatalogueCard):
     """What a summary shows, from a catalogue row (its fields in the row's order: a
     ``CatalogueCard``'s, then ``ROW_EXTRA``) or from an ORM offering."""
 
-    id: int
-    kind: str
-    title: str
-    summary: str
-    themes: list[str]
-    venue: str
-    room: str
-    address: str
-    online_url: str
-    capacity: int
-    starts_at: datetime | None
-    session_count: int
-    held: int
-    waitlisted: int
     status: str
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
