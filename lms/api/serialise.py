@@ -16,7 +16,7 @@ from flask import current_app
 
 from lms.core.templating import id_url_maker
 from lms.events.models import Offering, registration_window_open
-from lms.events.services import networks_seen_by
+from lms.events.services import CatalogueCard, networks_seen_by
 from lms.registrations.models import HOLDS_SEAT
 from lms.timeutil import utcnow
 
@@ -28,24 +28,10 @@ ROW_EXTRA = (
 
 
 @dataclass(frozen=True)
-class Listed:
-    """What a summary shows, from a catalogue row (its fields in the row's order: a
-    ``CatalogueCard``'s, then ``ROW_EXTRA``) or from an ORM offering."""
+class Listed(CatalogueCard):
+    """What a summary shows: a catalogue card's values, then ``ROW_EXTRA``'s, in a
+    catalogue row's order; or the same from an ORM offering."""
 
-    id: int
-    kind: str
-    title: str
-    summary: str
-    themes: list[str]
-    venue: str
-    room: str
-    address: str
-    online_url: str
-    capacity: int
-    starts_at: datetime | None
-    session_count: int
-    held: int
-    waitlisted: int
     status: str
     registration_opens_at: datetime | None
     registration_closes_at: datetime | None
@@ -160,7 +146,7 @@ class Summaries:
             "capacity": item.capacity,
             "confirmed_count": item.confirmed,
             "waitlist_count": item.waitlisted,
-            "seats_left": max(item.capacity - item.held, 0),
+            "seats_left": item.seats_left,
             "registration_open": is_open,
             "url": self.detail_url(item.id),
             "ics_url": self.ics_url(item.id),
