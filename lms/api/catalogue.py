@@ -17,8 +17,6 @@ encoding and hashing the body, which was most of what a page cost.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
@@ -29,6 +27,7 @@ from lms.api.blueprint import body_etag, bp, cacheable, json_bytes, public
 from lms.api.serialise import ROW_EXTRA, Listed, Summaries, is_open, shown_links
 from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
+from lms.core.fragments import MemoCache, fragment_cache
 from lms.events.models import KINDS, THEMES
 from lms.registrations.catalogue import CatalogueFilters, catalogue_rows
 from lms.timeutil import utcnow
@@ -91,34 +90,6 @@ def _page_url(number: int) -> str:
     return url_for("lms_api.events", _external=True) + "?" + urlencode({**args, "page": number})
 
 
-class PageCache:
-    """A bounded, thread-safe LRU of ``key -> (body, etag, link header)``."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, build):
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-                return found
-        value = build()
-        with self._lock:
-            self._items[key] = value
-            if len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-
-def _page_cache() -> PageCache:
-    """The current app's cache (one per worker process, like the fragments)."""
-    caches = current_app.extensions.setdefault("lms_api_pages", {})
-    return caches.get("events") or caches.setdefault("events", PageCache(PAGE_CACHE_SIZE))
-
-
 def _render(items, shown, now, total: int, page: int, per_page: int) -> tuple[bytes, str, str]:
     """``(body, etag, Link header)`` of one page: ``shown`` is each item's link as the
     viewer sees it, ``now`` decides which are open."""
@@ -170,7 +141,8 @@ def events():
         *((row[:_THEMES], tuple(row[_THEMES] or ()), row[_THEMES + 1:], link, is_open(row, now))
           for row, link in zip(rows, shown, strict=True)),
     )  # fmt: skip
-    body, etag, link_header = _page_cache().get(
+    pages = fragment_cache("api_event_pages", PAGE_CACHE_SIZE, kind=MemoCache)
+    body, etag, link_header = pages.get(
         key, lambda: _render([Listed(*row) for row in rows], shown, now, total, page, per_page)
     )
     response = cacheable(body, etag)

@@ -30,8 +30,8 @@ ROW_EXTRA = (
 
 @dataclass(frozen=True)
 class Listed(CatalogueCard):
-    """What a summary shows, from a catalogue row (its fields in the row's order: a
-    ``CatalogueCard``'s, then ``ROW_EXTRA``) or from an ORM offering."""
+    """What a summary shows: a catalogue card's values, then ``ROW_EXTRA``'s, in a
+    catalogue row's order; or the same from an ORM offering."""
 
     status: str
     registration_opens_at: datetime | None
@@ -147,7 +147,7 @@ class Summaries:
             "capacity": item.capacity,
             "confirmed_count": item.confirmed,
             "waitlist_count": item.waitlisted,
-            "seats_left": max(item.capacity - item.held, 0),
+            "seats_left": item.seats_left,
             "registration_open": is_open,
             "url": self.detail_url(item.id),
             "ics_url": self.ics_url(item.id),
