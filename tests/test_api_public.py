@@ -14,8 +14,8 @@ from registrations_support import make_offering
 
 from lms.accounts import services
 from lms.events.models import Network, NetworkMembership, OfferingSession
-from lms.events.services import CatalogueFilters, catalogue_page, catalogue_rows
 from lms.extensions import db
+from lms.registrations.catalogue import CatalogueFilters, catalogue_page, catalogue_rows
 from lms.timeutil import utcnow
 
 LINK = "https://meet.example.no/members-secret"
