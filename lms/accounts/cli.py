@@ -44,7 +44,9 @@ def create_user(email: str, role: str, name: str, language: str) -> None:
             verified=True,
         )
     except services.AccountError as error:
-        raise click.ClickException(str(error)) from None
+        if error.code == "email_taken":
+            raise click.ClickException(f"{email} already has an account") from None
+        raise click.ClickException(error.code) from None
     db.session.commit()
     click.echo(f"Created {user.email} ({role}).")
 

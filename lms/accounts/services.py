@@ -13,14 +13,15 @@ from sqlalchemy.orm import joinedload
 
 from lms.accounts.models import GRANTED_ROLES, ApiToken, User, UserRole, UserToken, hash_token
 from lms.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
-from lms.core.service_errors import PermissionDenied
+from lms.core.service_errors import PermissionDenied, ServiceError
 from lms.extensions import db
 from lms.mail.outbox import queue_mail
 from lms.timeutil import utcnow
 
 
-class AccountError(Exception):
-    """An operation refused for a reason the user may be told."""
+class AccountError(ServiceError):
+    """An account operation refused; ``code`` says why (``email_taken``, ``wrong_password``,
+    ``same_email``, ``last_admin``)."""
 
 
 def normalise_email(email: str) -> str:
@@ -44,7 +45,7 @@ def create_user(
 ) -> User:
     """Create a user outright (CLI, demo, tests). Refuses an e-mail already in use."""
     if find_user_by_email(email) is not None:
-        raise AccountError(f"{email} already has an account")
+        raise AccountError("email_taken")
     user = User(
         email=normalise_email(email),
         password_hash=hash_password(password),

@@ -200,10 +200,10 @@ def change_email():
                 current_user, form.email_password.data, form.new_email.data
             )
         except services.AccountError as error:
-            field = form.email_password if str(error) == "wrong_password" else form.new_email
+            field = form.email_password if error.code == "wrong_password" else form.new_email
             message = (
                 _("The current password is wrong.")
-                if str(error) == "wrong_password"
+                if error.code == "wrong_password"
                 else _("That is already your e-mail address.")
             )
             field.errors.append(message)
