@@ -3,11 +3,12 @@ create, edit with sessions, publish, duplicate, cancel."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from conftest import post_form
 from events_support import offering, oslo
+from factories import year_like
 from sqlalchemy import select
 
 from lms.events import manage, services
@@ -16,6 +17,9 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
+
+# Years ahead with the calendars the dates below were written for (factories.year_like).
+Y2030 = year_like(2030)
 
 
 @pytest.fixture
@@ -114,13 +118,13 @@ def _form(**overrides):
         "capacity": "25",
         "waitlist_mode": "auto",
         "offer_hours": "48",
-        "sessions-0-day": "2030-10-24",
+        "sessions-0-day": f"{Y2030}-10-24",
         "sessions-0-start": "09:00",
         "sessions-0-end": "12:00",
-        "sessions-1-day": "2030-10-31",
+        "sessions-1-day": f"{Y2030}-10-31",
         "sessions-1-start": "09:00",
         "sessions-1-end": "12:00",
-        "registration_closes_at": "2030-10-20T12:00",
+        "registration_closes_at": f"{Y2030}-10-20T12:00",
     }
     data.update(overrides)
     return data
@@ -138,12 +142,12 @@ def test_organiser_creates_a_draft_with_sessions_in_oslo_time(client, people, lo
     assert made.status == "draft" and made.kind == "course"
     assert made.themes == ["anti_corruption"] and made.principles == [10]
     # 09:00 in Oslo on both sides of the October DST change.
-    assert [s.starts_at for s in made.sessions] == [oslo(2030, 10, 24, 9), oslo(2030, 10, 31, 9)]
-    assert made.registration_closes_at == oslo(2030, 10, 20, 12)
+    assert [s.starts_at for s in made.sessions] == [oslo(Y2030, 10, 24, 9), oslo(Y2030, 10, 31, 9)]
+    assert made.registration_closes_at == oslo(Y2030, 10, 20, 12)
     assert [i.id for i in made.instructors] == [people["assigned"].id]
     # The edit page shows the times back in Oslo time.
     html = client.get(f"/manage/offerings/{made.id}").get_data(as_text=True)
-    assert 'value="09:00"' in html and 'value="2030-10-31"' in html
+    assert 'value="09:00"' in html and f'value="{Y2030}-10-31"' in html
 
 
 def test_guest_speakers_are_shown_without_getting_an_account(client, people, login):
@@ -295,11 +299,11 @@ def test_publish(client, people, login):
 def test_duplicate_for_next_year(client, people, login, factory):
     made = offering(
         "Klima og miljø i anskaffelser",
-        starts=oslo(2030, 3, 20, 9),
+        starts=oslo(Y2030, 3, 20, 9),
         sessions=2,
         themes=["climate_environment"],
         instructors=[people["assigned"]],
-        registration_closes_at=oslo(2030, 3, 15, 12),
+        registration_closes_at=oslo(Y2030, 3, 15, 12),
     )
     registrations.register(factory.user(), made.id)
     db.session.commit()
@@ -313,8 +317,10 @@ def test_duplicate_for_next_year(client, people, login, factory):
     assert [i.id for i in copy.instructors] == [people["assigned"].id]
     # 52 weeks on, still 09:00 Oslo time (the copy crosses no DST trap)
     assert [services.to_local(s.starts_at).hour for s in copy.sessions] == [9, 9]
-    assert copy.sessions[0].starts_at == oslo(2031, 3, 19, 9)
-    assert copy.registration_closes_at == oslo(2031, 3, 14, 12)
+    day = date(Y2030, 3, 20) + timedelta(weeks=52)
+    assert copy.sessions[0].starts_at == oslo(day.year, day.month, day.day, 9)
+    day = date(Y2030, 3, 15) + timedelta(weeks=52)
+    assert copy.registration_closes_at == oslo(day.year, day.month, day.day, 12)
     assert {s.uid for s in copy.sessions}.isdisjoint({s.uid for s in made.sessions})
     assert (
         db.session.scalar(select(Registration).where(Registration.offering_id == copy.id)) is None
