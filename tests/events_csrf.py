@@ -7,8 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
-from events_support import offering
-from factories import year_like
+from factories import make, year_like
 from sqlalchemy import func, select
 
 from lms.events import networks
@@ -73,7 +72,7 @@ def csrf_new(factory, login, client):
 
 def csrf_edit(factory, login, client):
     _organiser(factory, login)
-    made = offering("Original")
+    made = make.offering("Original")
     return _attack()(
         f"/manage/offerings/{made.id}",
         {"title": "Hacked"},
@@ -84,7 +83,7 @@ def csrf_edit(factory, login, client):
 def _status_attack(action, status="published"):
     def make(factory, login, client):
         _organiser(factory, login)
-        made = offering(status=status)
+        made = factory.offering(status=status)
         return _attack()(
             f"/manage/offerings/{made.id}/{action}", {}, _same(_status(made.id), status)
         )
@@ -94,7 +93,7 @@ def _status_attack(action, status="published"):
 
 def csrf_duplicate(factory, login, client):
     _organiser(factory, login)
-    made = offering()
+    made = make.offering()
     return _attack()(
         f"/manage/offerings/{made.id}/duplicate", {"weeks": "52"}, _same(_offerings, 1)
     )

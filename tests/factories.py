@@ -92,6 +92,7 @@ class Factory:
         title: str = "Klima og miljø i anskaffelser",
         *,
         starts: datetime | list[datetime] | None = None,
+        starts_in: timedelta | None = None,
         hours: float = 3,
         sessions: int = 1,
         instructors=(),
@@ -101,8 +102,11 @@ class Factory:
         """A published seminar with a session at 10:00 Oslo time 14 days from today.
 
         ``starts`` is the first session's start (then ``sessions`` a week apart) or a list
-        of starts, one session each; every session lasts ``hours``."""
-        if starts is None:
+        of starts, one session each; ``starts_in`` puts the first start that long from now
+        (to the hour: a reminder or an offer deadline). Every session lasts ``hours``."""
+        if starts_in is not None:
+            starts = utcnow() + starts_in
+        elif starts is None:
             starts = at_ten_in_oslo(14)
         if isinstance(starts, datetime):
             starts = [starts + timedelta(days=7 * n) for n in range(sessions)]

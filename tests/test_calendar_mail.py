@@ -4,8 +4,8 @@ with ical.js."""
 
 from __future__ import annotations
 
-from calendar_support import check_wire_format, make_offering, oslo, parse_one
-from factories import year_like
+from calendar_support import check_wire_format, parse_one
+from factories import make, oslo, year_like
 
 from lms.calendar import ical
 from lms.calendar.files import base_url
@@ -34,7 +34,7 @@ def mails_to(smtp_server, address):
 
 def test_confirmation_mail_carries_the_offerings_ics(app, factory, smtp_server):
     me = factory.user("me@example.no")
-    offering = make_offering([oslo(Y2027, 1, 14, 9), oslo(Y2027, 7, 15, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 1, 14, 9), oslo(Y2027, 7, 15, 9)])
     registrations.register(me, offering.id)
     db.session.commit()
 
@@ -55,7 +55,7 @@ def test_confirmation_mail_carries_the_offerings_ics(app, factory, smtp_server):
 def test_waitlisted_mail_has_no_ics_and_promotion_mail_has_one(app, factory, smtp_server):
     first = factory.user("first@example.no")
     second = factory.user("second@example.no")
-    offering = make_offering([oslo(Y2027, 2, 1, 9)], capacity=1)
+    offering = make.offering(starts=[oslo(Y2027, 2, 1, 9)], capacity=1)
     held = registrations.register(first, offering.id)
     registrations.register(second, offering.id)
     db.session.commit()
@@ -83,7 +83,7 @@ def test_cancelling_the_offering_tells_why_and_cancels_the_calendar_events(
     organiser = factory.user("organiser@example.no", roles=("organiser",))
     seated = factory.user("seated@example.no", language="en")
     waiting = factory.user("waiting@example.no", language="en")
-    offering = make_offering([oslo(Y2027, 4, 6, 9), oslo(Y2027, 4, 13, 9)], capacity=1)
+    offering = make.offering(starts=[oslo(Y2027, 4, 6, 9), oslo(Y2027, 4, 13, 9)], capacity=1)
     registrations.register(seated, offering.id)
     registrations.register(waiting, offering.id)
     db.session.commit()
@@ -110,7 +110,7 @@ def test_cancelling_the_offering_tells_why_and_cancels_the_calendar_events(
 def test_changed_time_mail_carries_the_updated_ics(app, factory, smtp_server):
     organiser = factory.user("organiser@example.no", roles=("organiser",))
     me = factory.user("me@example.no")
-    offering = make_offering([oslo(Y2027, 3, 2, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 3, 2, 9)])
     registrations.register(me, offering.id)
     db.session.commit()
     first_uid = parse_one(only_attachment(mails_to(smtp_server, me.email)[0]))["events"][0]["uid"]

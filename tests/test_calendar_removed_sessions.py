@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from calendar_support import check_wire_format, make_offering, oslo, parse_one
+from calendar_support import check_wire_format, parse_one
 from conftest import post_form
-from factories import year_like
+from factories import make, oslo, year_like
 from registrations_support import mails
 
 from lms.calendar import feeds
@@ -52,7 +52,7 @@ def test_removed_session_is_cancelled_in_the_offering_file_and_the_personal_feed
     client, factory, organiser
 ):
     me = factory.user("deltaker@example.no")
-    offering = make_offering([oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
     registrations.register(me, offering.id)
     db.session.commit()
     ics, feed = f"/events/{offering.id}/calendar.ics", f"/calendar/{feeds.feed_token(me)}.ics"
@@ -81,7 +81,7 @@ def test_removed_session_is_cancelled_in_the_offering_file_and_the_personal_feed
 
 def test_participants_are_told_and_the_mail_lists_what_remains(app, factory, organiser):
     me = factory.user("deltaker@example.no")
-    offering = make_offering([oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
     registrations.register(me, offering.id)
     db.session.commit()
     remove_second(organiser, offering)
@@ -98,7 +98,7 @@ def test_participants_are_told_and_the_mail_lists_what_remains(app, factory, org
 
 
 def test_removing_the_first_session_moves_the_start(app, organiser):
-    offering = make_offering([oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
     first, second = offering.sessions
     rows = [
         manage.SessionData(id=first.id, remove=True),
@@ -117,7 +117,7 @@ def test_removing_the_first_session_moves_the_start(app, organiser):
 
 
 def test_edit_page_no_longer_offers_the_removed_session(client, login, organiser):
-    offering = make_offering([oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 9, 7, 9), oslo(Y2027, 9, 14, 9)])
     removed_id = offering.sessions[1].id
     remove_second(organiser, offering)
     login(organiser)

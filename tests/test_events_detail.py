@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from events_support import offering, oslo
-from factories import year_like
+from factories import make, oslo, year_like
 
 from lms.events.models import Network, NetworkMembership
 from lms.extensions import db
@@ -25,7 +24,7 @@ def action_of(response) -> str:
 
 def test_shows_facts_description_and_calendar_links(client, factory):
     speaker = factory.user(roles=("instructor",), name="Siri Foredragsholder")
-    made = offering(
+    made = make.offering(
         "Menneskerettigheter i leverandørkjeden",
         starts=oslo(Y2030, 10, 28, 9, 0),
         description_md="## Program\n\n<script>alert(1)</script>[Les mer](https://dfo.no)",
@@ -50,7 +49,7 @@ def test_shows_facts_description_and_calendar_links(client, factory):
 
 
 def test_draft_is_hidden_from_the_public(client, factory, login):
-    draft = offering(status="draft")
+    draft = make.offering(status="draft")
     assert client.get(f"/events/{draft.id}").status_code == 404
     login(factory.user(roles=("organiser",)))
     assert client.get(f"/events/{draft.id}").status_code == 200
@@ -75,7 +74,7 @@ def test_draft_is_hidden_from_the_public(client, factory, login):
     ],
 )
 def test_register_button_says_what_will_happen(client, factory, login, setup, expected):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     user, other = factory.user(), factory.user()
     setup(made, user, other)
     db.session.commit()
@@ -88,7 +87,7 @@ def _fill(made, other):
 
 
 def test_waitlisted_person_is_told_and_linked(client, factory, login):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     user = factory.user()
     registrations.register(factory.user(), made.id)
     registrations.register(user, made.id)
@@ -104,7 +103,7 @@ def test_members_only_meeting(client, factory, login):
     network = Network(name="Nettverk for samfunnsansvar", membership="open")
     db.session.add(network)
     db.session.commit()
-    meeting = offering(kind="network_meeting", members_only=True, network_id=network.id)
+    meeting = make.offering(kind="network_meeting", members_only=True, network_id=network.id)
     user = factory.user()
     assert action_of(client.get(f"/events/{meeting.id}")) == "members_only"  # anonymous
     login(user)

@@ -7,14 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 from conftest import post_form
-from events_support import offering, oslo
-from factories import year_like
+from factories import make, oslo, outbox, year_like
 from sqlalchemy import select
 
 from lms.events import manage, services
 from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
-from lms.mail.models import OutboxMessage
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
 
@@ -33,8 +31,7 @@ def people(factory):
 
 
 def mails(kind):
-    db.session.expire_all()
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+    return outbox(kind=kind)
 
 
 def _session_rows(made):
@@ -61,7 +58,7 @@ def _kept_session_fields(made) -> dict[str, str]:
 
 
 def test_edit_permissions_in_services(people):
-    made = offering(instructors=[people["assigned"]])
+    made = make.offering(instructors=[people["assigned"]])
     rows = _session_rows(made)
     for who in ("organiser", "assigned"):
         manage.update_offering(people[who], made, {"summary": who}, rows)
@@ -73,7 +70,7 @@ def test_edit_permissions_in_services(people):
 
 @pytest.mark.parametrize("who", ["assigned", "other", "participant"])
 def test_only_organisers_create_publish_duplicate_cancel(people, who):
-    made = offering(status="draft", instructors=[people["assigned"]])
+    made = make.offering(status="draft", instructors=[people["assigned"]])
     actor = people[who]
     start = made.sessions[0].starts_at
     row = manage.SessionData(starts_at=start, ends_at=start + timedelta(hours=1))
@@ -90,8 +87,8 @@ def test_only_organisers_create_publish_duplicate_cancel(people, who):
 
 
 def test_managed_list_per_role(people):
-    mine = offering("Mitt kurs", status="draft", instructors=[people["assigned"]])
-    offering("Andres kurs")
+    mine = make.offering("Mitt kurs", status="draft", instructors=[people["assigned"]])
+    make.offering("Andres kurs")
     listed = lambda who: [  # noqa: E731
         o.title for o in db.session.scalars(manage.managed_offerings_statement(people[who]))
     ]
@@ -186,8 +183,8 @@ def test_bad_sessions_are_form_errors_and_nothing_is_saved(client, people, login
 
 
 def test_instructor_edits_own_offering_only(client, people, login):
-    mine = offering("Mitt", instructors=[people["assigned"]])
-    theirs = offering("Deres", instructors=[people["other"]])
+    mine = make.offering("Mitt", instructors=[people["assigned"]])
+    theirs = make.offering("Deres", instructors=[people["other"]])
     login(people["assigned"])
     assert client.get(f"/manage/offerings/{theirs.id}").status_code == 403
     page = f"/manage/offerings/{mine.id}"
@@ -212,7 +209,7 @@ def test_instructor_edits_own_offering_only(client, people, login):
 
 
 def test_changing_time_bumps_sequence_and_mails_participants(people):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     confirmed, waiting = people["participant"], people["other"]
     registrations.register(confirmed, made.id)
     registrations.register(waiting, made.id)
@@ -241,7 +238,7 @@ def test_changing_time_bumps_sequence_and_mails_participants(people):
 
 
 def test_sessions_added_and_removed(people):
-    made = offering(sessions=2)
+    made = make.offering(sessions=2)
     first, second = made.sessions
     rows = [
         manage.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
@@ -267,7 +264,7 @@ def test_sessions_added_and_removed(people):
 
 def test_a_drafts_removed_session_is_deleted(people):
     """No calendar has seen a draft, so there is nothing to mark cancelled."""
-    made = offering(status="draft", sessions=2)
+    made = make.offering(status="draft", sessions=2)
     first, second = made.sessions
     rows = [
         manage.SessionData(id=first.id, starts_at=first.starts_at, ends_at=first.ends_at),
@@ -279,7 +276,7 @@ def test_a_drafts_removed_session_is_deleted(people):
 
 
 def test_the_last_session_of_a_published_offering_cannot_be_removed(people):
-    made = offering()
+    made = make.offering()
     (only,) = made.sessions
     with pytest.raises(services.EventError):
         manage.update_offering(
@@ -288,7 +285,7 @@ def test_the_last_session_of_a_published_offering_cannot_be_removed(people):
 
 
 def test_publish(client, people, login):
-    draft = offering(status="draft")
+    draft = make.offering(status="draft")
     login(people["organiser"])
     page = f"/manage/offerings/{draft.id}"
     assert post_form(client, f"{page}/publish", {}, form_page=page).status_code == 302
@@ -297,7 +294,7 @@ def test_publish(client, people, login):
 
 
 def test_duplicate_for_next_year(client, people, login, factory):
-    made = offering(
+    made = make.offering(
         "Klima og miljø i anskaffelser",
         starts=oslo(Y2030, 3, 20, 9),
         sessions=2,
@@ -328,7 +325,7 @@ def test_duplicate_for_next_year(client, people, login, factory):
 
 
 def test_cancel_offering_cancels_everyone_and_mails_them(client, people, login, factory):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     confirmed, waiting = factory.user(), factory.user()
     registrations.register(confirmed, made.id)
     registrations.register(waiting, made.id)
@@ -353,7 +350,7 @@ def test_cancel_offering_cancels_everyone_and_mails_them(client, people, login, 
 
 
 def test_cancel_mail_reaches_smtp(client, people, login, factory, smtp_server):
-    made = offering()
+    made = make.offering()
     person = factory.user()
     registrations.register(person, made.id)
     db.session.commit()
@@ -365,7 +362,7 @@ def test_cancel_mail_reaches_smtp(client, people, login, factory, smtp_server):
 
 
 def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, people, login, factory):
-    made = offering(capacity=3)
+    made = make.offering(capacity=3)
     holders = [factory.user() for _ in range(3)]
     for person in holders:
         registrations.register(person, made.id)
@@ -396,8 +393,8 @@ def test_lowering_capacity_below_seats_held_warns_and_drops_nobody(client, peopl
 
 
 def test_archive(client, people, login):
-    made = offering("Arkiveres")
-    draft = offering("Utkast", status="draft")
+    made = make.offering("Arkiveres")
+    draft = make.offering("Utkast", status="draft")
     login(people["organiser"])
     page = f"/manage/offerings/{made.id}"
     assert post_form(client, f"{page}/archive", {}, form_page=page).status_code == 302

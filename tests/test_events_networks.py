@@ -7,8 +7,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from conftest import post_form
-from events_support import oslo
-from factories import year_like
+from factories import oslo, year_like
 from registrations_support import mails
 from sqlalchemy import select
 

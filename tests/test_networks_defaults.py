@@ -8,8 +8,7 @@ from datetime import date, time
 
 import pytest
 from conftest import csrf_token, post_form
-from events_support import oslo
-from factories import year_like
+from factories import oslo, year_like
 
 from lms.events import networks, services
 from lms.events.models import Network

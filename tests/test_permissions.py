@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from accounts_support import csrf_token
-from events_support import at_ten_in_oslo
-from factories import year_like
+from factories import at_ten_in_oslo, year_like
 
 from lms.accounts import services
 from lms.extensions import db

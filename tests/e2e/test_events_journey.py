@@ -3,15 +3,13 @@ creates a network with monthly meetings; a participant finds an offering in the 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from events_support import at_ten_in_oslo
-from factories import year_like
+from factories import at_ten_in_oslo, make, year_like
 from sqlalchemy import select
 
-from lms.events.models import Network, Offering, OfferingSession
+from lms.events.models import Network, Offering
 from lms.extensions import db
 
 from .site_pages import login, make_user
@@ -23,14 +21,14 @@ pytestmark = pytest.mark.browser
 
 
 def _offering(title: str, instructor=None, **fields) -> Offering:
-    start = at_ten_in_oslo(30)
-    offering = Offering(kind="seminar", status="published", title=title, capacity=10, **fields)
-    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2)))
-    if instructor is not None:
-        offering.instructors.append(instructor)
-    db.session.add(offering)
-    db.session.commit()
-    return offering
+    return make.offering(
+        title,
+        starts=at_ten_in_oslo(30),
+        hours=2,
+        capacity=10,
+        instructors=[instructor] if instructor is not None else [],
+        **fields,
+    )
 
 
 def test_instructor_edits_only_their_own_offering(page):
