@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from conftest import CSRF_RE, TEST_PASSWORD, csrf_token, post_form
+from factories import outbox as mails
 from sqlalchemy import func, select
 
 from lms.accounts.models import ApiToken, User, UserToken
@@ -31,17 +32,6 @@ __all__ = [
 ]
 
 LINK_RE = re.compile(r"https?://\S+")
-
-
-def mails(to: str | None = None, kind: str | None = None) -> list[OutboxMessage]:
-    """Outbox rows, oldest first, optionally for one address and of one kind."""
-    db.session.expire_all()
-    statement = select(OutboxMessage).order_by(OutboxMessage.id)
-    if to is not None:
-        statement = statement.where(OutboxMessage.to_address == to)
-    if kind is not None:
-        statement = statement.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(statement))
 
 
 def link_path(message: OutboxMessage) -> str:

@@ -1,5 +1,5 @@
-"""Helpers for the calendar tests: offerings with sessions at chosen Oslo times, and
-reading .ics bytes back through ical.js (Mozilla's parser, as in Thunderbird)."""
+"""Helpers for the calendar tests: reading .ics bytes back through ical.js (Mozilla's
+parser, as in Thunderbird), and the wire-format rules no parser checks."""
 
 from __future__ import annotations
 
@@ -8,48 +8,15 @@ import os
 import shutil
 import subprocess
 import tempfile
-from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from lms.events.models import Offering, OfferingSession
-from lms.extensions import db
-
 ROOT = Path(__file__).resolve().parents[1]
 PARSE = ROOT / "tests" / "calendar_tools" / "parse.mjs"
 ICAL_JS = ROOT / "node_modules" / "ical.js" / "package.json"
-OSLO = ZoneInfo("Europe/Oslo")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def oslo(*args) -> datetime:
-    """A wall-clock time in Oslo, as the aware UTC instant the database stores."""
-    return datetime(*args, tzinfo=OSLO).astimezone(ZoneInfo("UTC"))
-
-
-def make_offering(
-    starts: list[datetime],
-    *,
-    status: str = "published",
-    title: str = "Klima og miljø i anskaffelser",
-    hours: int = 3,
-    **fields,
-) -> Offering:
-    """An offering with one session per start (UTC instants), committed."""
-    fields.setdefault("venue", "Anskaffelseshuset")
-    fields.setdefault("room", "Sal 2")
-    fields.setdefault("address", "Postboks 1, 0150 Oslo")
-    offering = Offering(kind=fields.pop("kind", "seminar"), status=status, title=title, **fields)
-    for start in starts:
-        offering.sessions.append(
-            OfferingSession(starts_at=start, ends_at=start + timedelta(hours=hours))
-        )
-    db.session.add(offering)
-    db.session.commit()
-    return offering
 
 
 def need_ical_js() -> None:

@@ -18,13 +18,13 @@ import jinja2
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from factories import TEST_PASSWORD, Factory, make
 from flask.testing import FlaskClient
 
 from lms import create_app
 from lms.extensions import db
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-TEST_PASSWORD = "correct horse battery"
 # pytest-xdist runs the suite in worker processes gw0, gw1, … side by side; each gets its
 # own SQLite file, folder and PostgreSQL database. Subprocesses a test starts inherit the
 # variable, so they find the same ones.
@@ -350,42 +350,10 @@ def post_form(client, path: str, data: dict, form_page: str | None = None, **kwa
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)
 
 
-class Factory:
-    """Makes rows for tests, committed, with sensible defaults."""
-
-    def __init__(self) -> None:
-        self._count = 0
-
-    def user(
-        self,
-        email: str | None = None,
-        *,
-        roles=(),
-        verified=True,
-        password=TEST_PASSWORD,
-        language="nb",
-        name=None,
-    ):
-        from lms.accounts import services
-
-        self._count += 1
-        email = email or f"user{self._count}@example.no"
-        user = services.create_user(
-            email,
-            password,
-            name or f"Test Person {self._count}",
-            organisation="Testkommune",
-            language=language,
-            roles=tuple(roles),
-            verified=verified,
-        )
-        db.session.commit()
-        return user
-
-
 @pytest.fixture
 def factory(app) -> Factory:
-    return Factory()
+    """The one test factory (``tests/factories.py``): users, offerings, sessions, mail."""
+    return make
 
 
 @pytest.fixture

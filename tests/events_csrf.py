@@ -7,12 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
-from events_support import offering
+from factories import make, year_like
 from sqlalchemy import func, select
 
 from lms.events import networks
 from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
+
+# Years ahead with the calendars the dates below were written for (factories.year_like).
+Y2031 = year_like(2031)
+Y2032 = year_like(2032)
 
 
 @dataclass
@@ -55,7 +59,7 @@ def _network(organiser, membership="open"):
     db.session.add(network)
     db.session.flush()
     [meeting] = networks.generate_meetings(
-        organiser, network, after=date(2031, 1, 1), start=time(9), minutes=60, count=1
+        organiser, network, after=date(Y2031, 1, 1), start=time(9), minutes=60, count=1
     )
     db.session.commit()
     return network, meeting
@@ -68,7 +72,7 @@ def csrf_new(factory, login, client):
 
 def csrf_edit(factory, login, client):
     _organiser(factory, login)
-    made = offering("Original")
+    made = make.offering("Original")
     return _attack()(
         f"/manage/offerings/{made.id}",
         {"title": "Hacked"},
@@ -79,7 +83,7 @@ def csrf_edit(factory, login, client):
 def _status_attack(action, status="published"):
     def make(factory, login, client):
         _organiser(factory, login)
-        made = offering(status=status)
+        made = factory.offering(status=status)
         return _attack()(
             f"/manage/offerings/{made.id}/{action}", {}, _same(_status(made.id), status)
         )
@@ -89,7 +93,7 @@ def _status_attack(action, status="published"):
 
 def csrf_duplicate(factory, login, client):
     _organiser(factory, login)
-    made = offering()
+    made = make.offering()
     return _attack()(
         f"/manage/offerings/{made.id}/duplicate", {"weeks": "52"}, _same(_offerings, 1)
     )
@@ -125,7 +129,7 @@ def csrf_create_network(factory, login, client):
 def csrf_generate(factory, login, client):
     organiser = _organiser(factory, login)
     network, _meeting = _network(organiser)
-    data = {"after": "2032-01-01", "start": "09:00", "minutes": "60", "count": "3"}
+    data = {"after": f"{Y2032}-01-01", "start": "09:00", "minutes": "60", "count": "3"}
     return _attack()(f"/manage/networks/{network.id}/meetings", data, _same(_offerings, 1))
 
 
@@ -148,7 +152,7 @@ def csrf_move(factory, login, client):
     moved = lambda: db.session.get(Offering, meeting.id).sessions[0].starts_at  # noqa: E731
     return _attack()(
         f"/manage/networks/{network.id}/meetings/{meeting.id}/move",
-        {"day": "2031-02-20", "start": "13:00"},
+        {"day": f"{Y2031}-02-20", "start": "13:00"},
         _same(moved, starts),
     )
 

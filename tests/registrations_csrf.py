@@ -13,7 +13,8 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from registrations_support import make_offering, registration_of
+from factories import make
+from registrations_support import registration_of
 from sqlalchemy import func, select
 
 from lms.events.models import Offering
@@ -106,13 +107,13 @@ def _row(offering, user, action: str) -> str:
 
 def csrf_register(factory, login, client):
     user = _participant(factory, login)
-    offering = make_offering(capacity=5)
+    offering = make.offering(capacity=5)
     return _attack(f"/events/{offering.id}/register", {}, offering, _status(user, offering, None))
 
 
 def csrf_cancel(factory, login, client):
     user = _participant(factory, login)
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     _enrol(offering, user, *_people(factory, 1))  # someone waits for the seat
     registration = registration_of(user, offering)
     return _attack(
@@ -126,7 +127,7 @@ def csrf_cancel(factory, login, client):
 def csrf_accept(factory, login, client):
     user = _participant(factory, login)
     [holder] = _people(factory, 1)
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=24)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=24)
     _enrol(offering, holder, user)
     services.cancel(holder, registration_of(holder, offering).id)
     db.session.commit()
@@ -146,7 +147,7 @@ def csrf_accept(factory, login, client):
 def csrf_decide(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
-    offering = make_offering(requires_approval=True)
+    offering = make.offering(capacity=2, requires_approval=True)
     _enrol(offering, person)
     return _attack(
         _row(offering, person, "decide"),
@@ -159,7 +160,7 @@ def csrf_decide(factory, login, client):
 def csrf_promote(factory, login, client):
     _organiser(factory, login)
     first, waiting = _people(factory, 2)
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     _enrol(offering, first, waiting)
     return _attack(
         _row(offering, waiting, "promote"),
@@ -172,7 +173,7 @@ def csrf_promote(factory, login, client):
 def csrf_move(factory, login, client):
     _organiser(factory, login)
     seated, second, third = _people(factory, 3)
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     _enrol(offering, seated, second, third)
 
     def check():
@@ -184,7 +185,7 @@ def csrf_move(factory, login, client):
 def csrf_cancel_participant(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     _enrol(offering, person)
     return _attack(
         _row(offering, person, "cancel"), {}, offering, _status(person, offering, "confirmed")
@@ -194,7 +195,7 @@ def csrf_cancel_participant(factory, login, client):
 def csrf_capacity(factory, login, client):
     _organiser(factory, login)
     seated, waiting = _people(factory, 2)
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     _enrol(offering, seated, waiting)
 
     def check():
@@ -208,7 +209,7 @@ def csrf_capacity(factory, login, client):
 def csrf_import(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
-    offering = make_offering(capacity=5)
+    offering = make.offering(capacity=5)
     csv = f"email,status\n{person.email},confirmed\n".encode()
     return _attack(
         _manage(offering, "/import"),
@@ -221,7 +222,7 @@ def csrf_import(factory, login, client):
 def csrf_message(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     _enrol(offering, person)
 
     def check():
@@ -244,7 +245,7 @@ def csrf_message(factory, login, client):
 def csrf_mark_attendance(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     _enrol(offering, person)
     registration = registration_of(person, offering)
     return _attack(

@@ -1,4 +1,4 @@
-"""Helpers for the registration tests: offerings with sessions, and reading back rows.
+"""Helpers for the registration tests: reading back rows (offerings come from the factory).
 
 Reads go through fresh queries so a test never trusts objects cached in its session.
 """
@@ -7,39 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from factories import outbox as mails
 from sqlalchemy import select
 
-from lms.events.models import Offering, OfferingSession
 from lms.extensions import db
-from lms.mail.models import OutboxMessage
 from lms.registrations.models import Registration, RegistrationLog
 from lms.timeutil import utcnow
-
-
-def make_offering(
-    *,
-    capacity: int = 2,
-    starts_in: timedelta = timedelta(days=10),
-    status: str = "published",
-    title: str = "Menneskerettigheter i leverandørkjeden",
-    instructors=(),
-    **fields,
-) -> Offering:
-    """A published seminar with one session ``starts_in`` from now, committed."""
-    start = utcnow() + starts_in
-    offering = Offering(
-        kind=fields.pop("kind", "seminar"),
-        status=status,
-        title=title,
-        capacity=capacity,
-        venue="Anskaffelseshuset",
-        **fields,
-    )
-    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=3)))
-    offering.instructors.extend(instructors)
-    db.session.add(offering)
-    db.session.commit()
-    return offering
 
 
 def begin_now(offering) -> None:
@@ -65,14 +38,6 @@ def status_of(user, offering) -> str | None:
     return registration.status if registration else None
 
 
-def mails(to_address: str, kind: str | None = None) -> list[OutboxMessage]:
-    db.session.expire_all()
-    statement = select(OutboxMessage).where(OutboxMessage.to_address == to_address)
-    if kind:
-        statement = statement.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(statement.order_by(OutboxMessage.id)))
-
-
 def log_of(registration) -> list[tuple]:
     """(actor id, from, to) of every logged transition, oldest first."""
     rows = db.session.scalars(
@@ -81,3 +46,6 @@ def log_of(registration) -> list[tuple]:
         .order_by(RegistrationLog.id)
     )
     return [(row.actor_id, row.from_status, row.to_status) for row in rows]
+
+
+__all__ = ["begin_now", "log_of", "mails", "registration_of", "status_of"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from accounts_support import csrf_token
 from api_support import assert_error, bearer
+from factories import make
 
 from lms.accounts import services
 from lms.accounts.models import ApiToken
@@ -44,10 +45,9 @@ def test_bearer_use_is_recorded(client, token):
 
 def test_bearer_use_is_recorded_by_a_request_that_writes_or_is_refused(client, token):
     """The last use goes with the request's own commit, and survives a refusal (rollback)."""
-    from registrations_support import make_offering
 
     _user, raw = token
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     url = f"/api/v1/events/{offering.id}/registrations"
 
     def last_used():

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 from accounts_support import csrf_token
 from api_support import assert_error, bearer
+from factories import make
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from registrations_support import mails, make_offering, status_of
+from registrations_support import mails, status_of
 
 from lms.accounts import services
 from lms.core.dates import to_local
@@ -36,9 +37,9 @@ def person(factory):
 
 def test_catalogue_lists_published_offerings_with_every_field(client, person):
     _user, headers = person()
-    shown = make_offering(capacity=3, title="Shown", themes=["climate_environment"])
-    make_offering(status="draft", title="Draft")
-    make_offering(status="cancelled", title="Cancelled")
+    shown = make.offering(capacity=3, title="Shown", themes=["climate_environment"])
+    make.offering(capacity=2, status="draft", title="Draft")
+    make.offering(capacity=2, status="cancelled", title="Cancelled")
     response = client.get("/api/v1/events", headers=headers)
     assert response.status_code == 200
     events = response.json["events"]
@@ -66,7 +67,7 @@ def test_catalogue_lists_published_offerings_with_every_field(client, person):
 
 def test_catalogue_counts_seats_and_waiting_list(client, person, factory):
     _user, headers = person()
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for n in range(3):
         _u, h = person(f"p{n}@example.no")
         assert (
@@ -78,9 +79,15 @@ def test_catalogue_counts_seats_and_waiting_list(client, person, factory):
 
 def test_catalogue_filters(client, person):
     _user, headers = person()
-    soon = make_offering(title="Soon", themes=["human_rights"], starts_in=timedelta(days=3))
-    later = make_offering(
-        title="Later", kind="course", themes=["anti_corruption"], starts_in=timedelta(days=40)
+    soon = make.offering(
+        capacity=2, title="Soon", themes=["human_rights"], starts_in=timedelta(days=3)
+    )
+    later = make.offering(
+        capacity=2,
+        title="Later",
+        kind="course",
+        themes=["anti_corruption"],
+        starts_in=timedelta(days=40),
     )
 
     def titles(query: str) -> list[str]:
@@ -118,7 +125,7 @@ def test_catalogue_rejects_bad_filters(client, person, query):
 
 def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, count_queries):
     _user, headers = person()
-    make_offering(title="One")
+    make.offering(capacity=2, title="One")
 
     statements_seen = []
 
@@ -133,7 +140,7 @@ def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, co
     few = queries()
     for n in range(10):
         teacher = factory.user(f"teacher{n}@example.no", roles=("instructor",))
-        offering = make_offering(title=f"More {n}", capacity=1, instructors=[teacher])
+        offering = make.offering(title=f"More {n}", capacity=1, instructors=[teacher])
         start = utcnow() + timedelta(days=30 + n)
         offering.sessions.append(
             OfferingSession(starts_at=start, ends_at=start + timedelta(hours=1))
@@ -151,8 +158,8 @@ def test_catalogue_runs_a_constant_number_of_queries(client, person, factory, co
 def test_catalogue_is_paginated_with_links(client, person):
     _user, headers = person()
     for n in range(7):
-        make_offering(title=f"Day {n}", starts_in=timedelta(days=n + 1), kind="course")
-    make_offering(title="Other kind", starts_in=timedelta(hours=1))
+        make.offering(capacity=2, title=f"Day {n}", starts_in=timedelta(days=n + 1), kind="course")
+    make.offering(capacity=2, title="Other kind", starts_in=timedelta(hours=1))
 
     def get(query: str):
         response = client.get(f"/api/v1/events?{query}", headers=headers)
@@ -189,8 +196,8 @@ def test_catalogue_is_paginated_with_links(client, person):
 
 def test_catalogue_orders_by_the_first_session_that_is_not_cancelled(client, person):
     _user, headers = person()
-    moved = make_offering(title="Moved", starts_in=timedelta(days=2))
-    make_offering(title="Middle", starts_in=timedelta(days=5))
+    moved = make.offering(capacity=2, title="Moved", starts_in=timedelta(days=2))
+    make.offering(capacity=2, title="Middle", starts_in=timedelta(days=5))
     # Its first session is cancelled: it now starts after "Middle".
     moved.sessions[0].status = "cancelled"
     start = utcnow() + timedelta(days=9)
@@ -219,7 +226,7 @@ def test_catalogue_rejects_bad_paging(client, person, query):
 
 def test_event_detail_has_sessions(client, person):
     _user, headers = person()
-    offering = make_offering(capacity=5, questions=["dietary"])
+    offering = make.offering(capacity=5, questions=["dietary"])
     start = utcnow() + timedelta(days=11)
     offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=2)))
     db.session.commit()
@@ -234,7 +241,7 @@ def test_event_detail_has_sessions(client, person):
 
 
 def test_draft_event_is_hidden_except_from_its_editors(client, person):
-    draft = make_offering(status="draft")
+    draft = make.offering(capacity=2, status="draft")
     _p, participant = person()
     _o, organiser = person("org@example.no", roles=("organiser",))
     assert_error(client.get(f"/api/v1/events/{draft.id}", headers=participant), 404, "not_found")
@@ -246,7 +253,7 @@ def test_draft_event_is_hidden_except_from_its_editors(client, person):
 
 
 def test_register_confirms_then_waitlists(client, person):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     first, h1 = person("first@example.no")
     second, h2 = person("second@example.no")
     url = f"/api/v1/events/{offering.id}/registrations"
@@ -262,7 +269,7 @@ def test_register_confirms_then_waitlists(client, person):
 
 
 def test_register_twice_is_409(client, person):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     _user, headers = person()
     url = f"/api/v1/events/{offering.id}/registrations"
     assert client.post(url, headers=headers).status_code == 201
@@ -270,7 +277,7 @@ def test_register_twice_is_409(client, person):
 
 
 def test_register_twice_without_consent_is_still_409(client, person):
-    offering = make_offering(consent_text="Vi lagrer svarene dine.")
+    offering = make.offering(capacity=2, consent_text="Vi lagrer svarene dine.")
     _user, headers = person()
     url = f"/api/v1/events/{offering.id}/registrations"
     assert client.post(url, headers=headers, json={"consent": True}).status_code == 201
@@ -294,7 +301,7 @@ def test_register_refused_is_422(client, person, fields, code):
             fields[key] = utcnow() - timedelta(hours=1)
         elif when == "future":
             fields[key] = utcnow() + timedelta(days=1)
-    offering = make_offering(**fields)
+    offering = make.offering(capacity=2, **fields)
     user, headers = person()
     assert_error(
         client.post(f"/api/v1/events/{offering.id}/registrations", headers=headers), 422, code
@@ -303,7 +310,7 @@ def test_register_refused_is_422(client, person, fields, code):
 
 
 def test_register_with_consent_and_answers(client, person):
-    offering = make_offering(consent_text="We keep your name.", questions=["dietary"])
+    offering = make.offering(capacity=2, consent_text="We keep your name.", questions=["dietary"])
     user, headers = person()
     response = client.post(
         f"/api/v1/events/{offering.id}/registrations",
@@ -328,7 +335,7 @@ def test_register_with_consent_and_answers(client, person):
      b"[" * 5000 + b"]" * 5000],  # deeper than the JSON parser's recursion
 )  # fmt: skip
 def test_register_bad_body_is_400(client, person, body):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     user, headers = person()
     response = client.post(
         f"/api/v1/events/{offering.id}/registrations",
@@ -343,7 +350,9 @@ def test_members_only_is_403_for_outsiders(client, person):
     network = Network(name="CSR network")
     db.session.add(network)
     db.session.commit()
-    offering = make_offering(kind="network_meeting", members_only=True, network_id=network.id)
+    offering = make.offering(
+        capacity=2, kind="network_meeting", members_only=True, network_id=network.id
+    )
     _outsider, h_out = person("out@example.no")
     member, h_in = person("in@example.no")
     db.session.add(NetworkMembership(network_id=network.id, user_id=member.id))
@@ -354,20 +363,20 @@ def test_members_only_is_403_for_outsiders(client, person):
 
 
 def test_register_without_credentials_is_401_and_unknown_is_404(client, person):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     assert_error(client.post(f"/api/v1/events/{offering.id}/registrations"), 401, "unauthorized")
     _user, headers = person()
     assert_error(
         client.post("/api/v1/events/424242/registrations", headers=headers), 404, "not_found"
     )
-    draft = make_offering(status="draft")
+    draft = make.offering(capacity=2, status="draft")
     assert_error(
         client.post(f"/api/v1/events/{draft.id}/registrations", headers=headers), 404, "not_found"
     )
 
 
 def test_register_with_a_session_needs_csrf(client, person, login, factory):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     user = factory.user("browser@example.no")
     login(user)
     url = f"/api/v1/events/{offering.id}/registrations"
@@ -381,7 +390,7 @@ def test_register_with_a_session_needs_csrf(client, person, login, factory):
 
 
 def test_leaving_promotes_the_next_in_line(client, person):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     first, h1 = person("first@example.no")
     second, h2 = person("second@example.no")
     url = f"/api/v1/events/{offering.id}/registrations"
@@ -403,7 +412,7 @@ def test_generic_api_errors_are_in_english_like_the_rest(client, person):
 
 
 def test_leaving_when_not_registered_is_404(client, person):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     _user, headers = person()
     url = f"/api/v1/events/{offering.id}/registrations/me"
     assert_error(client.delete(url, headers=headers), 404, "not_found")
@@ -413,7 +422,7 @@ def test_leaving_when_not_registered_is_404(client, person):
 
 
 def test_leaving_after_the_deadline_is_422(client, person):
-    offering = make_offering(cancellation_deadline=utcnow() + timedelta(hours=1))
+    offering = make.offering(capacity=2, cancellation_deadline=utcnow() + timedelta(hours=1))
     user, headers = person()
     client.post(f"/api/v1/events/{offering.id}/registrations", headers=headers)
     offering.cancellation_deadline = utcnow() - timedelta(minutes=1)
@@ -427,8 +436,8 @@ def test_leaving_after_the_deadline_is_422(client, person):
 
 
 def test_my_registrations(client, person):
-    full = make_offering(capacity=1, title="Full")
-    roomy = make_offering(capacity=5, title="Roomy", starts_in=timedelta(days=20))
+    full = make.offering(capacity=1, title="Full")
+    roomy = make.offering(capacity=5, title="Roomy", starts_in=timedelta(days=20))
     _other, h_other = person("other@example.no")
     _me, headers = person("me@example.no")
     client.post(f"/api/v1/events/{full.id}/registrations", headers=h_other)
@@ -443,7 +452,7 @@ def test_my_registrations(client, person):
 
 def test_event_registrations_lists_people_for_managers(client, person):
     instructor, h_instructor = person("teacher@example.no", roles=("instructor",))
-    offering = make_offering(capacity=1, instructors=[instructor])
+    offering = make.offering(capacity=1, instructors=[instructor])
     _first, h1 = person("first@example.no")
     _second, h2 = person("second@example.no")
     url = f"/api/v1/events/{offering.id}/registrations"
@@ -485,8 +494,8 @@ MATRIX = [
 )
 def test_permission_matrix(client, person, method, path, expect, index):
     instructor, h_instructor = person("assigned@example.no", roles=("instructor",))
-    offering = make_offering(capacity=5, instructors=[instructor])
-    draft = make_offering(status="draft", instructors=[instructor])
+    offering = make.offering(capacity=5, instructors=[instructor])
+    draft = make.offering(capacity=2, status="draft", instructors=[instructor])
     headers = {
         "anonymous": {},
         "participant": lambda: person("p@example.no")[1],
@@ -522,7 +531,7 @@ FUZZ = settings(
 
 @pytest.fixture
 def fuzz_setup(person):
-    offering = make_offering(capacity=2, questions=["dietary"])
+    offering = make.offering(capacity=2, questions=["dietary"])
     _user, headers = person("fuzz@example.no", roles=("organiser",))
     return offering, headers
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from api_support import assert_error, bearer
-from registrations_support import make_offering
+from factories import make
 
 from lms.accounts import services
 from lms.events.models import Network, NetworkMembership, OfferingSession
@@ -41,7 +41,7 @@ def meeting():
     network = Network(name="CSR network", membership="approval")
     db.session.add(network)
     db.session.commit()
-    return make_offering(
+    return make.offering(
         kind="network_meeting", members_only=True, network_id=network.id, online_url=LINK
     )
 
@@ -50,11 +50,11 @@ def meeting():
 
 
 def test_anonymous_listing_shows_what_the_public_catalogue_shows(client):
-    shown = make_offering(title="Shown", starts_in=timedelta(days=2))
-    later = make_offering(title="Later", kind="course", starts_in=timedelta(days=9))
-    make_offering(status="draft", title="Draft")
-    make_offering(status="cancelled", title="Cancelled")
-    make_offering(title="Over", starts_in=timedelta(days=-3))  # no session to come
+    shown = make.offering(title="Shown", starts_in=timedelta(days=2))
+    later = make.offering(title="Later", kind="course", starts_in=timedelta(days=9))
+    make.offering(status="draft", title="Draft")
+    make.offering(status="cancelled", title="Cancelled")
+    make.offering(title="Over", starts_in=timedelta(days=-3))  # no session to come
     html = client.get("/events").get_data(as_text=True)
     response = client.get("/api/v1/events")
     assert response.status_code == 200
@@ -66,7 +66,7 @@ def test_anonymous_listing_shows_what_the_public_catalogue_shows(client):
 
 
 def test_network_meetings_are_listed_when_asked_for_with_the_link_hidden(client, meeting):
-    make_offering(title="Seminar")
+    make.offering(title="Seminar")
     everything = client.get("/api/v1/events").json["events"]
     assert [e["title"] for e in everything] == ["Seminar"], "meetings only by kind, as the site"
     meetings = client.get("/api/v1/events?kind=network_meeting").json["events"]
@@ -84,14 +84,14 @@ def test_a_member_with_a_token_sees_the_link(client, meeting, token_of):
 
 
 def test_anonymous_detail(client):
-    offering = make_offering(capacity=4, questions=["dietary"])
+    offering = make.offering(capacity=4, questions=["dietary"])
     body = client.get(f"/api/v1/events/{offering.id}").json
     assert (body["id"], body["capacity"], body["seats_left"]) == (offering.id, 4, 4)
     assert body["questions"] == ["dietary"] and len(body["sessions"]) == 1
 
 
 def test_a_draft_is_404_json_for_anonymous(client):
-    hidden = make_offering(status="draft")
+    hidden = make.offering(status="draft")
     assert_error(client.get(f"/api/v1/events/{hidden.id}"), 404, "not_found")
 
 
@@ -99,7 +99,7 @@ def test_a_draft_is_404_json_for_anonymous(client):
 def test_a_cancelled_or_archived_offering_is_public_as_on_its_page(client, status):
     """The one visibility rule (events.services.may_see): its page, calendar file and
     API answer all stay, so links people hold still say what became of it."""
-    shown = make_offering(status=status)
+    shown = make.offering(status=status)
     response = client.get(f"/api/v1/events/{shown.id}")
     assert response.status_code == 200
     assert response.get_json()["status"] == status
@@ -115,7 +115,7 @@ def test_bad_parameters_are_400_json_for_anonymous(client):
 
 
 def test_a_token_that_fails_is_refused_not_read_as_anonymous(client):
-    make_offering()
+    make.offering()
     response = client.get("/api/v1/events", headers=bearer("lms_not-a-real-token"))
     assert_error(response, 401, "unauthorized")
     assert "Access-Control-Allow-Origin" not in response.headers
@@ -132,14 +132,14 @@ def test_a_token_that_fails_is_refused_not_read_as_anonymous(client):
     ],
 )
 def test_everything_else_still_needs_credentials(client, method, path):
-    offering = make_offering()
+    offering = make.offering()
     response = client.open(path.format(id=offering.id), method=method)
     assert_error(response, 401, "unauthorized")
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
 def test_an_anonymous_answer_sets_no_cookie(client):
-    offering = make_offering()
+    offering = make.offering()
     for path in ("/api/v1/events", f"/api/v1/events/{offering.id}"):
         assert "Set-Cookie" not in client.get(path).headers
 
@@ -148,7 +148,7 @@ def test_an_anonymous_answer_sets_no_cookie(client):
 
 
 def test_public_gets_are_open_to_any_origin(client):
-    offering = make_offering()
+    offering = make.offering()
     origin = {"Origin": "https://other.example"}
     for path in ("/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events/999999"):
         response = client.get(path, headers=origin)
@@ -158,7 +158,7 @@ def test_public_gets_are_open_to_any_origin(client):
 
 
 def test_no_cors_on_authenticated_answers_or_writes(client, token_of):
-    offering = make_offering()
+    offering = make.offering()
     headers = {**token_of("p@example.no"), "Origin": "https://other.example"}
     for response in (
         client.get("/api/v1/events", headers=headers),
@@ -171,7 +171,7 @@ def test_no_cors_on_authenticated_answers_or_writes(client, token_of):
 
 
 def test_a_preflight_is_granted_for_the_public_gets_only(client):
-    offering = make_offering()
+    offering = make.offering()
     asks = {
         "Origin": "https://other.example",
         "Access-Control-Request-Method": "GET",
@@ -193,7 +193,7 @@ def test_a_preflight_is_granted_for_the_public_gets_only(client):
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/events/{id}"])
 def test_a_strong_etag_of_the_body_and_304(client, path):
-    offering = make_offering()
+    offering = make.offering()
     path = path.format(id=offering.id)
     first = client.get(path)
     tag = first.headers["ETag"]
@@ -208,7 +208,7 @@ def test_a_strong_etag_of_the_body_and_304(client, path):
 
 @pytest.mark.parametrize("path", ["/api/v1/events", "/api/v1/events/{id}"])
 def test_changed_data_gives_a_new_etag(client, token_of, path):
-    offering = make_offering(capacity=3)
+    offering = make.offering(capacity=3)
     path = path.format(id=offering.id)
     before = client.get(path)
     assert client.get(path).headers["ETag"] == before.headers["ETag"], "stable while unchanged"
@@ -221,7 +221,7 @@ def test_changed_data_gives_a_new_etag(client, token_of, path):
 
 
 def test_a_moved_session_gives_a_new_listing(client):
-    offering = make_offering()
+    offering = make.offering()
     before = client.get("/api/v1/events")
     offering.sessions[0].starts_at += timedelta(hours=1)
     db.session.commit()
@@ -252,7 +252,7 @@ def test_cache_headers_keep_an_authenticated_answer_private(client, app, meeting
 
 def test_anonymous_calls_are_rate_limited_per_address(client, app, token_of):
     app.config["LMS_API_PUBLIC_RATE_LIMIT"] = "3 per minute"
-    offering = make_offering()
+    offering = make.offering()
     paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?page=2"]
     assert [client.get(p).status_code for p in paths] == [200, 200, 200]
     limited = client.get("/api/v1/events")
@@ -272,7 +272,7 @@ def test_anonymous_calls_are_rate_limited_per_address(client, app, token_of):
 
 def test_the_listing_is_one_query_for_anonymous_callers(client, count_queries):
     for n in range(3):
-        offering = make_offering(title=f"Many {n}", starts_in=timedelta(days=n + 1))
+        offering = make.offering(title=f"Many {n}", starts_in=timedelta(days=n + 1))
         start = utcnow() + timedelta(days=20 + n)
         offering.sessions.append(
             OfferingSession(starts_at=start, ends_at=start + timedelta(hours=1))
@@ -286,10 +286,10 @@ def test_the_listing_is_one_query_for_anonymous_callers(client, count_queries):
 def test_the_listing_is_the_html_catalogues_list(client, meeting, token_of):
     """One rule for what is listed, in what order, from when and with how many seats:
     the API's page and the HTML catalogue's come from the same statement."""
-    full = make_offering(title="Full", capacity=1, starts_in=timedelta(days=4))
-    make_offering(title="Soon", starts_in=timedelta(days=1), kind="course")
-    make_offering(title="Over", starts_in=timedelta(days=-2))
-    make_offering(status="draft", title="Draft")
+    full = make.offering(title="Full", capacity=1, starts_in=timedelta(days=4))
+    make.offering(title="Soon", starts_in=timedelta(days=1), kind="course")
+    make.offering(title="Over", starts_in=timedelta(days=-2))
+    make.offering(status="draft", title="Draft")
     for n in range(2):
         url = f"/api/v1/events/{full.id}/registrations"
         assert client.post(url, headers=token_of(f"p{n}@example.no")).status_code == 201

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from calendar_support import check_wire_format, oslo, parse_ics
+from calendar_support import check_wire_format, parse_ics
+from factories import oslo
 from flask import current_app
 from sqlalchemy import update
 

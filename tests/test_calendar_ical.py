@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from calendar_support import check_wire_format, make_offering, oslo, parse_one
+from calendar_support import check_wire_format, parse_one
+from factories import make, oslo, year_like
 
 from lms.calendar import entries
 from lms.calendar.files import base_url, offering_ics_bytes
@@ -14,6 +15,10 @@ from lms.events import manage
 from lms.events.models import Network, Offering
 from lms.extensions import db
 from lms.registrations.models import Registration
+
+# Years ahead with the calendars the dates below were written for (factories.year_like).
+Y2027 = year_like(2027)
+Y2030 = year_like(2030)
 
 BASE = "https://kurs.example.no/learning"
 LINKS = entries.Links(
@@ -27,7 +32,7 @@ def events_of(parsed):
 
 def test_sessions_keep_oslo_wall_time_across_dst(app):
     """09:00 in Oslo is 08:00 UTC in January and 07:00 UTC in July; nothing floats."""
-    offering = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 7, 15, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 1, 14, 9), oslo(Y2027, 7, 15, 9)])
     data = entries.offering_calendar(offering, LINKS)
     check_wire_format(data)
     parsed = parse_one(data)
@@ -38,8 +43,8 @@ def test_sessions_keep_oslo_wall_time_across_dst(app):
         (e["start"]["zone"], e["start"]["local"], e["start"]["utc"]) for e in parsed["events"]
     ]
     assert starts == [
-        ("Europe/Oslo", "2027-01-14T09:00:00", "2027-01-14T08:00:00.000Z"),
-        ("Europe/Oslo", "2027-07-15T09:00:00", "2027-07-15T07:00:00.000Z"),
+        ("Europe/Oslo", f"{Y2027}-01-14T09:00:00", f"{Y2027}-01-14T08:00:00.000Z"),
+        ("Europe/Oslo", f"{Y2027}-07-15T09:00:00", f"{Y2027}-07-15T07:00:00.000Z"),
     ]
     for event in parsed["events"]:
         for edge in ("start", "end"):
@@ -47,14 +52,16 @@ def test_sessions_keep_oslo_wall_time_across_dst(app):
             assert not event[edge]["isDate"]
         assert event["tzidParam"] == "Europe/Oslo"
     ends = [e["end"]["utc"] for e in parsed["events"]]
-    assert ends == ["2027-01-14T11:00:00.000Z", "2027-07-15T10:00:00.000Z"]
+    assert ends == [f"{Y2027}-01-14T11:00:00.000Z", f"{Y2027}-07-15T10:00:00.000Z"]
 
 
 def test_event_fields(app):
-    offering = make_offering(
-        [oslo(2027, 3, 2, 10)],
+    offering = make.offering(
+        starts=[oslo(Y2027, 3, 2, 10)],
         summary="Hvordan stille krav om lønns- og arbeidsvilkår.",
         online_url="https://meet.example.no/abc",
+        room="Sal 2",
+        address="Postboks 1, 0150 Oslo",
     )
     session = offering.sessions[0]
     parsed = parse_one(entries.offering_calendar(offering, LINKS))
@@ -74,7 +81,7 @@ def test_event_fields(app):
 
 
 def test_url_matches_the_detail_route(app):
-    offering = make_offering([oslo(2027, 3, 2, 10)])
+    offering = make.offering(starts=[oslo(Y2027, 3, 2, 10)])
     with app.test_request_context("/"):
         from flask import url_for
 
@@ -85,7 +92,7 @@ def test_url_matches_the_detail_route(app):
 
 
 def test_same_data_gives_same_bytes(app):
-    offering = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 1, 15, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 1, 14, 9), oslo(Y2027, 1, 15, 9)])
     first = entries.offering_calendar(offering, LINKS)
     db.session.expire_all()
     again = entries.offering_calendar(db.session.get(Offering, offering.id), LINKS)
@@ -95,8 +102,8 @@ def test_same_data_gives_same_bytes(app):
 def test_uids_are_unique_and_stable_per_session(app):
     """Two sessions at the same time and title still get distinct UIDs, and a UID
     never changes when its session moves."""
-    same = oslo(2027, 2, 1, 9)
-    offering = make_offering([same, same, oslo(2027, 2, 8, 9)])
+    same = oslo(Y2027, 2, 1, 9)
+    offering = make.offering(starts=[same, same, oslo(Y2027, 2, 8, 9)])
     before = [e["uid"] for e in parse_one(entries.offering_calendar(offering, LINKS))["events"]]
     assert len(set(before)) == 3
 
@@ -109,14 +116,14 @@ def test_uids_are_unique_and_stable_per_session(app):
 
 def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory):
     organiser = factory.user("organiser@example.no", roles=("organiser",))
-    offering = make_offering([oslo(2027, 4, 6, 9)], status="draft")
+    offering = make.offering(starts=[oslo(Y2027, 4, 6, 9)], status="draft")
     session = offering.sessions[0]
     first = parse_one(entries.offering_calendar(offering, LINKS))["events"][0]
 
     moved = manage.SessionData(
         id=session.id,
-        starts_at=oslo(2027, 4, 13, 9),
-        ends_at=oslo(2027, 4, 13, 12),
+        starts_at=oslo(Y2027, 4, 13, 9),
+        ends_at=oslo(Y2027, 4, 13, 12),
         venue=session.venue,
         room=session.room,
     )
@@ -125,7 +132,7 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
     second = parse_one(entries.offering_calendar(offering, LINKS))["events"][0]
     assert second["uid"] == first["uid"]
     assert second["sequence"] == 1
-    assert second["start"]["utc"] == "2027-04-13T07:00:00.000Z"
+    assert second["start"]["utc"] == f"{Y2027}-04-13T07:00:00.000Z"
     assert second["lastModified"] >= first["lastModified"]
 
     same_time = manage.SessionData(
@@ -144,7 +151,7 @@ def test_sequence_and_last_modified_rise_when_time_or_place_changes(app, factory
 
 def test_cancelled_session_and_cancelled_offering_stay_marked_cancelled(app, factory):
     organiser = factory.user("organiser@example.no", roles=("organiser",))
-    offering = make_offering([oslo(2027, 5, 3, 9), oslo(2027, 5, 4, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 5, 3, 9), oslo(Y2027, 5, 4, 9)])
     offering.sessions[0].status = "cancelled"
     offering.sessions[0].sequence += 1
     db.session.commit()
@@ -164,8 +171,8 @@ def test_cancelled_session_and_cancelled_offering_stay_marked_cancelled(app, fac
 
 
 def test_long_and_non_ascii_text_is_folded_at_75_octets(app):
-    offering = make_offering(
-        [oslo(2027, 6, 1, 9)],
+    offering = make.offering(
+        starts=[oslo(Y2027, 6, 1, 9)],
         title="Ærlige, økologiske og åpne anskaffelser " * 4,
         summary="Menneskerettigheter og ILOs kjernekonvensjoner i leverandørkjeder. " * 7,
     )
@@ -185,12 +192,16 @@ def test_network_meetings_are_separate_events_with_their_own_uids(app):
     )
     db.session.add(network)
     db.session.commit()
-    days = [oslo(2027, 1, 12, 13), oslo(2027, 2, 9, 13), oslo(2027, 3, 9, 13)]
+    days = [oslo(Y2027, 1, 12, 13), oslo(Y2027, 2, 9, 13), oslo(Y2027, 3, 9, 13)]
     meetings = [
-        make_offering([day], kind="network_meeting", network_id=network.id, hours=2) for day in days
+        make.offering(starts=[day], kind="network_meeting", network_id=network.id, hours=2)
+        for day in days
     ]
-    draft = make_offering(
-        [oslo(2027, 4, 13, 13)], kind="network_meeting", network_id=network.id, status="draft"
+    draft = make.offering(
+        starts=[oslo(Y2027, 4, 13, 13)],
+        kind="network_meeting",
+        network_id=network.id,
+        status="draft",
     )
     moved = meetings[1].sessions[0]
     moved.starts_at += timedelta(days=7)
@@ -207,9 +218,9 @@ def test_network_meetings_are_separate_events_with_their_own_uids(app):
         (e["start"]["utc"], e["sequence"], e["status"], e["recurring"]) for e in parsed["events"]
     ]
     assert got == [
-        ("2027-01-12T12:00:00.000Z", 0, "CONFIRMED", False),
-        ("2027-02-16T12:00:00.000Z", 1, "CONFIRMED", False),
-        ("2027-03-09T12:00:00.000Z", 1, "CANCELLED", False),
+        (f"{Y2027}-01-12T12:00:00.000Z", 0, "CONFIRMED", False),
+        (f"{Y2027}-02-16T12:00:00.000Z", 1, "CONFIRMED", False),
+        (f"{Y2027}-03-09T12:00:00.000Z", 1, "CANCELLED", False),
     ]
     uids = [e["uid"] for e in parsed["events"]]
     assert len(set(uids)) == 3
@@ -226,10 +237,10 @@ def _registration(user, offering, status):
 def test_personal_calendar_holds_only_the_owners_sessions(app, factory):
     me = factory.user("me@example.no")
     other = factory.user("other@example.no")
-    confirmed = make_offering([oslo(2027, 1, 14, 9), oslo(2027, 1, 21, 9)], title="Kurs A")
-    cancelled = make_offering([oslo(2027, 2, 1, 9)], title="Seminar B")
-    waitlisted = make_offering([oslo(2027, 3, 1, 9)], title="Seminar C")
-    theirs = make_offering([oslo(2027, 4, 1, 9)], title="Seminar D")
+    confirmed = make.offering(starts=[oslo(Y2027, 1, 14, 9), oslo(Y2027, 1, 21, 9)], title="Kurs A")
+    cancelled = make.offering(starts=[oslo(Y2027, 2, 1, 9)], title="Seminar B")
+    waitlisted = make.offering(starts=[oslo(Y2027, 3, 1, 9)], title="Seminar C")
+    theirs = make.offering(starts=[oslo(Y2027, 4, 1, 9)], title="Seminar D")
     _registration(me, confirmed, "confirmed")
     _registration(me, cancelled, "cancelled")
     _registration(me, waitlisted, "waitlisted")
@@ -257,7 +268,7 @@ def test_personal_calendar_holds_only_the_owners_sessions(app, factory):
 )
 def test_personal_calendar_lists_active_registrations(app, factory, status, shown):
     me = factory.user("me@example.no")
-    offering = make_offering([oslo(2027, 1, 14, 9)])
+    offering = make.offering(starts=[oslo(Y2027, 1, 14, 9)])
     registration = _registration(me, offering, status)
     parsed = parse_one(entries.personal_calendar(me, [registration], LINKS))
     assert [e["status"] for e in parsed["events"]] == [shown]
@@ -266,7 +277,7 @@ def test_personal_calendar_lists_active_registrations(app, factory, status, show
 @pytest.mark.parametrize("status", ["pending", "waitlisted"])
 def test_personal_calendar_leaves_out_seats_not_held(app, factory, status):
     me = factory.user("me@example.no")
-    registration = _registration(me, make_offering([oslo(2027, 1, 14, 9)]), status)
+    registration = _registration(me, make.offering(starts=[oslo(Y2027, 1, 14, 9)]), status)
     assert parse_one(entries.personal_calendar(me, [registration], LINKS))["events"] == []
 
 
@@ -281,12 +292,13 @@ def test_empty_personal_calendar_is_still_a_valid_file(app, factory):
 def test_times_next_to_the_dst_changes_are_right(app):
     """The VTIMEZONE's change instants themselves: 03:30 on the spring night is 01:30
     UTC, and the zone's rule keeps working beyond the first year."""
-    offering = make_offering(
-        [oslo(2027, 3, 28, 3, 30), oslo(2027, 10, 31, 3, 30), oslo(2030, 6, 3, 9)], hours=1
+    offering = make.offering(
+        starts=[oslo(Y2027, 3, 28, 3, 30), oslo(Y2027, 10, 31, 3, 30), oslo(Y2030, 6, 3, 9)],
+        hours=1,
     )
     parsed = parse_one(entries.offering_calendar(offering, LINKS))
     assert [e["start"]["utc"] for e in parsed["events"]] == [
-        "2027-03-28T01:30:00.000Z",
-        "2027-10-31T02:30:00.000Z",
-        "2030-06-03T07:00:00.000Z",
+        f"{Y2027}-03-28T01:30:00.000Z",
+        f"{Y2027}-10-31T02:30:00.000Z",
+        f"{Y2030}-06-03T07:00:00.000Z",
     ]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from conftest import database_url, free_port
-from registrations_support import make_offering
+from factories import make
 from sqlalchemy import func, select
 
 from lms.accounts import services
@@ -126,7 +126,7 @@ def live_server(tmp_path):
 
 def rush(factory):
     """An open offering with 10 seats, and 40 verified people with API tokens."""
-    offering = make_offering(capacity=SEATS, title="Rushed seminar")
+    offering = make.offering(capacity=SEATS, title="Rushed seminar")
     tokens = []
     for n in range(PEOPLE):
         user = factory.user(f"racer{n}@example.no")

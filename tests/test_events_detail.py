@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from events_support import offering, oslo
+from factories import make, oslo, year_like
 
 from lms.events.models import Network, NetworkMembership
 from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.timeutil import utcnow
+
+# Years ahead with the calendars the dates below were written for (factories.year_like).
+Y2030 = year_like(2030)
 
 
 def action_of(response) -> str:
@@ -21,9 +24,9 @@ def action_of(response) -> str:
 
 def test_shows_facts_description_and_calendar_links(client, factory):
     speaker = factory.user(roles=("instructor",), name="Siri Foredragsholder")
-    made = offering(
+    made = make.offering(
         "Menneskerettigheter i leverandørkjeden",
-        starts=oslo(2030, 10, 28, 9, 0),
+        starts=oslo(Y2030, 10, 28, 9, 0),
         description_md="## Program\n\n<script>alert(1)</script>[Les mer](https://dfo.no)",
         themes=["human_rights"],
         principles=[1, 2, 4],
@@ -36,7 +39,7 @@ def test_shows_facts_description_and_calendar_links(client, factory):
     assert "Siri Foredragsholder" in html
     assert "Human rights and the ILO core conventions" in html
     assert "1, 2, 4" in html
-    assert "28 October 2030, 09:00" in html  # Oslo time (UTC+1 after the DST change)
+    assert f"28 October {Y2030}, 09:00" in html  # Oslo time (UTC+1 after the DST change)
     assert "<h3>Program</h3>" in html
     assert "<script>alert(1)" not in html
     assert 'href="https://dfo.no" rel="noopener noreferrer"' in html
@@ -46,7 +49,7 @@ def test_shows_facts_description_and_calendar_links(client, factory):
 
 
 def test_draft_is_hidden_from_the_public(client, factory, login):
-    draft = offering(status="draft")
+    draft = make.offering(status="draft")
     assert client.get(f"/events/{draft.id}").status_code == 404
     login(factory.user(roles=("organiser",)))
     assert client.get(f"/events/{draft.id}").status_code == 200
@@ -71,7 +74,7 @@ def test_draft_is_hidden_from_the_public(client, factory, login):
     ],
 )
 def test_register_button_says_what_will_happen(client, factory, login, setup, expected):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     user, other = factory.user(), factory.user()
     setup(made, user, other)
     db.session.commit()
@@ -84,7 +87,7 @@ def _fill(made, other):
 
 
 def test_waitlisted_person_is_told_and_linked(client, factory, login):
-    made = offering(capacity=1)
+    made = make.offering(capacity=1)
     user = factory.user()
     registrations.register(factory.user(), made.id)
     registrations.register(user, made.id)
@@ -100,7 +103,7 @@ def test_members_only_meeting(client, factory, login):
     network = Network(name="Nettverk for samfunnsansvar", membership="open")
     db.session.add(network)
     db.session.commit()
-    meeting = offering(kind="network_meeting", members_only=True, network_id=network.id)
+    meeting = make.offering(kind="network_meeting", members_only=True, network_id=network.id)
     user = factory.user()
     assert action_of(client.get(f"/events/{meeting.id}")) == "members_only"  # anonymous
     login(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from api_support import bearer
-from registrations_support import make_offering
+from factories import make
 
 from lms.accounts import services
 from lms.events.models import Network, NetworkMembership
@@ -19,8 +19,12 @@ def meeting():
     network = Network(name="CSR network", membership="approval")
     db.session.add(network)
     db.session.commit()
-    return make_offering(
-        kind="network_meeting", members_only=True, network_id=network.id, online_url=LINK
+    return make.offering(
+        capacity=2,
+        kind="network_meeting",
+        members_only=True,
+        network_id=network.id,
+        online_url=LINK,
     )
 
 
@@ -54,7 +58,7 @@ def test_the_public_calendar_file_leaves_the_link_out(client, meeting):
     response = client.get(f"/events/{meeting.id}/calendar.ics")
     assert response.status_code == 200
     assert b"meet.example.no" not in response.data
-    open_seminar = make_offering(online_url=LINK)
+    open_seminar = make.offering(capacity=2, online_url=LINK)
     assert b"meet.example.no" in client.get(f"/events/{open_seminar.id}/calendar.ics").data
 
 

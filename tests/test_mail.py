@@ -7,6 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from factories import make_due, outbox
 from sqlalchemy import func, select, update
 
 from lms.accounts import services
@@ -18,7 +19,6 @@ from lms.mail.models import OutboxMessage
 from lms.mail.outbox import queue_mail
 from lms.timeutil import utcnow
 from tests.conftest import free_port, post_form
-from tests.mail_support import make_due, outbox
 
 SIGNUP = {
     "email": "new.person@example.no",

@@ -5,7 +5,7 @@ every attempt sends those same bytes. Real SMTP (aiosmtpd), a real huey queue.""
 from __future__ import annotations
 
 import pytest
-from registrations_support import make_offering
+from factories import make, make_due, outbox
 from sqlalchemy import delete, select
 
 from lms.accounts.models import User
@@ -18,7 +18,6 @@ from lms.mail.rendering import materialize
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
 from tests.conftest import TEST_PASSWORD, post_form
-from tests.mail_support import make_due, outbox
 
 
 def calendar_parts(mail):
@@ -37,7 +36,7 @@ def test_the_request_writes_an_unrendered_row_and_the_worker_renders_it(
     app, factory, smtp_server, queue
 ):
     me = factory.user("me@example.no", language="en", name="Kari Nordmann")
-    offering = make_offering(title="Klima i anskaffelser")
+    offering = make.offering(capacity=2, title="Klima i anskaffelser")
     registrations.register(me, offering.id)
     db.session.commit()
 
@@ -66,7 +65,7 @@ def test_a_retry_sends_the_mail_rendered_for_the_first_attempt(app, factory, smt
     make the second attempt a different mail under the same Message-ID."""
     smtp_server.stop()
     me = factory.user("me@example.no", language="nb")
-    offering = make_offering(title="Første tittel")
+    offering = make.offering(capacity=2, title="Første tittel")
     registrations.register(me, offering.id)
     db.session.commit()  # attempt 1 (immediate huey): rendered, then SMTP refuses
 
@@ -92,7 +91,7 @@ def test_what_describes_the_change_is_kept_as_it_was(app, factory, queue):
     """The waiting-list position in the mail is the one the person got, even if the
     worker renders after someone ahead of them left the list."""
     people = [factory.user(f"p{i}@example.no", language="en") for i in range(3)]
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for person in people:
         registrations.register(person, offering.id)
     db.session.commit()
@@ -109,7 +108,7 @@ def test_what_describes_the_change_is_kept_as_it_was(app, factory, queue):
 
 def test_a_row_is_rendered_once_even_if_asked_twice(app, factory, queue):
     me = factory.user(language="en")
-    registrations.register(me, make_offering().id)
+    registrations.register(me, make.offering(capacity=2).id)
     db.session.commit()
     [row] = outbox()
 
@@ -135,7 +134,7 @@ def test_without_smtp_the_worker_renders_the_row_for_the_admin(app, factory, que
 def test_a_row_that_cannot_be_rendered_is_retried_then_failed(app, factory, smtp_server, queue):
     app.config["LMS_MAIL_MAX_ATTEMPTS"] = 2
     me = factory.user(language="en")
-    registrations.register(me, make_offering().id)
+    registrations.register(me, make.offering(capacity=2).id)
     db.session.commit()
     db.session.execute(delete(Offering))  # gone before the worker renders its mail
     db.session.commit()
@@ -152,7 +151,7 @@ def test_a_row_that_cannot_be_rendered_is_retried_then_failed(app, factory, smtp
 def test_admin_reads_a_row_no_worker_has_rendered(app, client, factory, queue):
     admin = factory.user("admin@example.no", roles=("admin",), language="en")
     me = factory.user("me@example.no", language="en", name="Kari Nordmann")
-    registrations.register(me, make_offering(title="Klima i anskaffelser").id)
+    registrations.register(me, make.offering(capacity=2, title="Klima i anskaffelser").id)
     db.session.commit()
     [row] = outbox()
     post_form(client, "/login", {"email": admin.email, "password": TEST_PASSWORD})

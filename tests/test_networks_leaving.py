@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from conftest import post_form
-from events_support import offering
+from factories import make
 from registrations_support import mails, status_of
 
 from lms.events import networks, services
@@ -39,7 +39,7 @@ def setting(factory):
     db.session.commit()
 
     def meeting(group, *, starts_in, members_only=True, capacity=1):
-        return offering(
+        return make.offering(
             f"{group.name}: møte",
             kind="network_meeting",
             members_only=members_only,

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 
 import pytest
 from conftest import csrf_token
+from factories import make
 from openpyxl import load_workbook
-from registrations_support import mails, make_offering, status_of
+from registrations_support import mails, status_of
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -40,7 +41,7 @@ def enrolled(offering):
 
 
 def test_csv_export_keeps_norwegian_letters(client, organiser, people):
-    offering = make_offering(capacity=1, questions=["dietary"])
+    offering = make.offering(capacity=1, questions=["dietary"])
     for person in people:
         services.register(person, offering.id, answers={"dietary": "Laktosefri – søt"})
     db.session.commit()
@@ -60,7 +61,7 @@ def test_csv_export_keeps_norwegian_letters(client, organiser, people):
 
 
 def test_xlsx_export_numbers_and_dates(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for person in people:
         services.register(person, offering.id)
     db.session.commit()
@@ -79,7 +80,7 @@ def test_xlsx_export_numbers_and_dates(client, organiser, people):
 def test_xlsx_export_drops_control_characters_xml_cannot_hold(client, organiser, factory):
     """Text pasted from elsewhere can carry control characters; openpyxl refuses them, so
     the export leaves them out instead of failing."""
-    offering = make_offering(capacity=1, questions=["dietary"])
+    offering = make.offering(capacity=1, questions=["dietary"])
     person = factory.user("eve@example.no", name="Eve\x01lyn", language="en")
     services.register(person, offering.id, answers={"dietary": "glutenfri\x0b\x1fkost\ttakk"})
     db.session.commit()
@@ -91,7 +92,7 @@ def test_xlsx_export_drops_control_characters_xml_cannot_hold(client, organiser,
 
 
 def test_export_follows_the_filter(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for person in people[:2]:
         services.register(person, offering.id)
     db.session.commit()
@@ -101,7 +102,7 @@ def test_export_follows_the_filter(client, organiser, people):
 
 
 def test_export_is_for_managers_only(client, factory, login):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     login(factory.user("someone@example.no"))
     assert client.get(f"/manage/offerings/{offering.id}/participants.csv").status_code == 403
     assert client.get(f"/manage/offerings/{offering.id}/participants.pdf").status_code == 404
@@ -115,7 +116,7 @@ def upload(client, offering, content: bytes, **fields):
 
 
 def test_import_enrols_everyone_and_twice_adds_nobody(client, organiser, people):
-    offering = make_offering(capacity=5)
+    offering = make.offering(capacity=5)
     content = "email;status\nP0@example.no;confirmed\np1@example.no;waitlisted\n\np2@example.no;\n"
     content = content.encode("utf-8-sig")
     response = upload(client, offering, content)
@@ -131,7 +132,7 @@ def test_import_enrols_everyone_and_twice_adds_nobody(client, organiser, people)
 
 
 def test_import_reports_every_bad_row_and_imports_nothing(client, organiser, people):
-    offering = make_offering(capacity=5)
+    offering = make.offering(capacity=5)
     content = (
         "name,email,status\n"
         "Åse,p0@example.no,confirmed\n"  # fine
@@ -151,7 +152,7 @@ def test_import_reports_every_bad_row_and_imports_nothing(client, organiser, peo
 
 
 def test_import_over_capacity_asks_first(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     content = b"email\np0@example.no\np1@example.no\n"
     response = upload(client, offering, content)
     assert response.status_code == 409  # "are you sure?", as on the other capacity warnings
@@ -172,7 +173,7 @@ def test_import_over_capacity_asks_first(client, organiser, people):
     ],
 )
 def test_import_bad_files(client, organiser, content, message):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     response = upload(client, offering, content)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -180,7 +181,7 @@ def test_import_bad_files(client, organiser, content, message):
 
 
 def test_import_reactivates_a_cancelled_registration(client, organiser, people):
-    offering = make_offering(capacity=5)
+    offering = make.offering(capacity=5)
     services.register(people[0], offering.id)
     db.session.commit()
     services.cancel(people[0], services.find_registration(people[0], offering.id).id)
@@ -191,7 +192,7 @@ def test_import_reactivates_a_cancelled_registration(client, organiser, people):
 
 
 def test_import_refuses_a_cancelled_offering(client, organiser, people):
-    offering = make_offering(capacity=5, status="cancelled")
+    offering = make.offering(capacity=5, status="cancelled")
     response = upload(client, offering, b"email\np0@example.no\n")
     assert response.status_code == 400
     assert "cancelled or archived" in response.get_data(as_text=True)
@@ -202,13 +203,13 @@ def test_import_refuses_a_cancelled_offering(client, organiser, people):
 def test_import_places_before_the_end_and_attendance_after_the_start(client, organiser, people):
     """A place in an offering that is over, or attendance at one that has not begun, is a
     row error like any other: the whole file waits."""
-    future = make_offering(capacity=5)
+    future = make.offering(capacity=5)
     response = upload(client, future, b"email,status\np0@example.no,attended\n")
     assert response.status_code == 400
     assert "Row 2:" in response.get_data(as_text=True)
     assert enrolled(future) == 0
 
-    past = make_offering(capacity=5, starts_in=timedelta(days=-3))
+    past = make.offering(capacity=5, starts_in=timedelta(days=-3))
     content = b"email,status\np0@example.no,confirmed\np1@example.no,attended\n"
     response = upload(client, past, content)
     assert response.status_code == 400
@@ -221,7 +222,7 @@ def test_import_places_before_the_end_and_attendance_after_the_start(client, org
 
 
 def test_import_without_a_file(client, organiser):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     path = f"/manage/offerings/{offering.id}/import"
     response = client.post(path, data={"csrf_token": csrf_token(client, path)})
     assert response.status_code == 400

@@ -5,7 +5,7 @@ prevents is fought for real in ``test_concurrency.py``.)"""
 from __future__ import annotations
 
 import pytest
-from registrations_support import make_offering
+from factories import make
 from sqlalchemy.exc import OperationalError
 
 from lms.extensions import db
@@ -26,7 +26,7 @@ def try_lock_elsewhere(offering_id: int) -> None:
 
 
 def test_the_lock_is_held_until_the_commit(app):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     take_offering_lock(offering.id)
     with pytest.raises(OperationalError):
         try_lock_elsewhere(offering.id)
@@ -38,7 +38,7 @@ def test_the_lock_wait_is_bounded(app):
     """A writer stuck behind the lock fails after 10 s rather than hang everyone: on
     PostgreSQL through ``lock_timeout`` for that transaction only, on SQLite through the
     busy timeout every connection has."""
-    offering = make_offering()
+    offering = make.offering(capacity=2)
 
     def setting(sql: str):
         return db.session.connection().exec_driver_sql(sql).scalar()

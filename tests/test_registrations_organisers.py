@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 from conftest import csrf_token
-from registrations_support import begin_now, mails, make_offering, registration_of, status_of
+from factories import make
+from registrations_support import begin_now, mails, registration_of, status_of
 from sqlalchemy import select
 
 from lms.extensions import db
@@ -48,7 +49,7 @@ def base(offering):
 
 
 def test_participant_list_with_counts_and_filters(client, organiser, people):
-    offering = make_offering(capacity=2, questions=["organisation_type"])
+    offering = make.offering(capacity=2, questions=["organisation_type"])
     enrol(offering, people[:1], organisation_type="county")
     enrol(offering, people[1:3], organisation_type="municipality")
     page = client.get(f"{base(offering)}/participants").get_data(as_text=True)
@@ -69,7 +70,7 @@ def test_participant_list_with_counts_and_filters(client, organiser, people):
 
 
 def test_approve_and_decline(client, organiser, people):
-    offering = make_offering(requires_approval=True)
+    offering = make.offering(capacity=2, requires_approval=True)
     enrol(offering, people[:2])
     # A missing or unknown decision is refused; it never declines anyone.
     first = registration_of(people[0], offering)
@@ -86,7 +87,7 @@ def test_approve_and_decline(client, organiser, people):
 
 
 def test_promote_over_capacity_asks_first(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     enrol(offering, people[:2])
     waiting = registration_of(people[1], offering)
     path = f"{base(offering)}/participants/{waiting.id}/promote"
@@ -99,7 +100,7 @@ def test_promote_over_capacity_asks_first(client, organiser, people):
 
 
 def test_move_in_the_waiting_list(client, organiser, people):
-    offering = make_offering(capacity=0)
+    offering = make.offering(capacity=0)
     enrol(offering, people[:3])
     last = registration_of(people[2], offering)
     assert post(client, f"{base(offering)}/participants/{last.id}/move", {"position": "1"})
@@ -111,7 +112,7 @@ def test_move_in_the_waiting_list(client, organiser, people):
 
 
 def test_cancel_one_person(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     enrol(offering, people[:2])
     first = registration_of(people[0], offering)
     post(client, f"{base(offering)}/participants/{first.id}/cancel")
@@ -121,7 +122,7 @@ def test_cancel_one_person(client, organiser, people):
 
 
 def test_capacity_below_confirmed_warns(client, organiser, people):
-    offering = make_offering(capacity=3)
+    offering = make.offering(capacity=3)
     enrol(offering, people[:4])
     warning = post(client, f"{base(offering)}/capacity", {"capacity": "1"})
     assert warning.status_code == 409
@@ -143,7 +144,7 @@ def test_capacity_below_confirmed_warns(client, organiser, people):
 
 
 def test_log_page(client, organiser, people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     enrol(offering, people[:2])
     post(client, f"{base(offering)}/participants/{registration_of(people[0], offering).id}/cancel")
     page = client.get(f"{base(offering)}/log").get_data(as_text=True)
@@ -152,7 +153,7 @@ def test_log_page(client, organiser, people):
 
 
 def test_message_to_all_confirmed(client, organiser, people):
-    offering = make_offering(capacity=2)
+    offering = make.offering(capacity=2)
     enrol(offering, people[:3])
     response = post(
         client,
@@ -180,7 +181,7 @@ def test_message_to_all_confirmed(client, organiser, people):
 
 
 def test_message_to_the_waiting_list_too_and_after_the_event(client, organiser, people):
-    offering = make_offering(capacity=2)
+    offering = make.offering(capacity=2)
     enrol(offering, people[:3])  # two places, one in line
     path = f"{base(offering)}/message"
     page = client.get(path).get_data(as_text=True)
@@ -200,7 +201,7 @@ def test_message_to_the_waiting_list_too_and_after_the_event(client, organiser, 
 
 
 def test_check_in_waits_for_the_first_day(client, organiser, people):
-    offering = make_offering(capacity=2, starts_in=timedelta(days=10))
+    offering = make.offering(capacity=2, starts_in=timedelta(days=10))
     enrol(offering, people[:1])
     first = registration_of(people[0], offering)
     response = post(client, f"{base(offering)}/check-in/{first.id}", {"attended": "yes"})
@@ -211,7 +212,7 @@ def test_check_in_waits_for_the_first_day(client, organiser, people):
 
 
 def test_check_in(client, organiser, people):
-    offering = make_offering(capacity=2)
+    offering = make.offering(capacity=2)
     enrol(offering, people[:2])
     begin_now(offering)
     page = client.get(f"{base(offering)}/check-in").get_data(as_text=True)
@@ -244,7 +245,7 @@ def pressed(response, registration) -> dict[str, str]:
 
 
 def test_attendance_list_is_printable(client, organiser, people):
-    offering = make_offering(capacity=2)
+    offering = make.offering(capacity=2)
     enrol(offering, people[:3])
     page = client.get(f"{base(offering)}/attendance-list").get_data(as_text=True)
     assert people[0].name in page and people[2].name not in page
@@ -255,8 +256,8 @@ def test_attendance_list_is_printable(client, organiser, people):
 
 def test_instructors_manage_only_their_own(client, factory, login, people):
     instructor = factory.user("teacher@example.no", roles=("instructor",))
-    own = make_offering(instructors=[instructor])
-    other = make_offering()
+    own = make.offering(capacity=2, instructors=[instructor])
+    other = make.offering(capacity=2)
     login(instructor)
     assert client.get(f"{base(own)}/participants").status_code == 200
     assert client.get(f"{base(other)}/participants").status_code == 403

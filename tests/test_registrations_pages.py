@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from conftest import csrf_token, post_form
-from registrations_support import log_of, mails, make_offering, registration_of, status_of
+from factories import make
+from registrations_support import log_of, mails, registration_of, status_of
 
 from lms.events.models import Network, OfferingSession
 from lms.extensions import db
@@ -27,7 +28,8 @@ def flashes(response) -> str:
 
 
 def test_register_page_shows_questions_and_consent(client, me):
-    offering = make_offering(
+    offering = make.offering(
+        capacity=2,
         questions=["dietary", "accessibility", "organisation_type"],
         consent_text="Vi lagrer navnet og svarene dine til kurset er over.",
     )
@@ -39,14 +41,14 @@ def test_register_page_shows_questions_and_consent(client, me):
 
 
 def test_register_without_questions_shows_none(client, me):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     page = client.get(f"/events/{offering.id}/register").get_data(as_text=True)
     for field_id in ("dietary", "accessibility", "organisation_type", "consent"):
         assert f'id="{field_id}"' not in page
 
 
 def test_consent_is_required(client, me):
-    offering = make_offering(consent_text="Samtykke.")
+    offering = make.offering(capacity=2, consent_text="Samtykke.")
     path = f"/events/{offering.id}/register"
     response = post_form(client, path, {})
     assert response.status_code == 400
@@ -55,7 +57,9 @@ def test_consent_is_required(client, me):
 
 
 def test_register_confirmed_with_answers(client, me):
-    offering = make_offering(questions=["dietary", "organisation_type"], consent_text="Ok?")
+    offering = make.offering(
+        capacity=2, questions=["dietary", "organisation_type"], consent_text="Ok?"
+    )
     path = f"/events/{offering.id}/register"
     data = {"dietary": "Glutenfri", "organisation_type": "county", "consent": "y"}
     response = post_form(client, path, data, follow_redirects=True)
@@ -69,7 +73,7 @@ def test_register_confirmed_with_answers(client, me):
 
 
 def test_bad_organisation_type_is_a_form_error(client, me):
-    offering = make_offering(questions=["organisation_type"])
+    offering = make.offering(capacity=2, questions=["organisation_type"])
     response = post_form(
         client, f"/events/{offering.id}/register", {"organisation_type": "kingdom"}
     )
@@ -78,7 +82,7 @@ def test_bad_organisation_type_is_a_form_error(client, me):
 
 
 def test_register_waitlisted_says_the_number(client, me, factory):
-    offering = make_offering(capacity=0)
+    offering = make.offering(capacity=0)
     services.register(factory.user(), offering.id)
     db.session.commit()
     response = post_form(client, f"/events/{offering.id}/register", {}, follow_redirects=True)
@@ -88,18 +92,18 @@ def test_register_waitlisted_says_the_number(client, me, factory):
 
 
 def test_register_pending(client, me):
-    offering = make_offering(requires_approval=True)
+    offering = make.offering(capacity=2, requires_approval=True)
     response = post_form(client, f"/events/{offering.id}/register", {}, follow_redirects=True)
     assert "waiting for an organiser" in response.get_data(as_text=True)
     assert status_of(me, offering) == "pending"
 
 
 def test_register_closed_or_draft(client, me):
-    closed = make_offering(registration_closes_at=utcnow() - timedelta(hours=1))
+    closed = make.offering(capacity=2, registration_closes_at=utcnow() - timedelta(hours=1))
     response = post_form(client, f"/events/{closed.id}/register", {})
     assert response.status_code == 422
     assert status_of(me, closed) is None
-    draft = make_offering(status="draft")
+    draft = make.offering(capacity=2, status="draft")
     assert client.get(f"/events/{draft.id}/register").status_code == 404
     assert client.get("/events/999999/register").status_code == 404
 
@@ -109,7 +113,9 @@ def test_register_members_only_is_forbidden_for_others(client, me):
     network = Network(name="Nettverk for innkjøpere", membership="approval")
     db.session.add(network)
     db.session.commit()
-    meeting = make_offering(network_id=network.id, members_only=True, kind="network_meeting")
+    meeting = make.offering(
+        capacity=2, network_id=network.id, members_only=True, kind="network_meeting"
+    )
     response = post_form(client, f"/events/{meeting.id}/register", {})
     assert response.status_code == 403
     assert "Only members of the network can register." in response.get_data(as_text=True)
@@ -117,30 +123,30 @@ def test_register_members_only_is_forbidden_for_others(client, me):
 
 
 def test_register_twice_goes_to_my_registrations(client, me):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     post_form(client, f"/events/{offering.id}/register", {})
     response = client.get(f"/events/{offering.id}/register")
     assert response.status_code == 302 and response.headers["Location"] == "/me/registrations"
 
 
 def test_register_needs_login(client):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     response = client.get(f"/events/{offering.id}/register")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_register_post_without_csrf_is_refused(client, me):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     response = client.post(f"/events/{offering.id}/register", data={})
     assert response.status_code == 400
     assert status_of(me, offering) is None
 
 
 def test_my_registrations_groups(client, me, factory):
-    upcoming = make_offering(title="Klima i kontrakter")
-    full = make_offering(capacity=0, title="Antikorrupsjon")
-    pending = make_offering(requires_approval=True, title="Lønns- og arbeidsvilkår")
-    past = make_offering(title="Fjorårets seminar")
+    upcoming = make.offering(capacity=2, title="Klima i kontrakter")
+    full = make.offering(capacity=0, title="Antikorrupsjon")
+    pending = make.offering(capacity=2, requires_approval=True, title="Lønns- og arbeidsvilkår")
+    past = make.offering(capacity=2, title="Fjorårets seminar")
     for offering in (upcoming, full, pending, past):
         services.register(me, offering.id)
     db.session.commit()
@@ -160,7 +166,7 @@ def test_my_registrations_groups(client, me, factory):
 
 
 def test_a_course_under_way_stays_upcoming_until_its_last_session(me):
-    course = make_offering(kind="course", title="Bærekraftige innkjøp, 4 samlinger")
+    course = make.offering(capacity=2, kind="course", title="Bærekraftige innkjøp, 4 samlinger")
     services.register(me, course.id)
     db.session.commit()
     first = course.sessions[0]
@@ -177,7 +183,7 @@ def test_a_course_under_way_stays_upcoming_until_its_last_session(me):
 
 
 def test_cancel_asks_first_then_promotes_the_next(client, me, factory):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     services.register(me, offering.id)
     other = factory.user()
     services.register(other, offering.id)
@@ -194,7 +200,7 @@ def test_cancel_asks_first_then_promotes_the_next(client, me, factory):
 
 
 def test_leave_the_waiting_list(client, me, factory):
-    offering = make_offering(capacity=0)
+    offering = make.offering(capacity=0)
     services.register(me, offering.id)
     db.session.commit()
     registration = registration_of(me, offering)
@@ -206,7 +212,7 @@ def test_leave_the_waiting_list(client, me, factory):
 
 
 def test_cancel_after_the_deadline_is_refused(client, me):
-    offering = make_offering(cancellation_deadline=utcnow() + timedelta(days=1))
+    offering = make.offering(capacity=2, cancellation_deadline=utcnow() + timedelta(days=1))
     services.register(me, offering.id)
     offering.cancellation_deadline = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -220,7 +226,7 @@ def test_cancel_after_the_deadline_is_refused(client, me):
 
 
 def test_someone_elses_registration_is_not_found(client, me, factory):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     other = factory.user()
     services.register(other, offering.id)
     db.session.commit()
@@ -233,7 +239,7 @@ def test_someone_elses_registration_is_not_found(client, me, factory):
 
 
 def test_accept_an_offer(client, me, factory):
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=12)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=12)
     first = factory.user()
     services.register(first, offering.id)
     services.register(me, offering.id)
@@ -256,7 +262,7 @@ def test_accept_an_offer(client, me, factory):
 
 def test_decline_an_offer_after_the_cancellation_deadline(client, me, factory):
     """Turning down an offer is always allowed: the next in line gets it sooner."""
-    offering = make_offering(capacity=1, waitlist_mode="offer")
+    offering = make.offering(capacity=1, waitlist_mode="offer")
     first, third = factory.user(), factory.user()
     for person in (first, me, third):
         services.register(person, offering.id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from registrations_support import log_of, mails, make_offering, registration_of, status_of
+from factories import make
+from registrations_support import log_of, mails, registration_of, status_of
 
 from lms.extensions import db
 from lms.registrations import manage, seats, services
@@ -45,7 +46,7 @@ def positions(offering, users):
 
 
 def test_confirmed_until_full_then_waitlisted_in_order(people):
-    offering = make_offering(capacity=2)
+    offering = make.offering(capacity=2)
     statuses = [register(p, offering).status for p in people[:5]]
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
     assert positions(offering, people[2:5]) == [1, 2, 3]
@@ -54,7 +55,7 @@ def test_confirmed_until_full_then_waitlisted_in_order(people):
 
 
 def test_registering_twice_is_refused(people):
-    offering = make_offering()
+    offering = make.offering(capacity=2)
     register(people[0], offering)
     with pytest.raises(RegistrationError) as error:
         services.register(people[0], offering.id)
@@ -62,7 +63,7 @@ def test_registering_twice_is_refused(people):
 
 
 def test_cancel_promotes_first_in_line_automatically(people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for p in people[:3]:
         register(p, offering)
     cancel(people[0], people[0], offering)
@@ -74,7 +75,7 @@ def test_cancel_promotes_first_in_line_automatically(people):
 
 
 def test_offer_mode_holds_the_seat_until_accepted(people):
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=24)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=24)
     for p in people[:3]:
         register(p, offering)
     cancel(people[0], people[0], offering)
@@ -92,7 +93,7 @@ def test_offer_mode_holds_the_seat_until_accepted(people):
 
 
 def test_offer_expires_and_passes_to_the_next(people):
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=2)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=2)
     for p in people[:4]:
         register(p, offering)
     cancel(people[0], people[0], offering)
@@ -113,7 +114,7 @@ def test_offer_expires_and_passes_to_the_next(people):
 
 
 def test_someone_who_left_the_list_is_never_offered(people):
-    offering = make_offering(capacity=1, waitlist_mode="offer")
+    offering = make.offering(capacity=1, waitlist_mode="offer")
     for p in people[:3]:
         register(p, offering)
     cancel(people[1], people[1], offering)  # leaves the list
@@ -126,7 +127,7 @@ def test_someone_who_left_the_list_is_never_offered(people):
 
 @pytest.mark.parametrize("when", ["registration_closed", "event_started"])
 def test_promotion_stops_when_registration_closes_or_event_starts(people, organiser, when):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for p in people[:2]:
         register(p, offering)
     if when == "registration_closed":
@@ -139,7 +140,7 @@ def test_promotion_stops_when_registration_closes_or_event_starts(people, organi
 
 
 def test_an_offer_never_outlasts_the_start_and_nothing_moves_after_it(people):
-    offering = make_offering(
+    offering = make.offering(
         capacity=1, waitlist_mode="offer", offer_hours=48, starts_in=timedelta(hours=5)
     )
     for p in people[:3]:
@@ -158,7 +159,7 @@ def test_an_offer_never_outlasts_the_start_and_nothing_moves_after_it(people):
 
 
 def test_an_offer_that_expires_after_registration_closed_passes_to_nobody(people):
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=2)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=2)
     for p in people[:3]:
         register(p, offering)
     cancel(people[0], people[0], offering)
@@ -172,7 +173,7 @@ def test_an_offer_that_expires_after_registration_closed_passes_to_nobody(people
 
 
 def test_more_places_after_registration_closed_promote_nobody(people, organiser):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for p in people[:2]:
         register(p, offering)
     offering.registration_closes_at = utcnow() - timedelta(minutes=1)
@@ -186,7 +187,7 @@ def test_more_places_after_registration_closed_promote_nobody(people, organiser)
 
 
 def test_an_offer_can_be_declined_after_the_deadline_and_passes_on(people, organiser):
-    offering = make_offering(
+    offering = make.offering(
         capacity=1, waitlist_mode="offer", cancellation_deadline=utcnow() - timedelta(hours=1)
     )
     for p in people[:3]:
@@ -207,7 +208,7 @@ def test_an_offer_can_be_declined_after_the_deadline_and_passes_on(people, organ
 
 
 def test_approval_flow(people, organiser):
-    offering = make_offering(capacity=1, requires_approval=True)
+    offering = make.offering(capacity=1, requires_approval=True)
     for p in people[:3]:
         assert register(p, offering).status == "pending"
     assert mails(people[0].email, "registration_pending")
@@ -221,7 +222,7 @@ def test_approval_flow(people, organiser):
 
 
 def test_promote_by_hand_warns_over_capacity(people, organiser):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for p in people[:2]:
         register(p, offering)
     waiting = registration_of(people[1], offering)
@@ -238,7 +239,7 @@ def test_promote_by_hand_warns_over_capacity(people, organiser):
 
 
 def test_move_in_waitlist(people, organiser):
-    offering = make_offering(capacity=0)
+    offering = make.offering(capacity=0)
     for p in people[:4]:
         register(p, offering)
     manage.move_in_waitlist(organiser, registration_of(people[3], offering).id, 1)
@@ -255,7 +256,7 @@ def test_move_in_waitlist(people, organiser):
 
 
 def test_set_capacity_below_held_warns_and_drops_nobody(people, organiser):
-    offering = make_offering(capacity=3)
+    offering = make.offering(capacity=3)
     for p in people[:5]:
         register(p, offering)
     with pytest.raises(CapacityWarning):
@@ -276,7 +277,7 @@ def test_set_capacity_below_held_warns_and_drops_nobody(people, organiser):
 
 
 def test_participant_cannot_cancel_after_the_deadline_but_an_organiser_can(people, organiser):
-    offering = make_offering(capacity=2, cancellation_deadline=utcnow() - timedelta(hours=1))
+    offering = make.offering(capacity=2, cancellation_deadline=utcnow() - timedelta(hours=1))
     register(people[0], offering)
     registration = registration_of(people[0], offering)
     with pytest.raises(RegistrationError) as error:
@@ -292,7 +293,7 @@ def test_participant_cannot_cancel_after_the_deadline_but_an_organiser_can(peopl
 
 
 def test_every_transition_is_logged(people, organiser):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     register(people[0], offering)
     register(people[1], offering)
     cancel(organiser, people[0], offering)
@@ -306,7 +307,7 @@ def test_every_transition_is_logged(people, organiser):
 
 
 def test_reregistering_after_cancelling_joins_the_end(people):
-    offering = make_offering(capacity=1)
+    offering = make.offering(capacity=1)
     for p in people[:3]:
         register(p, offering)
     cancel(people[1], people[1], offering)
@@ -317,7 +318,7 @@ def test_reregistering_after_cancelling_joins_the_end(people):
 def test_mail_in_the_recipients_language(factory):
     english = factory.user("en@example.no", language="en")
     norwegian = factory.user("nb@example.no", language="nb")
-    offering = make_offering(capacity=0)
+    offering = make.offering(capacity=0)
     register(english, offering)
     register(norwegian, offering)
     [en_mail] = mails(english.email, "registration_waitlisted")
@@ -329,9 +330,9 @@ def test_mail_in_the_recipients_language(factory):
 
 
 def test_register_refusals(people):
-    closed = make_offering(registration_closes_at=utcnow() - timedelta(days=1))
-    draft = make_offering(status="draft")
-    consent = make_offering(consent_text="Vi lagrer navnet ditt.")
+    closed = make.offering(capacity=2, registration_closes_at=utcnow() - timedelta(days=1))
+    draft = make.offering(capacity=2, status="draft")
+    consent = make.offering(capacity=2, consent_text="Vi lagrer navnet ditt.")
     for offering, code in ((closed, "closed"), (draft, "not_found"), (consent, "consent_required")):
         with pytest.raises(RegistrationError) as error:
             services.register(people[0], offering.id)
@@ -343,7 +344,7 @@ def test_register_refusals(people):
 
 
 def test_an_offer_on_a_cancelled_offering_cannot_be_taken(people):
-    offering = make_offering(capacity=1, waitlist_mode="offer")
+    offering = make.offering(capacity=1, waitlist_mode="offer")
     for p in people[:2]:
         register(p, offering)
     cancel(people[0], people[0], offering)

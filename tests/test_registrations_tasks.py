@@ -7,8 +7,9 @@ import threading
 from datetime import timedelta
 
 import pytest
+from factories import make
 from huey.api import PeriodicTask
-from registrations_support import mails, make_offering, registration_of, status_of
+from registrations_support import mails, registration_of, status_of
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -35,7 +36,7 @@ def test_tasks_are_periodic(app):
 
 
 def test_expire_offers_task_passes_the_seat_on(app, people):
-    offering = make_offering(capacity=1, waitlist_mode="offer", offer_hours=1)
+    offering = make.offering(capacity=1, waitlist_mode="offer", offer_hours=1)
     for person in people[:3]:
         services.register(person, offering.id)
     db.session.commit()
@@ -54,8 +55,8 @@ def test_expire_offers_task_passes_the_seat_on(app, people):
 
 def test_reminders_go_once_to_confirmed_participants(app, people):
     app.config["LMS_REMINDER_DAYS"] = 2
-    soon = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
-    later = make_offering(capacity=2, starts_in=timedelta(days=5))
+    soon = make.offering(capacity=2, starts_in=timedelta(days=1, hours=12))
+    later = make.offering(capacity=2, starts_in=timedelta(days=5))
     for person in people[:3]:
         services.register(person, soon.id)
         services.register(person, later.id)
@@ -90,7 +91,7 @@ def reminded(app, people, factory):
     """An organiser, and an offering 1½ days off whose reminder (2 days) has gone out."""
     app.config["LMS_REMINDER_DAYS"] = 2
     organiser = factory.user("organiser@example.no", roles=("organiser",))
-    offering = make_offering(capacity=2, starts_in=timedelta(days=1, hours=12))
+    offering = make.offering(capacity=2, starts_in=timedelta(days=1, hours=12))
     services.register(people[0], offering.id)
     db.session.commit()
     assert task(app, "send_reminders").call_local() == 1
@@ -130,7 +131,7 @@ def test_a_reminder_sent_while_the_offering_was_being_moved_still_counts(reminde
 
 def test_a_worker_with_a_stale_list_does_not_remind_a_moved_offering(app, people, factory):
     organiser = factory.user("organiser@example.no", roles=("organiser",))
-    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    offering = make.offering(capacity=2, starts_in=timedelta(days=1))
     services.register(people[0], offering.id)
     db.session.commit()
     assert reminders.offerings_due_for_reminder(2) == [offering.id]
@@ -142,7 +143,7 @@ def test_a_worker_with_a_stale_list_does_not_remind_a_moved_offering(app, people
 
 
 def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
-    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    offering = make.offering(capacity=2, starts_in=timedelta(days=1))
     services.register(people[0], offering.id)
     db.session.commit()
     # Both workers found the offering due; the first sends and commits.
@@ -156,15 +157,15 @@ def test_a_second_worker_with_a_stale_list_does_not_send_again(app, people):
 
 
 def test_no_reminder_for_cancelled_or_started_offerings(app, people):
-    cancelled = make_offering(starts_in=timedelta(days=1), status="cancelled")
-    started = make_offering(starts_in=timedelta(hours=-1))
+    cancelled = make.offering(capacity=2, starts_in=timedelta(days=1), status="cancelled")
+    started = make.offering(capacity=2, starts_in=timedelta(hours=-1))
     assert cancelled.id and started.id
     assert reminders.offerings_due_for_reminder(2) == []
 
 
 def test_smtp_down_during_registrations_every_mail_once(app, factory, smtp_server, client):
     smtp_server.stop()
-    offering = make_offering(capacity=3)
+    offering = make.offering(capacity=3)
     people = [factory.user(f"rush{i}@example.no", language="en") for i in range(5)]
     for person in people:
         registration = services.register(person, offering.id)
@@ -215,7 +216,7 @@ def _two_workers_send_reminders(app) -> list[int]:
 def test_two_workers_at_once_send_one_reminder(app, people, locking):
     """Under the lock one worker sends and the other sees ``reminder_sent_at``; the control
     (lock off, the race window widened) shows the test can fail."""
-    offering = make_offering(capacity=2, starts_in=timedelta(days=1))
+    offering = make.offering(capacity=2, starts_in=timedelta(days=1))
     services.register(people[0], offering.id)
     db.session.commit()
     email = people[0].email

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from accounts_support import csrf_token, reload_user
 from conftest import CSRF_RE
-from events_support import offering
+from factories import make
 
 from lms.events.models import Network
 from lms.extensions import db
@@ -21,7 +21,7 @@ PUBLIC_PAGES = ["/", "/events", "/events/{id}", "/networks", "/networks/{network
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
 def test_a_first_visit_to_a_public_page_sets_no_cookie(client, path):
-    shown = offering("Kommer")
+    shown = make.offering("Kommer")
     network = Network(name="Nettverk for innkjøpere", membership="open")
     db.session.add(network)
     db.session.commit()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from events_support import at_ten_in_oslo
+from factories import at_ten_in_oslo, make, year_like
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.exceptions import NotFound
@@ -23,6 +23,9 @@ from werkzeug.exceptions import NotFound
 from lms.accounts import services
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
+
+# Years ahead with the calendars the dates below were written for (factories.year_like).
+Y2031 = year_like(2031)
 
 ANONYMOUS = "anonymous"
 ROLES = ("participant", "instructor", "organiser", "admin")
@@ -98,18 +101,15 @@ def make_user(
     verified: bool = True,
 ):
     """Create and commit a user holding ``role`` (participant = no granted role)."""
-    user = services.create_user(
+    return make.user(
         email or unique_email(role),
-        PASSWORD,
-        name or f"{role.title()} Testperson",
-        organisation="Testkommune",
+        password=PASSWORD,
+        name=name or f"{role.title()} Testperson",
         job_title="Innkjøper",
         language=lang,
         roles=() if role == "participant" else (role,),
         verified=verified,
     )
-    db.session.commit()
-    return user
 
 
 def mailed_link(to_address: str, kind: str) -> str:
@@ -288,26 +288,15 @@ LONG_NAME = "Kari Nordmann-Hansen Bjørnstad-Johannessen"
 
 def reg_offering(capacity: int = 2, instructors=(), **fields):
     """A published seminar two weeks ahead, with every question and a consent text."""
-    from datetime import timedelta
-
-    from lms.events.models import Offering, OfferingSession
-
-    start = at_ten_in_oslo(14)
-    offering = Offering(
-        kind="seminar",
-        status="published",
-        title="Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden",
+    return make.offering(
+        "Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden",
         capacity=capacity,
         venue="Anskaffelseshuset, Oslo",
         questions=["dietary", "accessibility", "organisation_type"],
         consent_text="Vi lagrer navnet, organisasjonen og svarene dine til kurset er over.",
+        instructors=instructors,
         **fields,
     )
-    offering.sessions.append(OfferingSession(starts_at=start, ends_at=start + timedelta(hours=3)))
-    offering.instructors.extend(instructors)
-    db.session.add(offering)
-    db.session.commit()
-    return offering
 
 
 def reg_people(v: Visit, offering, count: int, **answers):
@@ -460,11 +449,6 @@ def attendance_list_page(v: Visit) -> None:
 
 def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "published", **fields):
     """An offering with a long title, Markdown, two sessions and a speaker (events pages)."""
-    from datetime import timedelta
-
-    from lms.events.models import Offering, OfferingSession
-
-    start = at_ten_in_oslo(21)
     values = {
         "kind": "course",
         "title": "Menneskerettigheter og ILO-kjernekonvensjonene i leverandørkjeden for helse",
@@ -476,16 +460,14 @@ def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "publi
         "address": "Postboks 7154 St. Olavs plass, 0130 Oslo",
         "online_url": "https://meet.example.no/menneskerettigheter-og-ilo-kjernekonvensjonene",
     }
-    offering = Offering(status=status, capacity=capacity, **(values | fields))
-    for week in (0, 1):
-        begin = start + timedelta(weeks=week)
-        offering.sessions.append(
-            OfferingSession(starts_at=begin, ends_at=begin + timedelta(hours=3))
-        )
-    offering.instructors.extend(instructors or [long_user(v)])
-    db.session.add(offering)
-    db.session.commit()
-    return offering
+    return make.offering(
+        starts=at_ten_in_oslo(21),
+        sessions=2,
+        status=status,
+        capacity=capacity,
+        instructors=instructors or [long_user(v)],
+        **(values | fields),
+    )
 
 
 def events_catalogue(v: Visit) -> None:
@@ -523,7 +505,7 @@ def manage_offering_errors(v: Visit) -> None:
     v.goto("/manage/offerings/new")
     v.submit(
         "form.lms-offering-form",
-        {"title": "", "sessions-0-day": "2031-01-14", "sessions-0-start": "10:00"},
+        {"title": "", "sessions-0-day": f"{Y2031}-01-14", "sessions-0-start": "10:00"},
         status=400,
     )
 
