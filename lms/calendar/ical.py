@@ -170,7 +170,10 @@ def _vtimezone(zone: str, first_year: int) -> bytes | None:
     event = Event()
     event.add("dtstart", datetime(first_year, 6, 1, 12, tzinfo=ZoneInfo(zone)))
     probe.add_component(event)
-    probe.add_missing_timezones(first_date=date(first_year, 1, 1))
+    # icalendar lists transitions up to 2038 by default, so a first year from 2038 on got
+    # an empty range and a zone without its changes: ask for a few years past it then.
+    last_year = max(first_year + 3, Timezone.DEFAULT_LAST_DATE.year)
+    probe.add_missing_timezones(first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
     _normalise_timezones(probe)
     timezones = probe.walk("VTIMEZONE")
     return timezones[0].to_ical() if timezones else None
