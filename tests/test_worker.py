@@ -221,6 +221,7 @@ def test_flask_lms_worker_command_delivers_mail(app, factory, smtp_server, sqlit
 
 _OTHER_WORKER = """
 import json, sys
+sys.path.insert(0, "tests")  # as pytest puts it for the tests' own helper modules
 from lms import create_app
 from tests.conftest import post_form, test_config
 
