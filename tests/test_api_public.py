@@ -317,3 +317,18 @@ def test_the_listing_is_the_html_catalogues_list(client, meeting, token_of):
     assert [tuple(row[: len(plain[0])]) for row in wider] == [tuple(row) for row in plain]
     confirmed = {row[0]: tuple(row[-2:]) for row in wider}
     assert confirmed[full.id] == ("published", 1)
+
+
+def test_the_cache_key_rows_convert_to_exactly_the_listing_rows(app):
+    """The listing keys its cache on the rows as the driver returns them and converts
+    them only for a new key: converted, they are what ``catalogue_rows`` gives."""
+    from lms.api.serialise import ROW_EXTRA
+    from lms.registrations.catalogue import catalogue_raw_rows, converted
+
+    make.offering(title="Tidlig", starts_in=timedelta(days=3), themes=["human_rights"])
+    make.offering(title="Sen", starts_in=timedelta(days=9), registration_opens_at=utcnow())
+    filters = CatalogueFilters()
+    total, raw = catalogue_raw_rows(filters, 1, 50, extra=ROW_EXTRA)
+    assert (total, converted(raw, filters, ROW_EXTRA)) == catalogue_rows(
+        filters, 1, 50, extra=ROW_EXTRA
+    )

@@ -24,12 +24,12 @@ from flask import current_app, request, url_for
 from flask_login import current_user
 
 from lms.api.blueprint import body_etag, bp, cacheable, json_bytes, public
-from lms.api.serialise import ROW_EXTRA, Listed, Summaries, is_open, shown_links
+from lms.api.serialise import ROW_EXTRA, Listed, Summaries, driver_moment, is_open, shown_links
 from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.core.fragments import MemoCache, fragment_cache
 from lms.events.models import KINDS, THEMES
-from lms.registrations.catalogue import CatalogueFilters, catalogue_rows
+from lms.registrations.catalogue import CatalogueFilters, catalogue_raw_rows, converted
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50
@@ -38,7 +38,6 @@ MAX_PAGE = 1_000_000
 _NUMBER = re.compile(r"[0-9]{1,7}")
 KEPT_ARGS = ("kind", "theme", "from", "to", "per_page")  # in the other pages' URLs
 PAGE_CACHE_SIZE = 256  # pages per worker, about 30 kB each at 50 a page
-_THEMES = Listed.field_index("themes")  # a list in the row: the key holds it as a tuple
 
 
 class BadParameter(ValueError):
@@ -82,6 +81,12 @@ def _parameters() -> tuple[CatalogueFilters, int, int]:
     filters = CatalogueFilters(kind=kind or "", theme=theme or "", after=after, before=before)
     per_page = _number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     return filters, _number("page", 1, MAX_PAGE), per_page
+
+
+def _hashable(value):
+    """A driver value as a cache key may hold it: a JSON list (PostgreSQL's driver
+    decodes JSON itself) as a tuple; everything else is already hashable."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _page_url(number: int) -> str:
@@ -129,22 +134,26 @@ def events():
         filters, page, per_page = _parameters()
     except BadParameter as error:
         return api_error(400, str(error), "invalid_parameter")
-    total, rows = catalogue_rows(filters, page, per_page, extra=ROW_EXTRA)
-    # An unchanged page costs its query and this key: the rows are not made into
-    # entries, nor the body built, encoded or hashed, unless the key is new.
-    shown = shown_links(current_user, rows)
+    # The key is every value the page prints, read as the driver returns it (no column
+    # converted); the rows are converted, made into entries and the body built, encoded
+    # and hashed only for a new key.
     now = utcnow()
+    total, raw = catalogue_raw_rows(filters, page, per_page, now, extra=ROW_EXTRA)
+    shown = shown_links(current_user, raw)
     key = (
         request.scheme, request.host, request.script_root, request.path, request.query_string,
         current_app.config["LMS_TIMEZONE"],
         total,
-        *((row[:_THEMES], tuple(row[_THEMES] or ()), row[_THEMES + 1:], link, is_open(row, now))
-          for row, link in zip(rows, shown, strict=True)),
+        *((tuple(map(_hashable, row)), link, is_open(row, now, moment=driver_moment))
+          for row, link in zip(raw, shown, strict=True)),
     )  # fmt: skip
+
+    def render():
+        rows = converted(raw, filters, ROW_EXTRA)
+        return _render([Listed(*row) for row in rows], shown, now, total, page, per_page)
+
     pages = fragment_cache("api_event_pages", PAGE_CACHE_SIZE, kind=MemoCache)
-    body, etag, link_header = pages.get(
-        key, lambda: _render([Listed(*row) for row in rows], shown, now, total, page, per_page)
-    )
+    body, etag, link_header = pages.get(key, render)
     response = cacheable(body, etag)
     response.headers["Link"] = link_header
     return response

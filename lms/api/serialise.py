@@ -9,7 +9,7 @@ catalogue_rows``), one offering from its ORM object: both go through the same
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -115,9 +115,20 @@ def shown_links(viewer, rows) -> list[str | None]:
     ]
 
 
-def is_open(row, now: datetime) -> bool:
-    """Whether a catalogue row's offering takes registrations at ``now``."""
-    return registration_window_open(row[_STATUS], row[_OPENS], row[_CLOSES], row[_STARTS], now)
+def is_open(row, now: datetime, *, moment=lambda value: value) -> bool:
+    """Whether a catalogue row's offering takes registrations at ``now``; ``moment``
+    reads a timestamp of the row (``driver_moment`` for a row as the driver returns it)."""
+    return registration_window_open(
+        row[_STATUS], moment(row[_OPENS]), moment(row[_CLOSES]), moment(row[_STARTS]), now
+    )
+
+
+def driver_moment(value) -> datetime | None:
+    """A timestamp as the database driver returned it, as aware UTC: SQLite gives the
+    stored UTC text, PostgreSQL an aware datetime (``timeutil.UTCDateTime`` stores both)."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.astimezone(UTC) if value is not None else None
 
 
 class Summaries:

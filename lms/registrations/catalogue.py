@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select, type_coerce
+from sqlalchemy.types import NullType
 
 from lms.core.dates import to_utc
 from lms.events.models import KINDS, THEMES, Offering, OfferingSession
@@ -340,3 +341,43 @@ def catalogue_rows(
     ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``."""
     _, count, cards = _statements(filters.shape(), extra)
     return run_page(cards, count, _catalogue_params(filters, now), page, per_page)
+
+
+def catalogue_raw_rows(
+    filters: CatalogueFilters,
+    page: int,
+    per_page: int,
+    now: datetime | None = None,
+    extra: tuple[str, ...] = (),
+) -> tuple[int, list]:
+    """``catalogue_rows`` as the database driver returns them, no column converted
+    (timestamps and JSON as the driver gives them): what a cache key needs, at a third
+    of the cost. Same statement, same rows, same order; ``converted`` turns them into
+    ``catalogue_rows``' values when they are needed."""
+    _, count, _cards = _statements(filters.shape(), extra)
+    return run_page(_raw_cards(filters.shape(), extra), count,
+                    _catalogue_params(filters, now), page, per_page)  # fmt: skip
+
+
+@lru_cache(maxsize=128)
+def _raw_cards(shape: tuple, extra: tuple[str, ...]):
+    cards = _statements(shape, extra)[2]
+    return cards.with_only_columns(
+        *(type_coerce(column, NullType()) for column in cards.selected_columns),
+        maintain_column_froms=True,
+    )
+
+
+def converted(raw_rows, filters: CatalogueFilters, extra: tuple[str, ...] = ()) -> list[tuple]:
+    """``catalogue_raw_rows``' rows with every column converted as ``catalogue_rows``
+    converts it (the same result processors of the same columns)."""
+    cards = _statements(filters.shape(), extra)[2]
+    dialect = db.session.get_bind().dialect
+    processors = [
+        column.type._cached_result_processor(dialect, None) for column in cards.selected_columns
+    ][:-1]  # the last column, the window count, is not in a row
+    return [
+        tuple(value if process is None else process(value)
+              for process, value in zip(processors, row, strict=True))
+        for row in raw_rows
+    ]  # fmt: skip
