@@ -323,12 +323,12 @@ def test_the_cache_key_rows_convert_to_exactly_the_listing_rows(app):
     """The listing keys its cache on the rows as the driver returns them and converts
     them only for a new key: converted, they are what ``catalogue_rows`` gives."""
     from lms.api.serialise import ROW_EXTRA
-    from lms.registrations.catalogue import catalogue_raw_rows, converted
+    from lms.registrations.catalogue import converted
 
     make.offering(title="Tidlig", starts_in=timedelta(days=3), themes=["human_rights"])
     make.offering(title="Sen", starts_in=timedelta(days=9), registration_opens_at=utcnow())
     filters = CatalogueFilters()
-    total, raw = catalogue_raw_rows(filters, 1, 50, extra=ROW_EXTRA)
+    total, raw = catalogue_rows(filters, 1, 50, extra=ROW_EXTRA, raw=True)
     assert (total, converted(raw, filters, ROW_EXTRA)) == catalogue_rows(
         filters, 1, 50, extra=ROW_EXTRA
     )

@@ -29,7 +29,7 @@ from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.core.fragments import MemoCache, fragment_cache
 from lms.events.models import KINDS, THEMES
-from lms.registrations.catalogue import CatalogueFilters, catalogue_raw_rows, converted
+from lms.registrations.catalogue import CatalogueFilters, catalogue_rows, converted
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50
@@ -138,7 +138,7 @@ def events():
     # converted); the rows are converted, made into entries and the body built, encoded
     # and hashed only for a new key.
     now = utcnow()
-    total, raw = catalogue_raw_rows(filters, page, per_page, now, extra=ROW_EXTRA)
+    total, raw = catalogue_rows(filters, page, per_page, now, extra=ROW_EXTRA, raw=True)
     shown = shown_links(current_user, raw)
     key = (
         request.scheme, request.host, request.script_root, request.path, request.query_string,

@@ -1,4 +1,6 @@
-"""Date formatting for long lists: Babel's output, with Babel's work done once per list.
+"""Time zones (``local_zone``, ``to_local``, ``to_utc``: wall-clock times are typed and
+shown in ``LMS_TIMEZONE``), and date formatting for long lists: Babel's output, with
+Babel's work done once per list.
 
 ``flask_babel.format_datetime`` looks up the locale, the time zone and the parsed
 pattern on every call. A catalogue page formats a date per card, and that lookup was

@@ -187,7 +187,7 @@ class Offering(db.Model):
 
     @property
     def ends_at(self) -> datetime | None:
-        """The last end, by the same rule as ``starts_at`` (``last_end_of`` in SQL)."""
+        """The last end, by the same rule as ``starts_at``."""
         active = self.active_sessions or self.sessions
         return max((s.ends_at for s in active), default=None)
 
@@ -276,8 +276,3 @@ def first_start_of(offering_id):
     """SQL: the first start of the offering whose id is ``offering_id`` (a column or a
     value), as ``Offering.starts_at`` has it."""
     return _over_active_else_all(func.min, OfferingSession.starts_at, offering_id)
-
-
-def last_end_of(offering_id):
-    """SQL: the last end of the offering, as ``Offering.ends_at`` has it."""
-    return _over_active_else_all(func.max, OfferingSession.ends_at, offering_id)

@@ -8,10 +8,10 @@ what that user may do (raising ``PermissionDenied``), ``flush()`` and never comm
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from lms.core.service_errors import PermissionDenied, ServiceError
-from lms.events.models import NetworkMembership, Offering, offering_instructors
+from lms.events.models import NetworkMembership, Offering
 from lms.extensions import db
 
 # An offering in these statuses has a public page (and API answer and calendar file) for
@@ -34,21 +34,9 @@ class CapacityWarning(EventError):
 
 def may_see(user, offering: Offering) -> bool:
     """Whether ``user`` may see ``offering`` at all: its page, its API answer, its calendar
-    file, and registering for it. One rule for every surface (``PUBLIC_STATUSES``)."""
+    file, and registering for it. One rule for every surface (``PUBLIC_STATUSES``; the
+    write path, which reads columns under the lock, applies the same set)."""
     return offering.status in PUBLIC_STATUSES or offering.can_edit(user)
-
-
-def seen_by(user):
-    """SQL: the offerings ``user`` may see, as ``may_see`` decides for one."""
-    public = Offering.status.in_(PUBLIC_STATUSES)
-    if not getattr(user, "is_authenticated", False):
-        return public
-    if user.has_role("organiser"):
-        return Offering.id.is_not(None)
-    teaches = select(offering_instructors.c.offering_id).where(
-        offering_instructors.c.user_id == user.id
-    )
-    return or_(public, Offering.id.in_(teaches))
 
 
 def online_url_for(user, offering) -> str:

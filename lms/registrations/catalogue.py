@@ -335,28 +335,20 @@ def catalogue_rows(
     per_page: int,
     now: datetime | None = None,
     extra: tuple[str, ...] = (),
+    *,
+    raw: bool = False,
 ) -> tuple[int, list]:
     """``(total, rows)`` of one catalogue page in one query: each row holds a
     ``CatalogueCard``'s fields, then the ``extra`` columns: Offering columns by name, or
-    ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``."""
-    _, count, cards = _statements(filters.shape(), extra)
-    return run_page(cards, count, _catalogue_params(filters, now), page, per_page)
+    ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``.
 
-
-def catalogue_raw_rows(
-    filters: CatalogueFilters,
-    page: int,
-    per_page: int,
-    now: datetime | None = None,
-    extra: tuple[str, ...] = (),
-) -> tuple[int, list]:
-    """``catalogue_rows`` as the database driver returns them, no column converted
-    (timestamps and JSON as the driver gives them): what a cache key needs, at a third
-    of the cost. Same statement, same rows, same order; ``converted`` turns them into
-    ``catalogue_rows``' values when they are needed."""
-    _, count, _cards = _statements(filters.shape(), extra)
-    return run_page(_raw_cards(filters.shape(), extra), count,
-                    _catalogue_params(filters, now), page, per_page)  # fmt: skip
+    With ``raw`` the rows are as the database driver returns them, no column converted
+    (what a cache key needs, at a fraction of the cost); ``converted`` turns them into
+    the values a plain call gives."""
+    shape = filters.shape()
+    _, count, cards = _statements(shape, extra)
+    statement = _raw_cards(shape, extra) if raw else cards
+    return run_page(statement, count, _catalogue_params(filters, now), page, per_page)
 
 
 @lru_cache(maxsize=128)
@@ -369,8 +361,8 @@ def _raw_cards(shape: tuple, extra: tuple[str, ...]):
 
 
 def converted(raw_rows, filters: CatalogueFilters, extra: tuple[str, ...] = ()) -> list[tuple]:
-    """``catalogue_raw_rows``' rows with every column converted as ``catalogue_rows``
-    converts it (the same result processors of the same columns)."""
+    """Raw rows (``catalogue_rows(..., raw=True)``) with every column converted as a
+    plain ``catalogue_rows`` converts it (the same result processors, column by column)."""
     cards = _statements(filters.shape(), extra)[2]
     dialect = db.session.get_bind().dialect
     processors = [
