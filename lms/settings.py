@@ -39,6 +39,7 @@ DEFAULTS: dict[str, Any] = {
     # The LMS's own Redis (queue and rate limits), apart from any REDIS_URL of a host.
     "LMS_REDIS_URL": "",
     "LMS_REMINDER_DAYS": 2,
+    "LMS_OVERVIEW_WEEKS": 6,  # how far ahead the organisers' overview looks
     "LMS_ARGON2_TIME_COST": 3,
     "LMS_ARGON2_MEMORY_COST": 65536,
     "LMS_ARGON2_PARALLELISM": 4,

@@ -12,7 +12,8 @@ from lms.accounts.permissions import role_required
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
-from lms.events.models import Offering
+from lms.events.models import Network, Offering
+from lms.events.offering_list import ListFilters, offering_list
 from lms.extensions import db
 
 ERROR_MESSAGES = {
@@ -65,13 +66,17 @@ def _managed(offering_id: int) -> Offering:
 @bp.get("/manage/offerings")
 @login_required
 def manage_list():
-    """Offerings the user manages, drafts too (organisers: all; instructors: their own)."""
+    """Offerings the user manages, drafts too (organisers: all; instructors: their own):
+    upcoming first, searchable and filtered, network meetings folded by network."""
+    filters = ListFilters.from_args(request.args)
     try:
-        statement = manage.managed_offerings_statement(current_user)
+        pagination = offering_list(current_user, filters, page=page_number(), per_page=PAGE_SIZE)
     except services.PermissionDenied:
         abort(403)
-    pagination = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("lms/events/manage_list.html", pagination=pagination)
+    network = db.session.get(Network, filters.network) if filters.network else None
+    return render_template(
+        "lms/events/manage_list.html", pagination=pagination, filters=filters, network=network
+    )
 
 
 @bp.route("/manage/offerings/new", methods=["GET", "POST"])

@@ -276,3 +276,9 @@ def first_start_of(offering_id):
     """SQL: the first start of the offering whose id is ``offering_id`` (a column or a
     value), as ``Offering.starts_at`` has it."""
     return _over_active_else_all(func.min, OfferingSession.starts_at, offering_id)
+
+
+def last_end_of(offering_id):
+    """SQL: the last end of the offering whose id is ``offering_id``, as
+    ``Offering.ends_at`` has it."""
+    return _over_active_else_all(func.max, OfferingSession.ends_at, offering_id)

@@ -15,6 +15,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         manage_views,
         models,
         notify,
+        overview_views,
         reactions,
         tasks,
     )
