@@ -218,6 +218,8 @@ MATRIX = [
     Route("GET", "lms_events.detail", "/events/{offering}", everyone(200)),
     Route("GET", "lms_events.detail", "/events/{draft}", (404, 404, 404, 200, 200)),
     Route("GET", "lms_events.manage_list", "/manage/offerings", (LOGIN, 403, 200, 200, 200)),
+    # The overview: everyone who manages offerings (an instructor sees their own).
+    Route("GET", "lms_registrations.overview", "/manage", (LOGIN, 403, 200, 200, 200)),
     Route("GET", "lms_events.manage_new", "/manage/offerings/new", managers(200)),
     Route("POST", "lms_events.manage_new", "/manage/offerings/new", managers(400)),
     Route("GET", "lms_events.manage_edit", "/manage/offerings/{offering}", managers(200)),

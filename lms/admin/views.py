@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select
 from lms.accounts import services
 from lms.accounts.models import User
 from lms.accounts.permissions import role_required
-from lms.admin.forms import MAIL_STATUS_LABELS, ROLE_LABELS, RolesForm
+from lms.admin.forms import MAIL_STATUS_LABELS, ROLE_LABELS, RolesForm, mail_kind_labels
+from lms.admin.mail_list import MailFilters, outbox_statement
 from lms.core.paging import page_number
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
@@ -65,12 +66,20 @@ def user_roles(user_id: int):
 @bp.get("/mail")
 @role_required("admin")
 def mail():
-    """Outgoing mail, newest first: what a developer reads when no SMTP is set."""
-    statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    pagination = db.paginate(statement, page=page_number(), per_page=PAGE_SIZE, error_out=False)
+    """Outgoing mail, newest first, searched by recipient and filtered by kind and
+    status: what a developer reads when no SMTP is set, and where failures are found."""
+    kinds = current_app.extensions["lms"].mail_kinds
+    filters = MailFilters.from_args(request.args, kinds)
+    pagination = db.paginate(
+        outbox_statement(filters), page=page_number(), per_page=PAGE_SIZE, error_out=False
+    )
     pagination.items = [readable(message) for message in pagination.items]  # worker not done
     return render_template(
-        "lms/admin/mail.html", pagination=pagination, status_labels=MAIL_STATUS_LABELS
+        "lms/admin/mail.html",
+        pagination=pagination,
+        filters=filters,
+        kind_labels=mail_kind_labels(kinds),
+        status_labels=MAIL_STATUS_LABELS,
     )
 
 

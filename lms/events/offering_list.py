@@ -18,8 +18,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, String, and_, case, func, literal, null, or_, select, union_all
-
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import lazyload
 
 from lms.core.paging import Page
@@ -122,7 +133,8 @@ def _matching(actor, filters: ListFilters):
     """The offerings ``actor`` manages that pass the filters (all but upcoming/past), with
     their first start, last end and the network they are folded into (or NULL)."""
     folded = and_(Offering.kind == "network_meeting", Offering.network_id.is_not(None))
-    group = case((folded, Offering.network_id), else_=null()) if filters.grouped else null()
+    no_group = cast(null(), Integer)
+    group = case((folded, Offering.network_id), else_=no_group) if filters.grouped else no_group
     statement = (
         managed_offerings_statement(actor)
         .order_by(None)
@@ -204,7 +216,8 @@ def offering_list(
     offering_ids = [r.offering_id for r in page_rows if r.offering_id is not None]
     network_ids = [r.network_id for r in page_rows if r.network_id is not None]
     offerings = {
-        o.id: o for o in db.session.scalars(
+        o.id: o
+        for o in db.session.scalars(
             select(Offering)
             .where(Offering.id.in_(offering_ids))
             .options(lazyload(Offering.sessions))  # the row carries the start
