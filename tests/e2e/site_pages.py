@@ -496,6 +496,74 @@ def manage_offerings(v: Visit) -> None:
     v.goto("/manage/offerings")
 
 
+def _list_network(v: Visit, meetings=(-10, 12, 40)):
+    """A network with meetings past and coming, made as an organiser would see them."""
+    from lms.events.models import Network
+
+    network = Network(name="Nettverk for bærekraftige anskaffelser i kommunesektoren")
+    db.session.add(network)
+    db.session.commit()
+    for days in meetings:
+        make.offering(
+            f"{network.name}: møte",
+            starts=at_ten_in_oslo(days),
+            kind="network_meeting",
+            network_id=network.id,
+        )
+    return network
+
+
+def manage_offerings_filtered(v: Visit) -> None:
+    """The list searched and filtered, with a network folded in and a past offering."""
+    _event(v)
+    make.offering("Bærekraft i leverandørkjeden: erfaringer", starts=at_ten_in_oslo(-20))
+    _list_network(v)
+    v.goto("/manage/offerings?q=b%C3%A6rekraft&when=&status=published")
+
+
+def manage_offerings_none(v: Visit) -> None:
+    v.goto("/manage/offerings?q=nothing-matches&kind=course&theme=anti_corruption")
+
+
+def manage_network_meetings(v: Visit) -> None:
+    """One network's meetings one by one (the link from its folded row)."""
+    v.goto(f"/manage/offerings?network={_list_network(v).id}")
+
+
+def overview_page(v: Visit) -> None:
+    """Everything the overview can show: a full seminar with a waiting list, a draft that
+    starts soon, approvals waiting, an offered seat expiring, a failed mail (admins)."""
+    from sqlalchemy import update
+
+    from lms.registrations import services as registrations
+
+    mine = [] if v.user.has_role("organiser") else [v.user]
+    full = reg_offering(capacity=2, instructors=mine)
+    reg_people(v, full, 3)
+    make.offering(
+        "Klimakrav i bygg- og anleggskontrakter (utkast)",
+        starts=at_ten_in_oslo(9),
+        status="draft",
+        instructors=mine,
+    )
+    asks = reg_offering(requires_approval=True, instructors=mine)
+    reg_people(v, asks, 2)
+    offered = reg_offering(capacity=1, waitlist_mode="offer", offer_hours=24, instructors=mine)
+    first, _second = reg_people(v, offered, 2)
+    registrations.cancel(first, registrations.find_registration(first, offered.id).id)
+    message = _queue_some_mail(v)
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message.id).values(status="failed")
+    )
+    db.session.commit()
+    v.goto("/manage")
+
+
+def admin_mail_filtered(v: Visit) -> None:
+    _queue_some_mail(v)
+    v.goto("/admin/mail?to=kari&kind=reset_password&status=pending")
+
+
 def manage_offering_edit(v: Visit) -> None:
     offering = _event(v, status="draft", instructors=[v.user])
     v.goto(f"/manage/offerings/{offering.id}")
@@ -654,6 +722,15 @@ PAGES: list[PageSpec] = [
     *_for((ANONYMOUS, "participant"), "event-full", "lms_events.detail", event_detail_full),
     PageSpec("event-registered", "participant", "lms_events.detail", event_detail_registered),
     *_for(("instructor", "organiser"), "manage", "lms_events.manage_list", manage_offerings),
+    PageSpec("manage-filtered", "organiser", "lms_events.manage_list", manage_offerings_filtered),
+    PageSpec("manage-none", "organiser", "lms_events.manage_list", manage_offerings_none),
+    PageSpec("manage-meetings", "organiser", "lms_events.manage_list", manage_network_meetings),
+    *_for(
+        ("instructor", "organiser", "admin"),
+        "overview",
+        "lms_registrations.overview",
+        overview_page,
+    ),
     *_for(("instructor", "organiser"), "edit", "lms_events.manage_edit", manage_offering_edit),
     PageSpec("new-offering", "organiser", "lms_events.manage_new", "/manage/offerings/new"),
     PageSpec("new-offering-errors", "organiser", "lms_events.manage_new", manage_offering_errors),
@@ -672,6 +749,7 @@ PAGES: list[PageSpec] = [
         "admin-user-roles-errors", "admin", "lms_admin.user_roles", admin_user_roles_with_errors
     ),
     PageSpec("admin-mail", "admin", "lms_admin.mail", admin_mail),
+    PageSpec("admin-mail-filtered", "admin", "lms_admin.mail", admin_mail_filtered),
     PageSpec("admin-mail-message", "admin", "lms_admin.mail_message", admin_mail_message),
     PageSpec("admin-mail-missing", "admin", "lms_admin.mail_message", "/admin/mail/999999", 404),
     PageSpec("not-found", "admin", None, "/no-such-page", 404),
