@@ -23,7 +23,7 @@ MAIL_STATUS_LABELS = {
 # without a label here is shown by its name.
 MAIL_KIND_LABELS = {
     "account_exists": _l("Sign-up with an address that has an account"),
-    "confirm_email_change": _l("Confirm a new e-mail address"),
+    "confirm_email_change": _l("Confirmation of a new e-mail address"),
     "email_change_requested": _l("E-mail address change requested"),
     "network_membership_approved": _l("Network membership approved"),
     "network_membership_declined": _l("Network membership declined"),
@@ -38,8 +38,8 @@ MAIL_KIND_LABELS = {
     "registration_pending": _l("Registration waiting for approval"),
     "registration_reminder": _l("Reminder before an offering"),
     "registration_waitlisted": _l("Put on the waiting list"),
-    "reset_password": _l("Reset the password"),
-    "verify_email": _l("Verify the e-mail address"),
+    "reset_password": _l("Link to reset the password"),
+    "verify_email": _l("Verification of the e-mail address"),
 }
 
 
