@@ -162,6 +162,15 @@ def test_bad_filters_are_ignored_not_errors(client, login, organiser):
     login(organiser)
     for query in ("?kind=<script>", "?network=abc", "?page=-1&when=later", "?q=" + "x" * 5000):
         assert client.get("/manage/offerings" + query).status_code == 200
+    assert client.get("/manage/offerings?network=999999").status_code == 404
+
+
+def test_one_networks_meetings_under_its_name(client, login, organiser):
+    network = _network()
+    login(organiser)
+    html = client.get(f"/manage/offerings?network={network.id}").get_data(as_text=True)
+    assert "Nettverk for innkjøpere" in html
+    assert html.count("Nettverk for innkjøpere: møte") == 3
 
 
 def test_a_page_is_a_fixed_number_of_queries(client, login, organiser, count_queries):

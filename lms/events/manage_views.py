@@ -69,11 +69,11 @@ def manage_list():
     """Offerings the user manages, drafts too (organisers: all; instructors: their own):
     upcoming first, searchable and filtered, network meetings folded by network."""
     filters = ListFilters.from_args(request.args)
+    network = db.get_or_404(Network, filters.network) if filters.network else None
     try:
         pagination = offering_list(current_user, filters, page=page_number(), per_page=PAGE_SIZE)
     except services.PermissionDenied:
         abort(403)
-    network = db.session.get(Network, filters.network) if filters.network else None
     return render_template(
         "lms/events/manage_list.html", pagination=pagination, filters=filters, network=network
     )

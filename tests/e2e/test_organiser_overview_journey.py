@@ -71,6 +71,14 @@ def test_organiser_goes_from_the_overview_to_the_work_and_searches_the_list(page
     assert any(t.startswith(full.title) for t in titles[:3])
     assert sum("Nettverk for innkjøpsledere" in t for t in titles) == 1
 
+    # The network's row lists its meetings one by one, under its name.
+    with page.expect_navigation():
+        page.get_by_role("link", name="List its 18 meetings").click()
+    assert page.get_by_role("heading", name="Meetings of Nettverk for innkjøpsledere").count() == 1
+    assert page.locator("tbody tr td:first-child").count() == 18
+    page.get_by_role("link", name="All offerings", exact=True).click()
+    page.wait_for_url("**/manage/offerings")
+
     # Words in any order, and a kind; the form is a plain GET form.
     page.fill("#q", "klima miljøkrav")
     page.select_option("#kind", "seminar")
@@ -99,7 +107,5 @@ def test_organiser_goes_from_the_overview_to_the_work_and_searches_the_list(page
     page.select_option("#kind", "course")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
-    assert page.locator("tbody tr td:first-child").all_inner_texts() == [
-        "Antikorrupsjon i praksis"
-    ]
+    assert page.locator("tbody tr td:first-child").all_inner_texts() == ["Antikorrupsjon i praksis"]
     assert page.get_by_role("columnheader", name="Past").count() == 1
