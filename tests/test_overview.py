@@ -118,6 +118,7 @@ def test_the_page_links_each_item_to_where_it_is_dealt_with(client, factory, log
     offered, _person = _offered(factory, 24)
     full = make.offering("Fullt", capacity=1, starts=at_ten_in_oslo(5))
     _register(factory, full, 3)
+    draft = make.offering("Utkast snart", starts=at_ten_in_oslo(8), status="draft")
     mail = factory.mail(admin)
     db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id == mail.id).values(status="failed")
@@ -129,6 +130,7 @@ def test_the_page_links_each_item_to_where_it_is_dealt_with(client, factory, log
     assert f"/manage/offerings/{offered.id}/participants?status=offered" in html
     assert f"/manage/offerings/{full.id}/participants?status=waitlisted" in html
     assert "/admin/mail?status=failed" in html
+    assert f'href="/manage/offerings/{draft.id}"' in html  # a draft: to its form, to publish it
     assert "1 of 1 seat (100%)" in html
     assert "2 in line" in html
     assert "Coming in the next 6 weeks" in html
