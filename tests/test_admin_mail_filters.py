@@ -75,3 +75,11 @@ def test_the_pager_keeps_the_filters(client, admin, factory, monkeypatch):
     [next_link] = re.findall(r'href="([^"]*page=2[^"]*)"', html)
     assert "status=failed" in next_link and "to=person" in next_link
     assert "3 mails" in html
+
+
+def test_a_page_past_the_last_says_so(client, admin, factory):
+    factory.mail(factory.user("kari@example.no"))
+    html = client.get("/admin/mail?page=3&status=pending").get_data(as_text=True)
+    assert "The list has only 1 page." in html
+    assert "No mail yet." not in html and "No mail matches" not in html
+    assert 'href="/admin/mail?status=pending"' in html

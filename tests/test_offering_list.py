@@ -158,6 +158,15 @@ def test_the_page_keeps_its_filters_in_the_pager_links(client, login, organiser)
     assert re.search(r'<option value="upcoming" selected', html)
 
 
+def test_a_page_past_the_last_says_so(client, login, organiser):
+    make.offering("Klima")
+    login(organiser)
+    html = client.get("/manage/offerings?page=5&q=klima").get_data(as_text=True)
+    assert "1 result" in html or "1 treff" in html
+    assert "Nothing matches" not in html and "No offerings yet" not in html
+    assert 'href="/manage/offerings?q=klima"' in html  # back to the first page, same filters
+
+
 def test_bad_filters_are_ignored_not_errors(client, login, organiser):
     login(organiser)
     for query in ("?kind=<script>", "?network=abc", "?page=-1&when=later", "?q=" + "x" * 5000):
