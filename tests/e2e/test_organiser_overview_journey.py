@@ -12,6 +12,7 @@ from factories import at_ten_in_oslo, make
 from lms.events.models import Network
 from lms.extensions import db
 
+from .keyboard import press_and_wait, tab_to, tab_to_field
 from .site_pages import login, make_user, reg_offering, reg_people
 
 pytestmark = pytest.mark.browser
@@ -109,3 +110,29 @@ def test_organiser_goes_from_the_overview_to_the_work_and_searches_the_list(page
         page.get_by_role("button", name="Show").click()
     assert page.locator("tbody tr td:first-child").all_inner_texts() == ["Antikorrupsjon i praksis"]
     assert page.get_by_role("columnheader", name="Past").count() == 1
+
+
+def test_the_list_is_searched_and_filtered_by_keyboard(page):
+    """Tab order follows the form; a select takes type-ahead; Enter in the search field
+    sends the form; a result opens with Enter."""
+    organiser = make_user("organiser", "en")
+    make.offering("Klima og miljø i anskaffelser", starts=at_ten_in_oslo(9))
+    make.offering("Antikorrupsjon i praksis", kind="course", starts=at_ten_in_oslo(12))
+    login(page, organiser.email)
+    page.goto("/manage/offerings")
+    tab_to(page, "the search field", lambda info: info["id"] == "q")
+    page.keyboard.type("miljø klima")
+    tab_to_field(page, "kind")
+    page.keyboard.type("Sem")  # a select's type-ahead: "Seminar"
+    for field_id in ("status", "theme", "when"):
+        tab_to_field(page, field_id)
+    tab_to(page, "the search field", lambda info: info["id"] == "q", key="Shift+Tab")
+    press_and_wait(page)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["q"] == ["miljø klima"] and query["kind"] == ["seminar"]
+    assert page.locator("tbody tr td:first-child").all_inner_texts() == [
+        "Klima og miljø i anskaffelser"
+    ]
+    tab_to(page, "the first offering", lambda info: info["text"] == "Klima og miljø i anskaffelser")
+    press_and_wait(page)
+    assert urlsplit(page.url).path.startswith("/manage/offerings/")
