@@ -16,8 +16,8 @@ from flask import current_app
 
 from lms.core.templating import id_url_maker
 from lms.events.models import Offering, registration_window_open
-from lms.events.services import networks_seen_by
 from lms.registrations.catalogue import CatalogueCard
+from lms.registrations.online_links import linked_offerings
 from lms.registrations.seats import SeatCounts
 from lms.timeutil import utcnow
 
@@ -92,9 +92,7 @@ def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
     return value.astimezone(tz or zone()).isoformat() if value is not None else None
 
 
-_ONLINE_URL, _MEMBERS_ONLY, _NETWORK = (
-    Listed.field_index(name) for name in ("online_url", "members_only", "network_id")
-)
+_ID, _ONLINE_URL = (Listed.field_index(name) for name in ("id", "online_url"))
 _STATUS, _OPENS, _CLOSES, _STARTS = (
     Listed.field_index(name)
     for name in ("status", "registration_opens_at", "registration_closes_at", "starts_at")
@@ -102,17 +100,11 @@ _STATUS, _OPENS, _CLOSES, _STARTS = (
 
 
 def shown_links(viewer, rows) -> list[str | None]:
-    """Each catalogue row's online link as the listing shows it to ``viewer``: a
-    members-only meeting's only to its network's members (one query for a whole page,
-    none for an anonymous viewer)."""
-    hiding = {row[_NETWORK] for row in rows if row[_MEMBERS_ONLY] and row[_ONLINE_URL]}
-    members_of = networks_seen_by(viewer, hiding)
-    return [
-        None
-        if not row[_ONLINE_URL] or (row[_MEMBERS_ONLY] and row[_NETWORK] not in members_of)
-        else row[_ONLINE_URL]
-        for row in rows
-    ]
+    """Each catalogue row's online link as the listing shows it to ``viewer``: only to
+    those with a place and those who run it (``online_links``; one query for a whole
+    page, none for an anonymous viewer)."""
+    linked = linked_offerings(viewer, {row[_ID] for row in rows if row[_ONLINE_URL]})
+    return [row[_ONLINE_URL] if row[_ID] in linked else None for row in rows]
 
 
 def is_open(row, now: datetime, *, moment=lambda value: value) -> bool:
@@ -168,8 +160,8 @@ class Summaries:
 def detail(offering: Offering, counts: SeatCounts, online_url: str) -> dict:
     """One offering: its summary, what registering asks for, and its sessions.
 
-    ``online_url`` is the link as the viewer may see it (``online_url_for``: one
-    offering also shows a members-only link to those who run it, as its page does).
+    ``online_url`` is the link as the viewer may see it (``online_links.online_url_for``,
+    as its page shows it).
     """
     summaries = Summaries()
     item = Listed.of(offering, counts)

@@ -14,11 +14,12 @@ from lms.core.urls import url_or_none
 from lms.events import networks as network_services
 from lms.events.blueprint import PAGE_SIZE, bp
 from lms.events.models import Network, Offering
-from lms.events.services import may_see, online_url_for
+from lms.events.services import may_see
 from lms.extensions import db
 from lms.registrations import register_button
 from lms.registrations.catalogue import CatalogueFilters, catalogue_page
 from lms.registrations.catalogue_cards import CatalogueFragments
+from lms.registrations.online_links import online_url_for
 from lms.registrations.seats import seat_counts, seat_counts_for
 
 
