@@ -322,7 +322,7 @@ def test_the_listing_is_the_html_catalogues_list(client, meeting, token_of):
             )
     # The extra columns come after the card's own, which stay as the HTML reads them.
     _total, plain = catalogue_rows(CatalogueFilters(), 1, 50)
-    _total, wider = catalogue_rows(CatalogueFilters(), 1, 50, extra=("status", "confirmed"))
+    _total, wider = catalogue_rows(CatalogueFilters(), 1, 50, extra=("status", "placed"))
     assert [tuple(row[: len(plain[0])]) for row in wider] == [tuple(row) for row in plain]
     confirmed = {row[0]: tuple(row[-2:]) for row in wider}
     assert confirmed[full.id] == ("published", 1)

@@ -24,7 +24,7 @@ from lms.timeutil import utcnow
 # The catalogue row's columns after a card's own (``catalogue_rows(extra=…)``).
 ROW_EXTRA = (
     "status", "registration_opens_at", "registration_closes_at", "members_only",
-    "network_id", "last_end", "confirmed",
+    "network_id", "last_end", "placed", "offered",
 )  # fmt: skip
 
 
@@ -39,7 +39,8 @@ class Listed(CatalogueCard):
     members_only: bool
     network_id: int | None
     ends_at: datetime | None
-    confirmed: int
+    placed: int
+    offered: int
 
     @classmethod
     def of(cls, offering: Offering, counts: SeatCounts) -> Listed:
@@ -65,7 +66,8 @@ class Listed(CatalogueCard):
             members_only=offering.members_only,
             network_id=offering.network_id,
             ends_at=offering.ends_at,
-            confirmed=counts.confirmed,
+            placed=counts.placed,
+            offered=counts.offered,
         )
 
     @classmethod
@@ -148,7 +150,10 @@ class Summaries:
             "location": ", ".join(p for p in (item.venue, item.room, item.address) if p),
             "online_url": online_url,
             "capacity": item.capacity,
-            "confirmed_count": item.confirmed,
+            # ``seats.SeatCounts``' rule: held = confirmed_count + offered_count, and
+            # seats_left = max(0, capacity - held), past, cancelled or full alike.
+            "confirmed_count": item.placed,
+            "offered_count": item.offered,
             "waitlist_count": item.waitlisted,
             "seats_left": item.seats_left,
             "registration_open": is_open,

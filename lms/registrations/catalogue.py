@@ -20,7 +20,7 @@ from sqlalchemy.types import NullType
 from lms.core.dates import to_utc
 from lms.events.models import KINDS, THEMES, Offering, OfferingSession
 from lms.extensions import db
-from lms.registrations.seats import held_count_of, seat_totals
+from lms.registrations.seats import held_count_of, seat_totals, seats_left_of
 from lms.timeutil import utcnow
 
 
@@ -192,7 +192,7 @@ def _statements(shape: tuple, extra: tuple[str, ...] = ()):
 
 def _cards_statement(statement, next_starts, extra: tuple[str, ...] = ()):
     """One page of cards with what each card counts, in one statement; after the
-    card's own columns come the ``extra`` ones (``last_end``, ``confirmed``, or Offering
+    card's own columns come the ``extra`` ones (``last_end``, ``placed``, ``offered``, or Offering
     columns by name), so a card reads its row as it always has.
 
     The page's offerings are picked first (a CTE with the order and the limit), with how
@@ -223,7 +223,8 @@ def _cards_statement(statement, next_starts, extra: tuple[str, ...] = ()):
     seats = seat_totals(on_page)
     computed = {
         "last_end": lambda: sessions.c.last_end,
-        "confirmed": lambda: func.coalesce(seats.c.confirmed, 0),
+        "placed": lambda: func.coalesce(seats.c.placed, 0),
+        "offered": lambda: func.coalesce(seats.c.offered, 0),
     }
     extras = [computed[name]() if name in computed else getattr(Offering, name) for name in extra]
     return (
@@ -265,7 +266,7 @@ class CatalogueCard:
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.held, 0)
+        return seats_left_of(self.capacity, self.held)
 
     def values(self) -> tuple:
         """Everything the card shows, seat counts included (hashable)."""
@@ -340,7 +341,8 @@ def catalogue_rows(
 ) -> tuple[int, list]:
     """``(total, rows)`` of one catalogue page in one query: each row holds a
     ``CatalogueCard``'s fields, then the ``extra`` columns: Offering columns by name, or
-    ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``.
+    ``last_end`` (the last end of the sessions not cancelled), ``placed`` and ``offered``
+    (``seats.SeatCounts``).
 
     With ``raw`` the rows are as the database driver returns them, no column converted
     (what a cache key needs, at a fraction of the cost); ``converted`` turns them into
