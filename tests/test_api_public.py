@@ -262,7 +262,7 @@ def test_cache_headers_keep_an_authenticated_answer_private(client, app, meeting
 def test_anonymous_calls_are_rate_limited_per_address(client, app, token_of):
     app.config["LMS_API_PUBLIC_RATE_LIMIT"] = "3 per minute"
     offering = make.offering()
-    paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?page=2"]
+    paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?per_page=2"]
     assert [client.get(p).status_code for p in paths] == [200, 200, 200]
     limited = client.get("/api/v1/events")
     assert_error(limited, 429, "rate_limited")

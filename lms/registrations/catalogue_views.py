@@ -25,11 +25,13 @@ from lms.registrations.seats import seat_counts, seat_counts_for
 
 @bp.get("/events")
 def catalogue():
-    """Published offerings still to come, with filters and search."""
+    """Published offerings still to come, with filters and search. A filter that means
+    nothing is a 400 that says so (the list is not filtered by it); a page past the last
+    a 404 that links to the last one, as the API answers."""
     filters = CatalogueFilters.from_args(request.args)
     pagination = catalogue_page(filters, page=page_number(), per_page=PAGE_SIZE)
     fragments = CatalogueFragments(filters)
-    return fragments.whole_page(
+    page = fragments.whole_page(
         pagination,
         lambda: render_template(
             "lms/events/catalogue.html",
@@ -38,6 +40,7 @@ def catalogue():
             fragments=fragments,
         ),
     )
+    return page, 400 if filters.invalid else 404 if pagination.beyond_last else 200
 
 
 def _visible_offering(offering_id: int) -> Offering:
