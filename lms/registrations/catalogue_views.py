@@ -69,9 +69,11 @@ def detail(offering_id: int):
 
 @bp.get("/networks/<lms_id:network_id>")
 def network_detail(network_id: int):
+    """A network: joining it, its coming meetings for everyone who may see them (as the
+    catalogue lists them; a draft only for its editors), its members for those inside."""
     network = db.get_or_404(Network, network_id)
     inside = network_services.can_see_members_area(current_user, network)
-    meetings = network_services.network_meetings(network) if inside else []
+    meetings = [m for m in network_services.network_meetings(network) if may_see(current_user, m)]
     members = (
         sorted(
             (m for m in network.memberships if m.status == "approved"),
