@@ -3,8 +3,8 @@
 Which offerings are listed, in what order, their first start and their seat counts are
 the events area's catalogue (``events.services.catalogue_rows``): published offerings
 with a session still to come, soonest first, network meetings only when asked for by
-kind (or ``kind=all``). A page is one query. The response carries the page's metadata and the
-neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
+kind (or ``kind=all``). A page is one query. The response carries the page's metadata and
+the neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
 
 The body of a page is memoised on every value it prints (the address asked for, the
 zone, the number found and each row as read, with what the clock and the viewer make
@@ -32,6 +32,7 @@ from lms.events.models import KINDS, THEMES
 from lms.registrations.catalogue import (
     ALL_KINDS,
     CatalogueFilters,
+    CataloguePage,
     catalogue_rows,
     converted,
     parse_month,
@@ -157,8 +158,9 @@ def events():
     # and hashed only for a new key.
     now = utcnow()
     total, raw = catalogue_rows(filters, page, per_page, now, extra=ROW_EXTRA, raw=True)
-    last = max(-(-total // per_page), 1)
-    if page > last:
+    paging = CataloguePage([], page, per_page, total)  # the HTML catalogue's rule
+    if paging.beyond_last:
+        last = max(paging.pages, 1)
         message = f"There is no page {page}: the listing has {last} page{'s' if last > 1 else ''}."
         return api_error(404, message, "page_out_of_range")
     shown = shown_links(current_user, raw)
