@@ -149,3 +149,27 @@ def _registration(user, offering) -> int:
             Registration.user_id == user.id, Registration.offering_id == offering.id
         )
     )
+
+
+def test_a_message_and_a_change_carry_the_link_only_to_those_with_a_place(app, setting):
+    from lms.registrations import notify
+
+    meeting, people = setting
+    registrations_of = {
+        who: db.session.scalar(
+            db.select(Registration).where(
+                Registration.offering_id == meeting.id, Registration.user_id == people[who].id
+            )
+        )
+        for who in ("waitlisted", "offered", "confirmed")
+    }
+    for registration in registrations_of.values():
+        notify.message(registration, "Husk", "Vi sees.")
+    notify.offering_changed(meeting)  # to those holding or offered a seat
+    db.session.commit()
+    with app.test_request_context("/"):
+        for who in registrations_of:
+            for message in outbox(to=people[who].email):
+                _subject, text, html, attachments = render_message(message)
+                carried = text + html + "".join(a[2].decode() for a in attachments)
+                assert ("meet.example.no" in carried) == (who == "confirmed"), (who, message.kind)
