@@ -24,6 +24,7 @@ from lms.core import area as core_area
 from lms.core.areas import LMSState
 from lms.core.converters import IdConverter
 from lms.core.errors import register_error_handlers
+from lms.core.folding import register_sqlite_functions
 from lms.core.i18n import select_locale, select_timezone
 from lms.core.queue import make_huey
 from lms.core.security import install_request_guards
@@ -212,10 +213,12 @@ def _flask_default(config, key: str, value: Any) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets readers run beside a writer; the busy timeout makes writers wait, not fail."""
+    """WAL lets readers run beside a writer; the busy timeout makes writers wait, not fail;
+    ``lms_lower`` folds every letter, as PostgreSQL's ``lower()`` does (core/folding.py)."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    register_sqlite_functions(dbapi_connection)

@@ -188,10 +188,14 @@ def test_catalogue_is_paginated_with_links(client, person):
     last = get("kind=course&per_page=3&page=3").json["pagination"]
     assert last["next"] is None and "page=2" in last["prev"]
 
-    # Past the end: an empty page, not an error; the default page size is 50.
-    beyond = get("page=9")
-    assert beyond.json["events"] == [] and beyond.json["pagination"]["total"] == 8
+    # Past the last page: a 404 that says where the last page is, as the HTML catalogue
+    # answers; page 1 always exists. The default page size is 50.
+    beyond = client.get("/api/v1/events?page=9", headers=headers)
+    assert beyond.status_code == 404
+    assert beyond.json["error"]["code"] == "page_out_of_range"
+    assert "1 page" in beyond.json["error"]["message"]
     assert get("").json["pagination"]["per_page"] == 50
+    assert get("kind=seminar&theme=human_rights").json["pagination"]["total"] == 0
 
 
 def test_catalogue_orders_by_the_first_session_that_is_not_cancelled(client, person):
@@ -540,14 +544,16 @@ def fuzz_setup(person):
 @FUZZ
 @given(
     params=st.dictionaries(
-        st.sampled_from(["kind", "theme", "from", "to", "page", "per_page", "x"]),
+        st.sampled_from(["kind", "theme", "month", "q", "from", "to", "page", "per_page", "x"]),
         texts | st.integers(min_value=-3, max_value=2**64).map(str),
     )
 )
 def test_fuzz_catalogue_params_never_500(client, fuzz_setup, params):
     _offering, headers = fuzz_setup
     response = client.get("/api/v1/events", query_string=params, headers=headers)
-    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    assert response.status_code in (200, 400, 404), response.get_data(as_text=True)[:300]
+    if response.status_code == 404:  # only a page past the last
+        assert response.json["error"]["code"] == "page_out_of_range"
     assert response.mimetype == "application/json"
 
 

@@ -16,6 +16,7 @@ from lms.accounts import services
 from lms.events.models import Network, NetworkMembership, OfferingSession
 from lms.extensions import db
 from lms.registrations.catalogue import CatalogueFilters, catalogue_page, catalogue_rows
+from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
 LINK = "https://meet.example.no/members-secret"
@@ -23,12 +24,17 @@ LINK = "https://meet.example.no/members-secret"
 
 @pytest.fixture
 def token_of(factory):
-    """``token_of(email, roles=(), member_of=None)`` -> bearer headers for a new user."""
+    """``token_of(email, roles=(), member_of=None, place=False)`` -> bearer headers for a
+    new user (a member of ``member_of``'s network, with a place in it if ``place``)."""
 
-    def make(email: str, roles=(), member_of=None):
+    def make(email: str, roles=(), member_of=None, place=False):
         user = factory.user(email, roles=roles)
         if member_of is not None:
             db.session.add(NetworkMembership(network_id=member_of.network_id, user_id=user.id))
+        if place:
+            db.session.add(
+                Registration(offering_id=member_of.id, user_id=user.id, status="confirmed")
+            )
         _token, raw = services.create_api_token(user, "test")
         db.session.commit()
         return bearer(raw)
@@ -76,8 +82,11 @@ def test_network_meetings_are_listed_when_asked_for_with_the_link_hidden(client,
     assert LINK.encode() not in one.data
 
 
-def test_a_member_with_a_token_sees_the_link(client, meeting, token_of):
-    member = token_of("member@example.no", member_of=meeting)
+def test_a_member_with_a_place_and_a_token_sees_the_link(client, meeting, token_of):
+    without_place = token_of("outside@example.no", member_of=meeting)
+    one = client.get(f"/api/v1/events/{meeting.id}", headers=without_place).json
+    assert one["online_url"] is None
+    member = token_of("member@example.no", member_of=meeting, place=True)
     listed = client.get("/api/v1/events?kind=network_meeting", headers=member).json
     assert [e["online_url"] for e in listed["events"]] == [LINK]
     assert client.get(f"/api/v1/events/{meeting.id}", headers=member).json["online_url"] == LINK
@@ -232,7 +241,7 @@ def test_a_moved_session_gives_a_new_listing(client):
 
 def test_cache_headers_keep_an_authenticated_answer_private(client, app, meeting, token_of):
     app.config["LMS_API_PUBLIC_MAX_AGE"] = 30
-    member = token_of("member@example.no", member_of=meeting)
+    member = token_of("member@example.no", member_of=meeting, place=True)
     for path in ("/api/v1/events?kind=network_meeting", f"/api/v1/events/{meeting.id}"):
         anonymous = client.get(path)
         assert anonymous.cache_control.public and anonymous.cache_control.max_age == 30
@@ -253,7 +262,7 @@ def test_cache_headers_keep_an_authenticated_answer_private(client, app, meeting
 def test_anonymous_calls_are_rate_limited_per_address(client, app, token_of):
     app.config["LMS_API_PUBLIC_RATE_LIMIT"] = "3 per minute"
     offering = make.offering()
-    paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?page=2"]
+    paths = ["/api/v1/events", f"/api/v1/events/{offering.id}", "/api/v1/events?per_page=2"]
     assert [client.get(p).status_code for p in paths] == [200, 200, 200]
     limited = client.get("/api/v1/events")
     assert_error(limited, 429, "rate_limited")
@@ -313,7 +322,7 @@ def test_the_listing_is_the_html_catalogues_list(client, meeting, token_of):
             )
     # The extra columns come after the card's own, which stay as the HTML reads them.
     _total, plain = catalogue_rows(CatalogueFilters(), 1, 50)
-    _total, wider = catalogue_rows(CatalogueFilters(), 1, 50, extra=("status", "confirmed"))
+    _total, wider = catalogue_rows(CatalogueFilters(), 1, 50, extra=("status", "placed"))
     assert [tuple(row[: len(plain[0])]) for row in wider] == [tuple(row) for row in plain]
     confirmed = {row[0]: tuple(row[-2:]) for row in wider}
     assert confirmed[full.id] == ("published", 1)

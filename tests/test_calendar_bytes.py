@@ -167,9 +167,11 @@ def _build_world(factory) -> dict:
 
 
 def _attachment(name: str, offering_id: int) -> bytes:
-    """What the mail worker attaches: the builder the calendar area declared."""
+    """What the mail worker attaches: the builder the calendar area declared, for a
+    reader with a place (``online_link``, as the confirmation's context says)."""
     builder = current_app.extensions["lms"].mail_attachments[name]
-    filename, content_type, content = builder({"offering": db.session.get(Offering, offering_id)})
+    offering = db.session.get(Offering, offering_id)
+    filename, content_type, content = builder({"offering": offering, "online_link": True})
     assert (filename, content_type) == ("invitation.ics", "text/calendar")
     return content
 

@@ -3,8 +3,8 @@
 Which offerings are listed, in what order, their first start and their seat counts are
 the events area's catalogue (``events.services.catalogue_rows``): published offerings
 with a session still to come, soonest first, network meetings only when asked for by
-kind. A page is one query. The response carries the page's metadata and the
-neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
+kind (or ``kind=all``). A page is one query. The response carries the page's metadata and
+the neighbouring pages' URLs, in the body and in a ``Link`` header (RFC 8288).
 
 The body of a page is memoised on every value it prints (the address asked for, the
 zone, the number found and each row as read, with what the clock and the viewer make
@@ -29,14 +29,21 @@ from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.core.fragments import MemoCache, fragment_cache
 from lms.events.models import KINDS, THEMES
-from lms.registrations.catalogue import CatalogueFilters, catalogue_rows, converted
+from lms.registrations.catalogue import (
+    ALL_KINDS,
+    CatalogueFilters,
+    CataloguePage,
+    catalogue_rows,
+    converted,
+    parse_month,
+)
 from lms.timeutil import utcnow
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 _NUMBER = re.compile(r"[0-9]{1,7}")
-KEPT_ARGS = ("kind", "theme", "from", "to", "per_page")  # in the other pages' URLs
+KEPT_ARGS = ("kind", "theme", "month", "q", "from", "to", "per_page")  # in other pages' URLs
 PAGE_CACHE_SIZE = 256  # pages per worker, about 30 kB each at 50 a page
 
 
@@ -71,14 +78,23 @@ def _parameters() -> tuple[CatalogueFilters, int, int]:
     """``(filters, page, per_page)`` from the query string; ``BadParameter`` says what
     is wrong. ``from``/``to`` keep offerings with a session to come in those days."""
     args = request.args
-    kind, theme = args.get("kind"), args.get("theme")
-    if kind is not None and kind not in KINDS:
-        raise BadParameter(f"'kind' must be one of {', '.join(KINDS)}.")
+    kind, theme, month = args.get("kind"), args.get("theme"), args.get("month")
+    if kind is not None and kind not in (*KINDS, ALL_KINDS):
+        raise BadParameter(f"'kind' must be one of {', '.join((*KINDS, ALL_KINDS))}.")
     if theme is not None and theme not in THEMES:
         raise BadParameter(f"'theme' must be one of {', '.join(THEMES)}.")
+    if month is not None and parse_month(month) is None:
+        raise BadParameter("'month' must be a year and a month (YYYY-MM).")
     after = _day_start(args["from"], "from") if "from" in args else None
     before = _day_start(args["to"], "to") + timedelta(days=1) if "to" in args else None
-    filters = CatalogueFilters(kind=kind or "", theme=theme or "", after=after, before=before)
+    filters = CatalogueFilters(
+        kind=kind or "",
+        theme=theme or "",
+        month=month or "",
+        q=args.get("q", "").strip()[:100],
+        after=after,
+        before=before,
+    )
     per_page = _number("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     return filters, _number("page", 1, MAX_PAGE), per_page
 
@@ -128,8 +144,11 @@ def _render(items, shown, now, total: int, page: int, per_page: int) -> tuple[by
 @bp.get("/events")
 @public
 def events():
-    """Offerings as the catalogue lists them; filters: kind, theme, from, to (ISO dates);
-    ``page`` and ``per_page`` (default 50, at most 100)."""
+    """Offerings as the catalogue lists them; filters: kind (seminars and courses when
+    not given, ``all`` for network meetings too), theme, month (YYYY-MM), q (words in
+    any order, each found in the texts, the place or the speakers), from, to (ISO
+    dates); ``page`` and ``per_page`` (default 50, at most 100). A filter that means
+    nothing is a 400; a page past the last (page 1 always exists) a 404."""
     try:
         filters, page, per_page = _parameters()
     except BadParameter as error:
@@ -139,6 +158,11 @@ def events():
     # and hashed only for a new key.
     now = utcnow()
     total, raw = catalogue_rows(filters, page, per_page, now, extra=ROW_EXTRA, raw=True)
+    paging = CataloguePage([], page, per_page, total)  # the HTML catalogue's rule
+    if paging.beyond_last:
+        last = max(paging.pages, 1)
+        message = f"There is no page {page}: the listing has {last} page{'s' if last > 1 else ''}."
+        return api_error(404, message, "page_out_of_range")
     shown = shown_links(current_user, raw)
     key = (
         request.scheme, request.host, request.script_root, request.path, request.query_string,

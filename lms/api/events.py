@@ -23,6 +23,7 @@ from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import services
 from lms.registrations.models import Registration
+from lms.registrations.online_links import online_url_for
 from lms.registrations.seats import seat_counts, waitlist_positions
 from lms.registrations.services import RegistrationError
 from lms.registrations.statuses import ACTIVE
@@ -78,9 +79,7 @@ def event(offering_id: int):
     if offering is None:
         return api_error(404, ERROR_MESSAGES["not_found"])
     counts = seat_counts(offering)
-    # The listing decides by membership alone; one offering also shows its link to the
-    # instructors who run it, as its page does.
-    online_url = event_services.online_url_for(current_user, offering)
+    online_url = online_url_for(current_user, offering)
     return cacheable(json_bytes(detail(offering, counts, online_url)))
 
 

@@ -16,15 +16,15 @@ from flask import current_app
 
 from lms.core.templating import id_url_maker
 from lms.events.models import Offering, registration_window_open
-from lms.events.services import networks_seen_by
 from lms.registrations.catalogue import CatalogueCard
+from lms.registrations.online_links import linked_offerings
 from lms.registrations.seats import SeatCounts
 from lms.timeutil import utcnow
 
 # The catalogue row's columns after a card's own (``catalogue_rows(extra=…)``).
 ROW_EXTRA = (
     "status", "registration_opens_at", "registration_closes_at", "members_only",
-    "network_id", "last_end", "confirmed",
+    "network_id", "last_end", "placed", "offered",
 )  # fmt: skip
 
 
@@ -39,7 +39,8 @@ class Listed(CatalogueCard):
     members_only: bool
     network_id: int | None
     ends_at: datetime | None
-    confirmed: int
+    placed: int
+    offered: int
 
     @classmethod
     def of(cls, offering: Offering, counts: SeatCounts) -> Listed:
@@ -65,7 +66,8 @@ class Listed(CatalogueCard):
             members_only=offering.members_only,
             network_id=offering.network_id,
             ends_at=offering.ends_at,
-            confirmed=counts.confirmed,
+            placed=counts.placed,
+            offered=counts.offered,
         )
 
     @classmethod
@@ -92,9 +94,7 @@ def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
     return value.astimezone(tz or zone()).isoformat() if value is not None else None
 
 
-_ONLINE_URL, _MEMBERS_ONLY, _NETWORK = (
-    Listed.field_index(name) for name in ("online_url", "members_only", "network_id")
-)
+_ID, _ONLINE_URL = (Listed.field_index(name) for name in ("id", "online_url"))
 _STATUS, _OPENS, _CLOSES, _STARTS = (
     Listed.field_index(name)
     for name in ("status", "registration_opens_at", "registration_closes_at", "starts_at")
@@ -102,17 +102,11 @@ _STATUS, _OPENS, _CLOSES, _STARTS = (
 
 
 def shown_links(viewer, rows) -> list[str | None]:
-    """Each catalogue row's online link as the listing shows it to ``viewer``: a
-    members-only meeting's only to its network's members (one query for a whole page,
-    none for an anonymous viewer)."""
-    hiding = {row[_NETWORK] for row in rows if row[_MEMBERS_ONLY] and row[_ONLINE_URL]}
-    members_of = networks_seen_by(viewer, hiding)
-    return [
-        None
-        if not row[_ONLINE_URL] or (row[_MEMBERS_ONLY] and row[_NETWORK] not in members_of)
-        else row[_ONLINE_URL]
-        for row in rows
-    ]
+    """Each catalogue row's online link as the listing shows it to ``viewer``: only to
+    those with a place and those who run it (``online_links``; one query for a whole
+    page, none for an anonymous viewer)."""
+    linked = linked_offerings(viewer, {row[_ID] for row in rows if row[_ONLINE_URL]})
+    return [row[_ONLINE_URL] if row[_ID] in linked else None for row in rows]
 
 
 def is_open(row, now: datetime, *, moment=lambda value: value) -> bool:
@@ -156,7 +150,10 @@ class Summaries:
             "location": ", ".join(p for p in (item.venue, item.room, item.address) if p),
             "online_url": online_url,
             "capacity": item.capacity,
-            "confirmed_count": item.confirmed,
+            # ``seats.SeatCounts``' rule: held = confirmed_count + offered_count, and
+            # seats_left = max(0, capacity - held), past, cancelled or full alike.
+            "confirmed_count": item.placed,
+            "offered_count": item.offered,
             "waitlist_count": item.waitlisted,
             "seats_left": item.seats_left,
             "registration_open": is_open,
@@ -168,8 +165,8 @@ class Summaries:
 def detail(offering: Offering, counts: SeatCounts, online_url: str) -> dict:
     """One offering: its summary, what registering asks for, and its sessions.
 
-    ``online_url`` is the link as the viewer may see it (``online_url_for``: one
-    offering also shows a members-only link to those who run it, as its page does).
+    ``online_url`` is the link as the viewer may see it (``online_links.online_url_for``,
+    as its page shows it).
     """
     summaries = Summaries()
     item = Listed.of(offering, counts)

@@ -31,13 +31,14 @@ unevenly. ``Network.recurrence_rule`` only generates the meetings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from lms.calendar.ical import DEFAULT_TIMEZONE, CalendarEntry, build_calendar
 from lms.events.services import PUBLIC_STATUSES
+from lms.registrations.online_links import sees_online_link
 from lms.registrations.statuses import ENDED, HOLDS_SEAT
 
 # A registration in these states puts the offering's sessions in a personal feed (an
@@ -146,13 +147,18 @@ def offering_entries(
 
 
 def network_entries(
-    meetings: Iterable, links: Links, *, zone: str = DEFAULT_TIMEZONE
+    meetings: Iterable,
+    links: Links,
+    *,
+    zone: str = DEFAULT_TIMEZONE,
+    linked: Collection[int] = (),
 ) -> list[CalendarEntry]:
     """A network's meetings, in the order given: one entry per meeting session, each
     with its own UID (see the module docstring for why not one RRULE). Drafts are left
-    out."""
+    out; a meeting's online link is only in those whose ids are ``linked`` (the reader
+    has a place or runs it: ``online_links``)."""
     return [
-        session_entry(meeting, s, links, zone=zone)
+        session_entry(meeting, s, links, zone=zone, with_online_url=meeting.id in linked)
         for meeting in meetings
         if meeting.status in LISTED_OFFERING
         for s in _ordered(meeting.sessions)
@@ -165,7 +171,8 @@ def personal_entries(
     """The sessions of ``user``'s registrations: active ones as they are (an offer not
     yet accepted as tentative), cancelled (or expired, declined) ones marked
     ``STATUS:CANCELLED``; pending and waitlisted registrations and draft offerings are
-    left out. Only ``user``'s own registrations are used, whatever the caller passes."""
+    left out. The online link is only in the entries of a place (``online_links``).
+    Only ``user``'s own registrations are used, whatever the caller passes."""
     entries = []
     for registration in sorted(registrations, key=lambda r: r.id):
         if registration.user_id != user.id:
@@ -188,6 +195,7 @@ def personal_entries(
                 cancelled=cancelled,
                 modified=registration.updated_at,
                 tentative=registration.status == "offered",
+                with_online_url=sees_online_link(registration.status),
             )
             for session in _ordered(offering.sessions)
         )
@@ -210,10 +218,16 @@ def offering_calendar(
 
 
 def network_calendar(
-    network, meetings: Iterable, links: Links, *, zone: str = DEFAULT_TIMEZONE
+    network,
+    meetings: Iterable,
+    links: Links,
+    *,
+    zone: str = DEFAULT_TIMEZONE,
+    linked: Collection[int] = (),
 ) -> bytes:
     """The network's feed of its meetings (see ``network_entries``), named by the network."""
-    return build_calendar(network.name, network_entries(meetings, links, zone=zone), zone=zone)
+    entries = network_entries(meetings, links, zone=zone, linked=linked)
+    return build_calendar(network.name, entries, zone=zone)
 
 
 def personal_calendar(

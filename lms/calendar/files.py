@@ -34,21 +34,26 @@ def links() -> entries.Links:
     return entries.Links(uid_host=entries.host_of(base_url()), offering_url=offering_url)
 
 
-def offering_ics_bytes(offering, *, public: bool = False) -> bytes:
-    """The offering's calendar file, as attached to mail, or as anyone may download it
-    (``public``): a members-only meeting's online link then stays out."""
+def offering_ics_bytes(offering, *, with_online_url: bool = False) -> bytes:
+    """The offering's calendar file: the download anyone may have (the same bytes for
+    everyone, so never with the online link, which is for those with a place:
+    ``online_links``), or a mail's to someone with a place (``with_online_url``)."""
     return entries.offering_calendar(
         offering,
         links(),
         zone=current_app.config["LMS_TIMEZONE"],
-        with_online_url=not (public and offering.members_only),
+        with_online_url=with_online_url,
     )
 
 
-def offering_attachment(offering) -> tuple[str, str, bytes]:
+def offering_attachment(offering, *, with_online_url: bool = False) -> tuple[str, str, bytes]:
     """The ``.ics`` for a mail: the download's bytes, no METHOD and no ORGANIZER, so
     clients add or update the events and send no "accepted" replies."""
-    return (ATTACHMENT_NAME, ATTACHMENT_TYPE, offering_ics_bytes(offering))
+    return (
+        ATTACHMENT_NAME,
+        ATTACHMENT_TYPE,
+        offering_ics_bytes(offering, with_online_url=with_online_url),
+    )
 
 
 def mail_attachment(context: dict) -> tuple[str, str, bytes]:
@@ -60,7 +65,11 @@ def mail_attachment(context: dict) -> tuple[str, str, bytes]:
     ``updated_at``), not once per mail.
     """
     offering = context["offering"]
+    # The mail's context says whether its reader has a place (``notify``): only then
+    # does the file carry the online link.
+    with_online_url = bool(context.get("online_link"))
     key = (
+        with_online_url,
         offering.id,
         offering.updated_at,
         tuple((session.id, session.updated_at) for session in offering.sessions),
@@ -69,7 +78,7 @@ def mail_attachment(context: dict) -> tuple[str, str, bytes]:
     )
     content = _MAIL_ICS_CACHE.get(key)
     if content is None:
-        content = offering_ics_bytes(offering)
+        content = offering_ics_bytes(offering, with_online_url=with_online_url)
         _MAIL_ICS_CACHE[key] = content
         while len(_MAIL_ICS_CACHE) > _MAIL_ICS_CACHE_SIZE:
             _MAIL_ICS_CACHE.popitem(last=False)

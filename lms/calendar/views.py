@@ -31,6 +31,7 @@ from lms.events import networks
 from lms.events.models import Network, Offering
 from lms.events.services import PUBLIC_STATUSES, may_see
 from lms.extensions import db
+from lms.registrations.online_links import linked_offerings
 
 bp = Blueprint("lms_calendar", __name__)
 
@@ -77,7 +78,7 @@ def offering_ics(offering_id: int):
     public = offering.status in PUBLIC_STATUSES
     cache = "public, max-age=300" if public else "private, no-cache"
     return ics_response(
-        offering_ics_bytes(offering, public=True),
+        offering_ics_bytes(offering),
         f"event-{offering.id}.ics",
         cache=cache,
         attachment=True,
@@ -113,11 +114,13 @@ def network_feed(token: str, network_id: int):
     network = db.session.get(Network, network_id) if user is not None else None
     if network is None or not networks.can_see_members_area(user, network):
         abort(404)
+    meetings = networks.network_meetings(network, upcoming_only=False)
     data = entries.network_calendar(
         network,
-        networks.network_meetings(network, upcoming_only=False),
+        meetings,
         links(),
         zone=current_app.config["LMS_TIMEZONE"],
+        linked=linked_offerings(user, [m.id for m in meetings if m.online_url]),
     )
     response = ics_response(
         data, f"network-{network.id}.ics", cache="private, max-age=300", attachment=False

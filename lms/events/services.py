@@ -1,5 +1,6 @@
-"""Rules of the events area that every surface asks: who may see an offering and its
-members-only link, who runs offerings; and the area's refusals (``EventError``).
+"""Rules of the events area that every surface asks: who may see an offering, who runs
+offerings; and the area's refusals (``EventError``). Who sees an offering's online link
+asks about registrations: ``lms/registrations/online_links.py``.
 
 Managing offerings lives in ``manage.py``, networks in ``networks.py``; the catalogue,
 which counts seats, in the registrations area. Services take the acting user, check
@@ -37,33 +38,6 @@ def may_see(user, offering: Offering) -> bool:
     file, and registering for it. One rule for every surface (``PUBLIC_STATUSES``; the
     write path, which reads columns under the lock, applies the same set)."""
     return offering.status in PUBLIC_STATUSES or offering.can_edit(user)
-
-
-def online_url_for(user, offering) -> str:
-    """The offering's online link as ``user`` may see it: a members-only meeting's link is
-    for the network's members and those who run the meeting, not for every visitor."""
-    if not offering.members_only or offering.can_edit(user):
-        return offering.online_url
-    return offering.online_url if networks_seen_by(user, {offering.network_id}) else ""
-
-
-def networks_seen_by(user, network_ids: set) -> set:
-    """Of ``network_ids``, those whose members-only links ``user`` may see: all for
-    organisers, else the networks they are an approved member of (one query for a whole
-    listing)."""
-    if not getattr(user, "is_authenticated", False) or not network_ids:
-        return set()
-    if user.has_role("organiser"):
-        return set(network_ids)
-    return set(
-        db.session.scalars(
-            select(NetworkMembership.network_id).where(
-                NetworkMembership.user_id == user.id,
-                NetworkMembership.status == "approved",
-                NetworkMembership.network_id.in_(network_ids),
-            )
-        )
-    )
 
 
 def is_network_member(user, network_id: int | None) -> bool:

@@ -17,16 +17,25 @@ from functools import lru_cache
 from sqlalchemy import Integer, String, and_, bindparam, exists, func, or_, select, type_coerce
 from sqlalchemy.types import NullType
 
+from lms.accounts.models import User
 from lms.core.dates import to_utc
-from lms.events.models import KINDS, THEMES, Offering, OfferingSession
+from lms.core.folding import folded, like_pattern
+from lms.events.models import KINDS, THEMES, Offering, OfferingSession, offering_instructors
 from lms.extensions import db
-from lms.registrations.seats import held_count_of, seat_totals
+from lms.registrations.seats import held_count_of, seat_totals, seats_left_of
 from lms.timeutil import utcnow
+
+# The kind filter: empty for seminars and courses (the catalogue's own; network meetings
+# are many, mostly for members, and have their network's page), ``ALL_KINDS`` for every
+# kind, network meetings too, or one kind.
+ALL_KINDS = "all"
+MAX_WORDS = 8  # search words used; more narrow nothing a visitor types
+INVALID_FILTERS = ("kind", "theme", "month", "mode")
 
 
 @dataclass(frozen=True)
 class CatalogueFilters:
-    kind: str = ""
+    kind: str = ""  # "" | ALL_KINDS | one of KINDS
     theme: str = ""
     month: str = ""  # YYYY-MM
     mode: str = ""  # in_person | online
@@ -36,31 +45,57 @@ class CatalogueFilters:
     # session to come that ends on or after ``after`` and starts before ``before``.
     after: datetime | None = None
     before: datetime | None = None
+    # The filters asked for that mean nothing (``INVALID_FILTERS``' names), and each one's
+    # text as asked, (name, text) pairs: the list is not filtered by them, and says so.
+    invalid: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_args(cls, args) -> CatalogueFilters:
-        """Read filters from a query string; anything unknown is ignored, never an error."""
-        kind = args.get("kind", "")
-        theme = args.get("theme", "")
-        month = args.get("month", "")
-        mode = args.get("mode", "")
+        """Read filters from a query string. A value that means nothing (an unknown kind,
+        a month that is no month) filters nothing and is named in ``invalid``, for the
+        page to say so (and the API to refuse it)."""
+        asked = {name: args.get(name, "").strip()[:40] for name in INVALID_FILTERS}
+        valid = {
+            "kind": asked["kind"] in KINDS or asked["kind"] == ALL_KINDS,
+            "theme": asked["theme"] in THEMES,
+            "month": parse_month(asked["month"]) is not None,
+            "mode": asked["mode"] in ("in_person", "online"),
+        }
+        kept = {name: asked[name] if valid[name] else "" for name in INVALID_FILTERS}
         return cls(
-            kind=kind if kind in KINDS else "",
-            theme=theme if theme in THEMES else "",
-            month=month if parse_month(month) else "",
-            mode=mode if mode in ("in_person", "online") else "",
+            **kept,
             seats_left=args.get("seats_left", "") in ("1", "y", "on", "true"),
             q=args.get("q", "").strip()[:100],
-        )
+            invalid=tuple((name, asked[name]) for name in INVALID_FILTERS
+                          if asked[name] and not valid[name]),
+        )  # fmt: skip
+
+    def rejected(self, name: str) -> str:
+        """The text asked for the filter ``name`` if it meant nothing, else ""."""
+        return next((text for invalid, text in self.invalid if invalid == name), "")
+
+    @property
+    def words(self) -> list[str]:
+        """The search's words, lower-cased: each must be found in the offering."""
+        return [word.lower() for word in self.q.split()][:MAX_WORDS]
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter or search narrows the list (the message for no match)."""
+        return bool(
+            self.kind not in ("", ALL_KINDS) or self.theme or self.month or self.mode
+            or self.seats_left or self.words or self.after or self.before
+        )  # fmt: skip
 
     def shape(self) -> tuple:
         """Which filters are set (and the mode): what the SQL statement depends on."""
-        return (bool(self.kind), bool(self.theme), bool(self.month), self.mode,
-                self.seats_left, bool(self.q), self.after is not None,
+        kind = self.kind if self.kind in ("", ALL_KINDS) else "one"
+        return (kind, bool(self.theme), bool(self.month), self.mode,
+                self.seats_left, len(self.words), self.after is not None,
                 self.before is not None)  # fmt: skip
 
     def as_args(self) -> dict:
-        args = {k: v for k, v in self.__dict__.items() if v and k != "seats_left"}
+        args = {k: v for k, v in self.__dict__.items() if v and k not in ("seats_left", "invalid")}
         if self.seats_left:
             args["seats_left"] = "1"
         return args
@@ -109,9 +144,8 @@ def _catalogue_params(filters: CatalogueFilters, now: datetime | None) -> dict:
         last_day = calendar.monthrange(year, month)[1]
         params["month_first"] = to_utc(date(year, month, 1), time())
         params["month_after"] = to_utc(date(year, month, last_day) + timedelta(days=1), time())
-    if filters.q:
-        escaped = filters.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["q"] = f"%{escaped}%"
+    for index, word in enumerate(filters.words):
+        params[f"q{index}"] = like_pattern(word)
     if filters.after is not None:
         params["after"] = filters.after
     if filters.before is not None:
@@ -128,7 +162,7 @@ def _statements(shape: tuple, extra: tuple[str, ...] = ()):
     filters can take are all the statements there are. Building one took about as long
     as running it.
     """
-    kind, theme, month, mode, seats_left, q, after, before = shape
+    kind, theme, month, mode, seats_left, words, after, before = shape
     when = OfferingSession.ends_at.type
     upcoming = and_(
         OfferingSession.status == "scheduled",
@@ -148,10 +182,10 @@ def _statements(shape: tuple, extra: tuple[str, ...] = ()):
         .join(next_starts, next_starts.c.offering_id == Offering.id)
         .where(Offering.status == "published")
     )
-    if kind:
+    if kind == "one":
         statement = statement.where(Offering.kind == bindparam("kind"))
-    else:
-        # Network meetings are for members: listed only when asked for by kind.
+    elif kind != ALL_KINDS:
+        # Seminars and courses: network meetings only when asked for (ALL_KINDS' note).
         statement = statement.where(Offering.kind != bindparam("kind"))
     if theme:
         statement = statement.where(Offering.themes.cast(String).like(bindparam("theme")))
@@ -177,22 +211,38 @@ def _statements(shape: tuple, extra: tuple[str, ...] = ()):
         statement = statement.where(or_(Offering.venue != "", Offering.address != ""))
     if seats_left:
         statement = statement.where(held_count_of(Offering.id) < Offering.capacity)
-    if q:
-        like = bindparam("q", type_=String)
+    if words:
         statement = statement.where(
-            or_(
-                func.lower(Offering.title).like(like, escape="\\"),
-                func.lower(Offering.summary).like(like, escape="\\"),
-            )
+            *(_found(bindparam(f"q{i}", type_=String)) for i in range(words))
         )
     statement = statement.order_by(next_starts.c.next_start, Offering.id)
     count = statement.with_only_columns(func.count()).order_by(None)
     return statement, count, _cards_statement(statement, next_starts, extra)
 
 
+# What a search looks in: the texts of the offering, its place and its guest speakers,
+# joined by line breaks (so no word is found across two of them); and the names of its
+# instructors.
+SEARCHED = ("title", "summary", "description_md", "venue", "room", "address", "guest_speakers")
+
+
+def _found(pattern):
+    """SQL: the search word ``pattern`` (``like_pattern``, lower case) is in the offering's
+    texts (``SEARCHED``) or an instructor's name, in any case (``folded``)."""
+    text = getattr(Offering, SEARCHED[0])
+    for name in SEARCHED[1:]:
+        text = text + "\n" + getattr(Offering, name)
+    instructor = exists().where(
+        offering_instructors.c.offering_id == Offering.id,
+        offering_instructors.c.user_id == User.id,
+        folded(User.name).like(pattern, escape="\\"),
+    )
+    return or_(folded(text).like(pattern, escape="\\"), instructor)
+
+
 def _cards_statement(statement, next_starts, extra: tuple[str, ...] = ()):
     """One page of cards with what each card counts, in one statement; after the
-    card's own columns come the ``extra`` ones (``last_end``, ``confirmed``, or Offering
+    card's own columns come the ``extra`` ones (``last_end``, ``placed``, ``offered``, or Offering
     columns by name), so a card reads its row as it always has.
 
     The page's offerings are picked first (a CTE with the order and the limit), with how
@@ -223,7 +273,8 @@ def _cards_statement(statement, next_starts, extra: tuple[str, ...] = ()):
     seats = seat_totals(on_page)
     computed = {
         "last_end": lambda: sessions.c.last_end,
-        "confirmed": lambda: func.coalesce(seats.c.confirmed, 0),
+        "placed": lambda: func.coalesce(seats.c.placed, 0),
+        "offered": lambda: func.coalesce(seats.c.offered, 0),
     }
     extras = [computed[name]() if name in computed else getattr(Offering, name) for name in extra]
     return (
@@ -265,7 +316,7 @@ class CatalogueCard:
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.held, 0)
+        return seats_left_of(self.capacity, self.held)
 
     def values(self) -> tuple:
         """Everything the card shows, seat counts included (hashable)."""
@@ -291,6 +342,12 @@ class CataloguePage:
     @property
     def pages(self) -> int:
         return max(-(-self.total // self.per_page), 1) if self.total else 0
+
+    @property
+    def beyond_last(self) -> bool:
+        """A page past the last one (page 1 always exists, even when nothing matches):
+        the page and the API answer 404 and say where the last page is."""
+        return self.page > max(self.pages, 1)
 
     @property
     def has_prev(self) -> bool:
@@ -340,7 +397,8 @@ def catalogue_rows(
 ) -> tuple[int, list]:
     """``(total, rows)`` of one catalogue page in one query: each row holds a
     ``CatalogueCard``'s fields, then the ``extra`` columns: Offering columns by name, or
-    ``last_end`` (the last end of the sessions not cancelled) and ``confirmed``.
+    ``last_end`` (the last end of the sessions not cancelled), ``placed`` and ``offered``
+    (``seats.SeatCounts``).
 
     With ``raw`` the rows are as the database driver returns them, no column converted
     (what a cache key needs, at a fraction of the cost); ``converted`` turns them into

@@ -14,21 +14,24 @@ from lms.core.urls import url_or_none
 from lms.events import networks as network_services
 from lms.events.blueprint import PAGE_SIZE, bp
 from lms.events.models import Network, Offering
-from lms.events.services import may_see, online_url_for
+from lms.events.services import may_see
 from lms.extensions import db
 from lms.registrations import register_button
 from lms.registrations.catalogue import CatalogueFilters, catalogue_page
 from lms.registrations.catalogue_cards import CatalogueFragments
+from lms.registrations.online_links import online_url_for
 from lms.registrations.seats import seat_counts, seat_counts_for
 
 
 @bp.get("/events")
 def catalogue():
-    """Published offerings still to come, with filters and search."""
+    """Published offerings still to come, with filters and search. A filter that means
+    nothing is a 400 that says so (the list is not filtered by it); a page past the last
+    a 404 that links to the last one, as the API answers."""
     filters = CatalogueFilters.from_args(request.args)
     pagination = catalogue_page(filters, page=page_number(), per_page=PAGE_SIZE)
     fragments = CatalogueFragments(filters)
-    return fragments.whole_page(
+    page = fragments.whole_page(
         pagination,
         lambda: render_template(
             "lms/events/catalogue.html",
@@ -37,6 +40,7 @@ def catalogue():
             fragments=fragments,
         ),
     )
+    return page, 400 if filters.invalid else 404 if pagination.beyond_last else 200
 
 
 def _visible_offering(offering_id: int) -> Offering:
@@ -65,9 +69,11 @@ def detail(offering_id: int):
 
 @bp.get("/networks/<lms_id:network_id>")
 def network_detail(network_id: int):
+    """A network: joining it, its coming meetings for everyone who may see them (as the
+    catalogue lists them; a draft only for its editors), its members for those inside."""
     network = db.get_or_404(Network, network_id)
     inside = network_services.can_see_members_area(current_user, network)
-    meetings = network_services.network_meetings(network) if inside else []
+    meetings = [m for m in network_services.network_meetings(network) if may_see(current_user, m)]
     members = (
         sorted(
             (m for m in network.memberships if m.status == "approved"),

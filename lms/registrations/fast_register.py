@@ -33,6 +33,7 @@ from lms.registrations.models import Registration, RegistrationLog
 from lms.registrations.seats import (
     held_count_of,
     highest_rank_of,
+    seats_left_of,
     waitlisted_count_of,
 )
 from lms.registrations.status_change import StatusChange
@@ -67,7 +68,7 @@ class Snapshot:
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.held, 0)
+        return seats_left_of(self.capacity, self.held)
 
 
 def _snapshot_statement():

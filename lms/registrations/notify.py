@@ -15,6 +15,7 @@ from lms.extensions import db
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
 from lms.registrations.models import Registration
+from lms.registrations.online_links import sees_online_link
 from lms.registrations.seats import waitlist_position
 from lms.registrations.statuses import SEAT_TO_COME
 
@@ -92,6 +93,8 @@ def _status_mail(user, offering, status: str, position, offer_expires_at=None) -
         "offering": offering,
         "position": position,
         "offer_expires_at": offer_expires_at,
+        # The online link (in the text and the calendar file) only with a place.
+        "online_link": sees_online_link(status),
     }
 
 
@@ -107,6 +110,7 @@ def message(registration, subject: str, text: str, sender=None) -> None:
         message_subject=subject,
         message_text=text,
         sender=sender,
+        online_link=sees_online_link(registration.status),
     )
 
 
@@ -119,6 +123,7 @@ def reminder(registration) -> None:
         user.language,
         user=user,
         offering=registration.offering,
+        online_link=sees_online_link(registration.status),
     )
 
 
@@ -148,5 +153,6 @@ def offering_changed(offering) -> int:
             attach=("calendar",),
             user=user,
             offering=offering,
+            online_link=sees_online_link(registration.status),
         )
     return len(registrations)

@@ -4,38 +4,51 @@ The catalogue, the register button, the API and the write path all count an offe
 seats with these functions, each built on ``statuses.holds_seat``: one offering
 (``seat_counts``), a page of offerings in one grouped query (``seat_totals`` and
 ``seat_counts_for``), or a column of a statement (``held_count_of``).
+
+The figures every surface shows follow one rule, for an offering to come, past,
+cancelled or full alike (``SeatCounts``; ``seats_left_of`` for a row that carries the
+two numbers): ``held`` (``HOLDS_SEAT``) is ``placed`` (``HAS_PLACE``: confirmed, and
+after the event attended or no-show) plus ``offered``; ``seats_left`` is
+``max(0, capacity - held)``. A past offering's places are still places once attendance
+is recorded, so its figures add up as they did before it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from lms.extensions import db
 from lms.registrations.models import Registration
 from lms.registrations.status_change import back_of_line
-from lms.registrations.statuses import holds_seat
+from lms.registrations.statuses import HAS_PLACE, holds_seat
+
+
+def seats_left_of(capacity: int, held: int) -> int:
+    """The seats still free: never below zero (a list over-booked by hand shows none)."""
+    return max(capacity - held, 0)
 
 
 @dataclass(frozen=True)
 class SeatCounts:
     capacity: int
-    held: int  # statuses.HOLDS_SEAT
-    confirmed: int
+    held: int  # statuses.HOLDS_SEAT: placed + offered
+    confirmed: int  # the status itself (before the event)
     offered: int
     pending: int
     waitlisted: int
+    placed: int = 0  # statuses.HAS_PLACE: confirmed, attended, no-show
 
     @property
     def seats_left(self) -> int:
-        return max(self.capacity - self.held, 0)
+        return seats_left_of(self.capacity, self.held)
 
 
 def seat_totals(offering_ids):
     """A subquery of the registrations counted by status for the offerings that
     ``offering_ids`` (a select of ids, or a list) names, in one pass: ``offering_id``,
-    ``held``, ``confirmed``, ``offered``, ``pending``, ``waitlisted``.
+    ``held``, ``placed``, ``confirmed``, ``offered``, ``pending``, ``waitlisted``.
 
     Join it (outer: an offering nobody registered for has no row) to a page of offerings.
     """
@@ -48,6 +61,7 @@ def seat_totals(offering_ids):
         select(
             Registration.offering_id,
             counted(holds_seat(status)).label("held"),
+            counted(status.in_([literal(s) for s in HAS_PLACE])).label("placed"),
             counted(status == "confirmed").label("confirmed"),
             counted(status == "offered").label("offered"),
             counted(status == "pending").label("pending"),
@@ -76,6 +90,7 @@ def seat_counts_for(offerings) -> dict[int, SeatCounts]:
             offered=row.offered if row else 0,
             pending=row.pending if row else 0,
             waitlisted=row.waitlisted if row else 0,
+            placed=row.placed if row else 0,
         )
     return result
 

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import forms, services
+from lms.registrations import forms, register_button, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -105,8 +105,13 @@ def register(offering_id: int):
     elif request.method == "POST":
         status = 400
     counts = seat_counts(offering)
+    action = register_button.register_action(current_user, offering, counts, existing)
     return render_template(
-        "lms/registrations/register.html", offering=offering, form=form, counts=counts
+        "lms/registrations/register.html",
+        offering=offering,
+        form=form,
+        counts=counts,
+        action=action,
     ), status
 
 

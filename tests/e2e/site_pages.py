@@ -613,6 +613,13 @@ def network_page(v: Visit) -> None:
     v.goto(f"/networks/{_network(v).id}")
 
 
+def network_meeting_page(v: Visit) -> None:
+    """A network meeting's page: it links back to its network."""
+    network = _network(v)
+    meeting = min(network.meetings, key=lambda m: (m.starts_at, m.id))
+    v.goto(f"/events/{meeting.id}")
+
+
 def manage_networks_errors(v: Visit) -> None:
     v.goto("/manage/networks")
     v.submit("main form", {"name": "", "recurrence_rule": "FREQ=NEVER"}, status=400)
@@ -719,6 +726,10 @@ PAGES: list[PageSpec] = [
     # Events: catalogue, offering pages, management, networks.
     *_for(EVERYONE, "events", "lms_events.catalogue", events_catalogue),
     PageSpec("events-none", ANONYMOUS, "lms_events.catalogue", "/events?q=nothing-matches"),
+    PageSpec(
+        "events-bad-filters", ANONYMOUS, "lms_events.catalogue", "/events?month=2027-13&kind=x", 400
+    ),
+    PageSpec("events-past-last", ANONYMOUS, "lms_events.catalogue", "/events?page=9", 404),
     *_for((ANONYMOUS, "participant"), "event-full", "lms_events.detail", event_detail_full),
     PageSpec("event-registered", "participant", "lms_events.detail", event_detail_registered),
     *_for(("instructor", "organiser"), "manage", "lms_events.manage_list", manage_offerings),
@@ -736,6 +747,7 @@ PAGES: list[PageSpec] = [
     PageSpec("new-offering-errors", "organiser", "lms_events.manage_new", manage_offering_errors),
     *_for(EVERYONE, "networks", "lms_events.networks", networks_list),
     *_for(EVERYONE, "network", "lms_events.network_detail", network_page),
+    *_for((ANONYMOUS, "participant"), "network-meeting", "lms_events.detail", network_meeting_page),
     PageSpec("manage-networks", "organiser", "lms_events.manage_networks", "/manage/networks"),
     PageSpec(
         "manage-networks-errors", "organiser", "lms_events.manage_networks", manage_networks_errors

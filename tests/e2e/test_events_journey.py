@@ -90,6 +90,16 @@ def test_participant_filters_the_catalogue_and_opens_an_offering(page):
     participant = make_user("participant", "en")
     login(page, participant.email)
     page.get_by_role("link", name="Seminars and courses").click()
+    # Words in any order, in any case: the search finds "Klima og miljø".
+    page.fill("#q", "MILJØ klima")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("link", name="Klima og miljø i anskaffelser").is_visible()
+    assert (
+        page.get_by_role("link", name="Lønns- og arbeidsvilkår i offentlige kontrakter").count()
+        == 0
+    )
+    page.fill("#q", "")
     page.select_option("#theme", "working_conditions")
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()

@@ -69,16 +69,18 @@ def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(
     page.wait_for_url(f"**/events/{offering.id}/register")
     assert "You will join the waiting list as number 1." in page.inner_text("main")
 
-    # Without consent the form comes back with the error, and nothing is saved.
+    # The form's button says what it does; without consent the form comes back with the
+    # error, and nothing is saved.
+    assert page.get_by_role("button", name="Register").count() == 0
     with page.expect_navigation():
-        page.get_by_role("button", name="Register").click()
+        page.get_by_role("button", name="Join the waiting list").click()
     assert "You must agree to register." in page.inner_text("main")
     assert registrations.find_registration(participant, offering.id) is None
 
     page.fill("#dietary", "Vegetar")
     page.check("#consent")
     with page.expect_navigation():
-        page.get_by_role("button", name="Register").click()
+        page.get_by_role("button", name="Join the waiting list").click()
     assert urlsplit(page.url).path == "/me/registrations"
     assert "you are on the waiting list as number 1" in _flash(page)
     waiting = page.locator("section[aria-labelledby=waiting-heading]")
