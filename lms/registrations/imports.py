@@ -26,7 +26,7 @@ from lms.timeutil import utcnow
 # export of another offering says "offered", "cancelled"...): a place, a place in line,
 # attendance, approval still to give, or nothing (an ended registration is not imported).
 WANTS_PLACE = ("confirmed",)
-WANTS_LINE = ("waitlisted", "offered")
+WANTS_LINE = ("offered", "waitlisted")  # in this order: an offer is the front of the line
 RECORDED = ("attended", "no_show")
 SKIPPED = ENDED
 MAX_ROWS = 5000
@@ -235,8 +235,9 @@ def _choose_statuses(offering, to_add: list, allow_over_capacity: bool) -> list:
 
     The waiting list exists only when the offering is full: attendance is recorded first
     (the seats were used), then those marked confirmed take the free seats in the file's
-    order, then those marked for the line (who get a seat too while one is free and
-    nobody already waits). The rest go to the back of the line in the file's order.
+    order, then those marked for the line, offered before waitlisted (who get a seat too
+    while one is free and nobody already waits). The rest go to the back of the line in
+    that order.
     """
     counts = seat_counts(offering)
     free = counts.seats_left
@@ -253,15 +254,18 @@ def _choose_statuses(offering, to_add: list, allow_over_capacity: bool) -> list:
                 free -= 1
             else:
                 chosen.append((user, registration, "waitlisted", True))
-    for user, registration, asked in to_add:
-        if asked in WANTS_LINE:
-            if free > 0 and nobody_waits:
-                chosen.append((user, registration, "confirmed", False))
-                free -= 1
-            else:
-                chosen.append((user, registration, "waitlisted", False))
-        elif asked == "pending":
-            chosen.append((user, registration, "pending", False))
+    # Those offered a seat were at the front of their line: they come before the rest.
+    line = sorted(
+        (entry for entry in to_add if entry[2] in WANTS_LINE),
+        key=lambda entry: WANTS_LINE.index(entry[2]),
+    )
+    for user, registration, _asked in line:
+        if free > 0 and nobody_waits:
+            chosen.append((user, registration, "confirmed", False))
+            free -= 1
+        else:
+            chosen.append((user, registration, "waitlisted", False))
+    chosen.extend((u, r, "pending", False) for u, r, asked in to_add if asked == "pending")
     return chosen
 
 
