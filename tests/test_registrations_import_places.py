@@ -56,13 +56,13 @@ def test_import_waitlists_only_the_overflow_and_says_so(client, factory, login, 
     organiser(factory, login)
     offering = make.offering(capacity=2)
     content = (
-        "email,status\n"
-        "p0@example.no,waitlisted\n"  # in line: a place only if one is left
-        "p1@example.no,confirmed\n"
-        "p2@example.no,\n"  # confirmed
-        "p3@example.no,confirmed\n"  # the overflow: no place left
-        "p4@example.no,waitlisted\n"
-    ).encode()
+        b"email,status\n"
+        b"p0@example.no,waitlisted\n"  # in line: a place only if one is left
+        b"p1@example.no,confirmed\n"
+        b"p2@example.no,\n"  # confirmed
+        b"p3@example.no,confirmed\n"  # the overflow: no place left
+        b"p4@example.no,waitlisted\n"
+    )
     page = flashed(client, upload(client, offering, content))
     statuses = [status_of(p, offering) for p in people[:5]]
     assert statuses == ["waitlisted", "confirmed", "confirmed", "waitlisted", "waitlisted"]
