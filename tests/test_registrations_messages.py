@@ -81,6 +81,8 @@ def test_send_queues_keeps_and_lists_the_message(client, organiser, offering):
     assert "The message is on its way to 2 people." in page
     sent = page.split('id="sent"', 1)[1]
     assert "Olga Organisator" in sent and "Nytt rom" in sent and ">2</td>" in sent
+    listing = client.get(f"/manage/offerings/{offering.id}/participants").get_data(as_text=True)
+    assert "1 message sent to participants" in listing
 
 
 def test_edit_returns_to_the_form_with_the_text(client, organiser, offering):

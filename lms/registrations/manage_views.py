@@ -15,7 +15,7 @@ from lms.events.forms import QUESTION_LABELS
 from lms.events.models import QUESTIONS, Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import exports, forms, imports, manage, services
+from lms.registrations import exports, forms, imports, manage, messages, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -76,6 +76,7 @@ def participants(offering_id: int):
         cancellable=CANCELLABLE,
         can_record=manage.attendance_can_be_recorded(offering),
         separators=separators,
+        sent=messages.sent_messages(offering),
     )
 
 
