@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
@@ -48,6 +49,58 @@ class ImportResult:
     @property
     def added(self) -> int:
         return self.placed + self.waitlisted + self.pending + self.recorded
+
+    def summary(self) -> str:
+        """What the import did, in sentences: every count through ngettext."""
+        parts = [ngettext("%(num)s got a place.", "%(num)s got a place.", self.placed)]
+        if self.waitlisted:
+            parts.append(
+                ngettext(
+                    "%(num)s is on the waiting list, as the offering is full.",
+                    "%(num)s are on the waiting list, as the offering is full.",
+                    self.waitlisted,
+                )
+            )
+        if self.overflow:
+            parts.append(
+                ngettext(
+                    "Of them, %(num)s was marked confirmed in the file: give a place by hand "
+                    "if you want to go over the number of places.",
+                    "Of them, %(num)s were marked confirmed in the file: give places by hand "
+                    "if you want to go over the number of places.",
+                    self.overflow,
+                )
+            )
+        # Each call is written out: the catalogue's extractor reads only literal strings.
+        if self.pending:
+            parts.append(
+                ngettext("%(num)s awaits approval.", "%(num)s await approval.", self.pending)
+            )
+        if self.recorded:
+            parts.append(
+                ngettext(
+                    "%(num)s has attendance recorded.",
+                    "%(num)s have attendance recorded.",
+                    self.recorded,
+                )
+            )
+        if self.skipped:
+            parts.append(
+                ngettext(
+                    "%(num)s row was left out: that registration had ended.",
+                    "%(num)s rows were left out: those registrations had ended.",
+                    self.skipped,
+                )
+            )
+        if self.unchanged:
+            parts.append(
+                ngettext(
+                    "%(num)s was already registered.",
+                    "%(num)s were already registered.",
+                    self.unchanged,
+                )
+            )
+        return " ".join(parts)
 
 
 def _read(content: bytes) -> list[list[str]]:

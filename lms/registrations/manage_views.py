@@ -7,7 +7,7 @@ several people in ``bulk_views``). Routes hang on the registrations blueprint
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -267,7 +267,7 @@ def import_csv(offering_id: int):
             form.file.errors.append(error_message(error))
         if result is not None and not result.errors:
             db.session.commit()
-            flash(_import_summary(result), "success")
+            flash(result.summary(), "success")
             return redirect(url_for(".participants", offering_id=offering.id))
         db.session.rollback()
         status = 400  # a bad file or bad rows are input errors, as on every form
@@ -280,59 +280,6 @@ def import_csv(offering_id: int):
         result=result,
         import_is_open=imports.import_is_open(offering),
     ), status
-
-
-def _import_summary(result: imports.ImportResult) -> str:
-    """What an import did, in sentences: every count through ngettext."""
-    parts = [ngettext("%(num)s got a place.", "%(num)s got a place.", result.placed)]
-    if result.waitlisted:
-        parts.append(
-            ngettext(
-                "%(num)s is on the waiting list, as the offering is full.",
-                "%(num)s are on the waiting list, as the offering is full.",
-                result.waitlisted,
-            )
-        )
-    if result.overflow:
-        parts.append(
-            ngettext(
-                "Of them, %(num)s was marked confirmed in the file: give a place by hand "
-                "if you want to go over the number of places.",
-                "Of them, %(num)s were marked confirmed in the file: give places by hand "
-                "if you want to go over the number of places.",
-                result.overflow,
-            )
-        )
-    # Each call is written out: the catalogue's extractor reads only literal strings.
-    if result.pending:
-        parts.append(
-            ngettext("%(num)s awaits approval.", "%(num)s await approval.", result.pending)
-        )
-    if result.recorded:
-        parts.append(
-            ngettext(
-                "%(num)s has attendance recorded.",
-                "%(num)s have attendance recorded.",
-                result.recorded,
-            )
-        )
-    if result.skipped:
-        parts.append(
-            ngettext(
-                "%(num)s row was left out: that registration had ended.",
-                "%(num)s rows were left out: those registrations had ended.",
-                result.skipped,
-            )
-        )
-    if result.unchanged:
-        parts.append(
-            ngettext(
-                "%(num)s was already registered.",
-                "%(num)s were already registered.",
-                result.unchanged,
-            )
-        )
-    return " ".join(parts)
 
 
 @bp.get("/manage/offerings/<lms_id:offering_id>/check-in")
