@@ -80,6 +80,13 @@ def test_bulk_cancel_of_someone_from_another_offering_changes_nothing(client, or
     assert response.status_code == 302
     assert status_of(people[1], other) == "confirmed"
     assert bulk(client, offering, "delete", []).status_code == 400
+    # Ids that are no registration's, too big for the column or not numbers: nothing to do.
+    path = f"{base(offering)}/participants/bulk"
+    token = csrf_token(client, f"{base(offering)}/participants")
+    for selected in (["99999999999"], ["-1", "x", "1e3", "٣", "9" * 5000], []):
+        data = {"csrf_token": token, "action": "cancel", "selected": selected, "confirm": "yes"}
+        assert client.post(path, data=data).status_code == 302
+    assert status_of(people[0], offering) == "confirmed"
 
 
 def test_bulk_attended_only_from_the_first_day(client, organiser, people):

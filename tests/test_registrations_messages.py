@@ -102,6 +102,9 @@ def test_to_the_chosen_only_and_never_to_nobody(client, organiser, offering):
     # "selected" without anyone chosen is a form error; a choice that reaches nobody has
     # no send button, and sending it anyway is refused.
     assert post(client, offering, **{**chosen, "selected": ""}, action="send").status_code == 400
+    assert post(client, offering, **{**chosen, "selected": "1;2"}, action="send").status_code == 400
+    page = client.get(f"/manage/offerings/{offering.id}/message?selected=x,99999999999,-3")
+    assert page.status_code == 200
     other = make.offering(capacity=2)
     nobody = {**MESSAGE, "audience": "places"}
     preview = post(client, other, **nobody, action="preview").get_data(as_text=True)

@@ -20,8 +20,6 @@ from lms.registrations.models import Registration
 from lms.registrations.services import RegistrationError, can_manage
 from lms.registrations.statuses import CANCELLABLE, HAS_PLACE
 
-MAX_SELECTED = 5000
-
 
 @dataclass
 class Selection:
@@ -29,15 +27,6 @@ class Selection:
 
     fits: list[Registration] = field(default_factory=list)
     others: list[Registration] = field(default_factory=list)
-
-
-def parse_ids(values) -> list[int]:
-    """The registration ids of a form's ticked boxes; anything that is not one is dropped."""
-    ids = []
-    for value in list(values)[:MAX_SELECTED]:
-        if str(value).isdigit() and len(str(value)) < 12:
-            ids.append(int(value))
-    return ids
 
 
 def selected(actor, offering_id: int, ids, statuses) -> Selection:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import bulk, services
+from lms.registrations import bulk, forms, services
 from lms.registrations.services import RegistrationError
 from lms.registrations.views import bp, error_message
 
@@ -34,7 +34,7 @@ def bulk_action(offering_id: int):
     action = request.form.get("action")
     if action not in BULK_ACTIONS:
         abort(400)
-    ids = bulk.parse_ids(request.form.getlist("selected"))
+    ids = forms.parse_ids(request.form.getlist("selected"))
     back = redirect(url_for(".participants", offering_id=offering.id))
     try:
         if action == "message":

@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from lms.core.converters import MAX_ID
 from lms.events.models import ORGANISATION_TYPES
 
 ORGANISATION_TYPE_LABELS = {
@@ -47,6 +48,7 @@ STATUS_LABELS = {
 }
 
 MAX_CAPACITY = 100_000
+MAX_SELECTED = 5000  # ticked registrations in one bulk action
 
 
 def _choices(empty, labels: dict) -> list[SelectChoice]:
@@ -121,6 +123,17 @@ class ImportForm(FlaskForm):
     )
 
 
+def parse_ids(values) -> list[int]:
+    """The registration ids of a form's ticked boxes (or a message's list of them);
+    anything that could not be one (not a number, beyond an SQL INTEGER) is dropped."""
+    ids = []
+    for value in list(values)[:MAX_SELECTED]:
+        value = str(value)
+        if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
 class MessageForm(FlaskForm):
     """A message to participants. "selected" is offered only when people were ticked on
     the participant list (their ids ride along in ``selected``)."""
@@ -152,8 +165,9 @@ class MessageForm(FlaskForm):
             self.audience.data = "selected"
         return self
 
-    def selected_ids(self) -> list[str]:
-        return self.selected.data.split(",") if self.selected.data else []
+    def selected_ids(self) -> list[int]:
+        """The ticked registrations' ids (only the numbers, even in a form that failed)."""
+        return parse_ids((self.selected.data or "").split(","))
 
     def validate_audience(self, field) -> None:
         if field.data == "selected" and not self.selected.data:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import bulk, forms, messages, services
+from lms.registrations import forms, messages, services
 from lms.registrations.services import RegistrationError
 from lms.registrations.views import bp, error_message
 
@@ -29,7 +29,7 @@ def _message_form() -> forms.MessageForm:
     """The form: from the POST, or (GET) with the people ticked on the participant list."""
     if request.method == "POST":
         return forms.MessageForm().for_selection()
-    ids = bulk.parse_ids(request.args.get("selected", "").split(","))
+    ids = forms.parse_ids(request.args.get("selected", "").split(","))
     return forms.MessageForm(selected=",".join(map(str, ids))).for_selection()
 
 

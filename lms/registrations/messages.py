@@ -55,7 +55,7 @@ def recipients(offering: Offering, audience: str, selected=()) -> list[Registrat
         Registration.status.in_(MESSAGE_AUDIENCES[audience]),
     )
     if audience == "selected":
-        statement = statement.where(Registration.id.in_([int(i) for i in selected]))
+        statement = statement.where(Registration.id.in_(list(selected)))
     return list(
         db.session.scalars(
             statement.options(selectinload(Registration.user)).order_by(Registration.id)
