@@ -236,7 +236,7 @@ def csrf_message(factory, login, client):
 
     return _attack(
         _manage(offering, "/message"),
-        {"subject": "Forged", "text": "Click this link"},
+        {"subject": "Forged", "text": "Click this link", "action": "send"},
         offering,
         check,
     )
@@ -256,7 +256,22 @@ def csrf_mark_attendance(factory, login, client):
     )
 
 
+def csrf_bulk_action(factory, login, client):
+    _organiser(factory, login)
+    [person] = _people(factory, 1)
+    offering = make.offering(capacity=2)
+    _enrol(offering, person)
+    registration = registration_of(person, offering)
+    return _attack(
+        _manage(offering, "/participants/bulk"),
+        {"action": "cancel", "confirm": "yes", "selected": str(registration.id)},
+        offering,
+        _status(person, offering, "confirmed"),
+    )
+
+
 REGISTRATIONS_CSRF_ATTACKS = {
+    "lms_registrations.bulk_action": csrf_bulk_action,
     "lms_registrations.register": csrf_register,
     "lms_registrations.cancel": csrf_cancel,
     "lms_registrations.accept": csrf_accept,

@@ -193,6 +193,14 @@ MATRIX = [
             ("POST", "promote", "/participants/{registration}/promote", 302, {}),
             ("POST", "move", "/participants/{registration}/move", 302, {"position": "1"}),
             ("POST", "cancel_participant", "/participants/{registration}/cancel", 302, {}),
+            ("GET", "cancel_participant", "/participants/{registration}/cancel", 200, {}),
+            (
+                "POST",
+                "bulk_action",
+                "/participants/bulk",
+                302,
+                {"action": "message"},  # nobody ticked: back to the list with a message
+            ),
             ("POST", "capacity", "/capacity", 302, {"capacity": "5"}),
             ("GET", "log", "/log", 200, {}),
             ("GET", "export", "/participants.csv", 200, {}),
@@ -204,7 +212,7 @@ MATRIX = [
                 "POST",
                 "message",
                 "/message",
-                302,
+                200,  # the preview
                 {"subject": "Hei", "text": "Velkommen", "audience": "places"},
             ),
             ("GET", "check_in", "/check-in", 200, {}),

@@ -93,10 +93,17 @@ def test_promote_over_capacity_asks_first(client, organiser, people):
     path = f"{base(offering)}/participants/{waiting.id}/promote"
     warning = post(client, path)
     assert warning.status_code == 409
-    assert "2 people for 1 places" in warning.get_data(as_text=True)
+    text = warning.get_data(as_text=True)
+    assert "would be number 2 with a place, and there is 1 place." in text  # one place
     assert status_of(people[1], offering) == "waitlisted"
+    page = client.get(f"{base(offering)}/participants").get_data(as_text=True)
+    assert "Over-booked" not in page
     assert post(client, path, {"confirm": "yes"}).status_code == 302
     assert status_of(people[1], offering) == "confirmed"
+    # More places held than there are: the list says so at its top.
+    page = client.get(f"{base(offering)}/participants").get_data(as_text=True)
+    assert 'id="over-capacity"' in page
+    assert "1 place too many is held (held: 2, places: 1)." in page
 
 
 def test_move_in_the_waiting_list(client, organiser, people):
@@ -127,6 +134,7 @@ def test_capacity_below_confirmed_warns(client, organiser, people):
     warning = post(client, f"{base(offering)}/capacity", {"capacity": "1"})
     assert warning.status_code == 409
     assert "Nobody loses their place" in warning.get_data(as_text=True)
+    assert "Set 1 place anyway" in warning.get_data(as_text=True)  # not "1 places"
     db.session.refresh(offering)
     assert offering.capacity == 3
     post(client, f"{base(offering)}/capacity", {"capacity": "1", "confirm": "y"})
@@ -162,6 +170,7 @@ def test_message_to_all_confirmed(client, organiser, people):
             "subject": "Endret rom",
             "text": "Vi er flyttet til rom Ås.\n\nVelkommen!",
             "audience": "places",
+            "action": "send",
         },
         page=f"{base(offering)}/message",
     )
@@ -186,7 +195,7 @@ def test_message_to_the_waiting_list_too_and_after_the_event(client, organiser, 
     path = f"{base(offering)}/message"
     page = client.get(path).get_data(as_text=True)
     assert "With a place: 2 people." in page and "awaiting approval: 3 people." in page
-    data = {"subject": "Nytt rom", "text": "Rom Ås.", "audience": "everyone"}
+    data = {"subject": "Nytt rom", "text": "Rom Ås.", "audience": "everyone", "action": "send"}
     assert post(client, path, data, page=path).status_code == 302
     assert [len(mails(p.email, "registration_message")) for p in people[:3]] == [1, 1, 1]
 
@@ -194,16 +203,27 @@ def test_message_to_the_waiting_list_too_and_after_the_event(client, organiser, 
     manage.record_attendance(organiser, registration_of(people[0], offering).id, attended=True)
     manage.record_attendance(organiser, registration_of(people[1], offering).id, attended=False)
     db.session.commit()
-    data = {"subject": "Takk for sist", "text": "Lysbildene.", "audience": "places"}
+    data = {
+        "subject": "Takk for sist",
+        "text": "Lysbildene.",
+        "audience": "places",
+        "action": "send",
+    }
     assert post(client, path, data, page=path).status_code == 302
     assert [len(mails(p.email, "registration_message")) for p in people[:3]] == [2, 2, 1]
     assert post(client, path, {**data, "audience": "all"}, page=path).status_code == 400
 
 
 def test_check_in_waits_for_the_first_day(client, organiser, people):
+    """Before the first day the page says when check-in opens, where the buttons would
+    be, and shows no buttons that would only be refused."""
     offering = make.offering(capacity=2, starts_in=timedelta(days=10))
     enrol(offering, people[:1])
     first = registration_of(people[0], offering)
+    page = client.get(f"{base(offering)}/check-in").get_data(as_text=True)
+    assert people[0].name in page
+    assert "Check-in opens on the day the offering starts" in page
+    assert f"/check-in/{first.id}" not in page and 'value="yes"' not in page
     response = post(client, f"{base(offering)}/check-in/{first.id}", {"attended": "yes"})
     assert response.status_code == 302
     assert status_of(people[0], offering) == "confirmed", "not ten days ahead"

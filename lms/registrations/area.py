@@ -11,8 +11,10 @@ from lms.core.areas import LMSState
 def init_area(app: Flask, lms: LMSState) -> None:
     """Mount the pages, declare the periodic tasks, answer the events area's signals."""
     from lms.registrations import (  # noqa: F401  (routes and tables)
+        bulk_views,
         catalogue_views,
         manage_views,
+        message_views,
         models,
         notify,
         overview_views,

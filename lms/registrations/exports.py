@@ -1,5 +1,10 @@
 """The participant list as CSV (UTF-8 with BOM, so spreadsheets keep æ, ø and å) and XLSX
-(numbers as numbers, dates as real dates in the LMS time zone)."""
+(numbers as numbers, dates as real dates in the LMS time zone).
+
+The columns are ``columns.COLUMNS``, which the import reads back. A CSV is
+comma-separated or semicolon-separated: Excel set to Norwegian (where the comma is the
+decimal sign) splits a file into columns only at semicolons, so the organiser picks, and
+a Norwegian page offers the semicolon first (``csv_separator``)."""
 
 from __future__ import annotations
 
@@ -12,9 +17,14 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import gettext as _
 
+from lms.registrations.columns import headings
 from lms.registrations.forms import ORGANISATION_TYPE_LABELS, STATUS_LABELS
 
+# The whole header value: given as ``content_type``, not ``mimetype`` (to which Flask
+# would add a second charset).
 CSV_TYPE = "text/csv; charset=utf-8"
+# The separators a CSV download may use, by the name in its address.
+SEPARATORS = {"semicolon": ";", "comma": ","}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,18 +36,10 @@ def _local(value: datetime | None) -> datetime | None:
     return value.astimezone(zone).replace(tzinfo=None, microsecond=0)
 
 
-def headers() -> list[str]:
-    return [
-        _("Name"),
-        _("E-mail address"),
-        _("Organisation"),
-        _("Status"),
-        _("Place in line"),
-        _("Registered"),
-        _("Type of organisation"),
-        _("Dietary needs"),
-        _("Accessibility needs"),
-    ]
+def csv_separator(language: str) -> str:
+    """The separator a download uses when none is asked for: the one the reader's
+    spreadsheet expects (Norwegian Excel: semicolon)."""
+    return "comma" if language == "en" else "semicolon"
 
 
 def rows(participants) -> list[list]:
@@ -78,10 +80,11 @@ def _xml_text(value):
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def to_csv(participants) -> bytes:
+def to_csv(participants, separator: str = "comma") -> bytes:
+    """The list as CSV text with a BOM, separated by ``SEPARATORS[separator]``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers())
+    writer = csv.writer(buffer, delimiter=SEPARATORS[separator])
+    writer.writerow(headings())
     for row in rows(participants):
         writer.writerow(
             [
@@ -103,7 +106,7 @@ def to_xlsx(participants, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Participants")[:31]
-    sheet.append(headers())
+    sheet.append(headings())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(participants):

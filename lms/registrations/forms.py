@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -14,8 +15,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
+from lms.core.converters import MAX_ID
 from lms.events.models import ORGANISATION_TYPES
 
 ORGANISATION_TYPE_LABELS = {
@@ -39,6 +48,7 @@ STATUS_LABELS = {
 }
 
 MAX_CAPACITY = 100_000
+MAX_SELECTED = 5000  # ticked registrations in one bulk action
 
 
 def _choices(empty, labels: dict) -> list[SelectChoice]:
@@ -106,11 +116,28 @@ class ImportForm(FlaskForm):
         ],
     )
     allow_over_capacity = BooleanField(
-        _l("Confirm people even if that fills more places than there are")
+        _l(
+            "Give everyone the file marks confirmed a place, even beyond the number of places "
+            "(otherwise those beyond it go on the waiting list)"
+        )
     )
 
 
+def parse_ids(values) -> list[int]:
+    """The registration ids of a form's ticked boxes (or a message's list of them);
+    anything that could not be one (not a number, beyond an SQL INTEGER) is dropped."""
+    ids = []
+    for value in list(values)[:MAX_SELECTED]:
+        value = str(value)
+        if value.isascii() and value.isdigit() and len(value) <= 10 and 0 < int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
 class MessageForm(FlaskForm):
+    """A message to participants. "selected" is offered only when people were ticked on
+    the participant list (their ids ride along in ``selected``)."""
+
     audience = RadioField(
         _l("Who gets it"),
         choices=[
@@ -121,12 +148,39 @@ class MessageForm(FlaskForm):
                 "everyone",
                 _l("Also those offered a place, on the waiting list or awaiting approval"),
             ),
+            SelectChoice("selected", _l("Only those you chose on the participant list")),
         ],
         default="places",
         validators=[InputRequired()],
     )
+    selected = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,11}(,[0-9]{1,11})*$")])
     subject = StringField(_l("Subject"), validators=[InputRequired(), Length(max=200), _one_line])
     text = TextAreaField(_l("Message"), validators=[InputRequired(), Length(max=10_000)])
+
+    def for_selection(self) -> MessageForm:
+        """Without ticked people, the "selected" choice is not offered."""
+        if not self.selected.data:
+            self.audience.choices = [c for c in self.audience.choices if c.value != "selected"]
+        elif self.audience.data == "places" and not self.is_submitted():
+            self.audience.data = "selected"
+        return self
+
+    def selected_ids(self) -> list[int]:
+        """The ticked registrations' ids (only the numbers, even in a form that failed)."""
+        return parse_ids((self.selected.data or "").split(","))
+
+    def validate_audience(self, field) -> None:
+        if field.data == "selected" and not self.selected.data:
+            raise ValidationError(_l("Choose people on the participant list first."))
+
+
+class CheckInSearchForm(FlaskForm):
+    """The check-in list's name search (GET, so no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Find by name or e-mail"), validators=[Optional(), Length(max=200)])
 
 
 class FilterForm(FlaskForm):

@@ -8,30 +8,99 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.accounts.models import User
-from lms.events.services import CapacityWarning
 from lms.extensions import db
 from lms.registrations import notify
+from lms.registrations.columns import column_keys, status_reader
 from lms.registrations.locking import lock_offering
 from lms.registrations.manage import attendance_can_be_recorded
 from lms.registrations.models import Registration
 from lms.registrations.seats import next_rank, seat_counts
 from lms.registrations.services import RegistrationError, can_manage, transition
-from lms.registrations.statuses import ACTIVE
+from lms.registrations.statuses import ACTIVE, ENDED
 from lms.timeutil import utcnow
 
-IMPORT_STATUSES = ("confirmed", "waitlisted", "attended", "no_show")
-EMAIL_HEADERS = ("email", "e-mail", "e-post", "epost", "e-mail address", "e-postadresse")
+# What each status in a file asks for. A file's statuses say what the person had (an
+# export of another offering says "offered", "cancelled"...): a place, a place in line,
+# attendance, approval still to give, or nothing (an ended registration is not imported).
+WANTS_PLACE = ("confirmed",)
+WANTS_LINE = ("offered", "waitlisted")  # in this order: an offer is the front of the line
+RECORDED = ("attended", "no_show")
+SKIPPED = ENDED
 MAX_ROWS = 5000
 
 
 @dataclass
 class ImportResult:
+    """What an import did (or, with ``errors``, why it did nothing)."""
+
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
-    added: int = 0
-    unchanged: int = 0
+    placed: int = 0  # given a place
+    waitlisted: int = 0  # put in line (the offering was full)
+    overflow: int = 0  # of those, how many the file marked for a place
+    pending: int = 0  # awaiting approval, as in the file
+    recorded: int = 0  # attended or not, after the start
+    skipped: int = 0  # rows whose registration had ended (cancelled, expired, declined)
+    unchanged: int = 0  # already registered here
+
+    @property
+    def added(self) -> int:
+        return self.placed + self.waitlisted + self.pending + self.recorded
+
+    def summary(self) -> str:
+        """What the import did, in sentences: every count through ngettext."""
+        parts = [ngettext("%(num)s got a place.", "%(num)s got a place.", self.placed)]
+        if self.waitlisted:
+            parts.append(
+                ngettext(
+                    "%(num)s is on the waiting list, as the offering is full.",
+                    "%(num)s are on the waiting list, as the offering is full.",
+                    self.waitlisted,
+                )
+            )
+        if self.overflow:
+            parts.append(
+                ngettext(
+                    "Of them, %(num)s was marked confirmed in the file: give a place by hand "
+                    "if you want to go over the number of places.",
+                    "Of them, %(num)s were marked confirmed in the file: give places by hand "
+                    "if you want to go over the number of places.",
+                    self.overflow,
+                )
+            )
+        # Each call is written out: the catalogue's extractor reads only literal strings.
+        if self.pending:
+            parts.append(
+                ngettext("%(num)s awaits approval.", "%(num)s await approval.", self.pending)
+            )
+        if self.recorded:
+            parts.append(
+                ngettext(
+                    "%(num)s has attendance recorded.",
+                    "%(num)s have attendance recorded.",
+                    self.recorded,
+                )
+            )
+        if self.skipped:
+            parts.append(
+                ngettext(
+                    "%(num)s row was left out: that registration had ended.",
+                    "%(num)s rows were left out: those registrations had ended.",
+                    self.skipped,
+                )
+            )
+        if self.unchanged:
+            parts.append(
+                ngettext(
+                    "%(num)s was already registered.",
+                    "%(num)s were already registered.",
+                    self.unchanged,
+                )
+            )
+        return " ".join(parts)
 
 
 def _read(content: bytes) -> list[list[str]]:
@@ -54,7 +123,7 @@ def _read(content: bytes) -> list[list[str]]:
 def _mistimed(offering, status: str, now):
     """Why ``status`` cannot be recorded now, or None: places are for an offering that has
     not ended, attendance from its first day on."""
-    if status in ("attended", "no_show"):
+    if status in RECORDED:
         if not attendance_can_be_recorded(offering, now):  # the rule check-in follows
             return _l("Attendance can be recorded from the day the offering starts.")
     elif offering.ends_at is not None and offering.ends_at <= now:
@@ -65,20 +134,27 @@ def _mistimed(offering, status: str, now):
 @dataclass(frozen=True)
 class ImportRow:
     """One filled-in row of the file: its number as a spreadsheet shows it, the e-mail
-    address (lower case, may be empty) and the status (``confirmed`` when empty)."""
+    address (lower case, may be empty), the status it names (None when unknown) and the
+    cell as written."""
 
     number: int
     email: str
-    status: str
+    status: str | None
+    written: str = ""
 
 
 def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capacity=False):
     """Check every row, then enrol everyone or no one. Returns an ``ImportResult``.
 
-    Columns: ``email`` (required) and ``status`` (confirmed, waitlisted, attended or
-    no_show; confirmed when empty). Rows are numbered as a spreadsheet shows them
-    (the header is row 1). Raises ``RegistrationError`` for a file that is not UTF-8 CSV,
-    and ``CapacityWarning`` when the file would fill more places than there are.
+    Columns (the export's, in either language): an e-mail column (required) and a status
+    column (confirmed when empty). Places are given while seats are free, first to those
+    the file marks confirmed, then to those it puts in line (waitlisted, offered); only
+    when the offering is full does anyone go on the waiting list, at its back in the
+    file's order, and ``overflow`` says how many the file had marked for a place, unless
+    ``allow_over_capacity`` gives those a place anyway. Attendance (attended, no_show)
+    is recorded as it is, pending stays pending, and an ended registration (cancelled,
+    expired, declined) is skipped. Rows are numbered as a spreadsheet shows them (the
+    header is row 1). Raises ``RegistrationError`` for a file that is not UTF-8 CSV.
 
     Three steps: parse (the rows of the file, each checked on its own), resolve (the
     people they name and what each already holds), apply (write, under the offering's lock).
@@ -88,22 +164,26 @@ def enrol_from_csv(actor, offering_id: int, content: bytes, *, allow_over_capaci
         raise RegistrationError("not_found")
     table = _read(content)
     result = ImportResult()
-    if offering.status in ("cancelled", "archived"):
+    if not import_is_open(offering):
         result.errors.append((1, _l("The offering is cancelled or archived: nobody can join it.")))
         return result
     rows, problem = _parse_rows(table)
     if problem is not None:
         result.errors.append((1, problem))
         return result
-    wanted = _check_rows(offering, rows, utcnow(), result.errors)
+    wanted = _check_rows(offering, rows, utcnow(), result)
     users = _find_people(wanted, result.errors)
     if result.errors:
         result.errors.sort(key=lambda error: error[0])
         return result
     to_add, result.unchanged = _plan_changes(offering, wanted, users)
-    _check_capacity(offering, to_add, allow_over_capacity)
-    result.added = _apply_changes(actor, offering, to_add)
+    _apply_changes(actor, offering, _choose_statuses(offering, to_add, allow_over_capacity), result)
     return result
+
+
+def import_is_open(offering) -> bool:
+    """Whether people may be imported at all: not into a cancelled or archived offering."""
+    return offering.status not in ("cancelled", "archived")
 
 
 def _parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], str | None]:
@@ -111,36 +191,42 @@ def _parse_rows(table: list[list[str]]) -> tuple[list[ImportRow], str | None]:
     cannot be read: empty, no e-mail column, too many rows."""
     if not table or not any(cell.strip() for cell in table[0]):
         return [], _l("The file is empty.")
-    header = [cell.strip().lower() for cell in table[0]]
-    email_col = next((i for i, name in enumerate(header) if name in EMAIL_HEADERS), None)
-    status_col = header.index("status") if "status" in header else None
+    keys = column_keys(table[0])
+    email_col = keys.index("email") if "email" in keys else None
+    status_col = keys.index("status") if "status" in keys else None
     if email_col is None:
         return [], _l("The first row must name an “email” column.")
     if len(table) - 1 > MAX_ROWS:
         return [], _l("At most %(n)s rows at a time.", n=MAX_ROWS)
+    read_status = status_reader()
     rows = []
     for number, row in enumerate(table[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         email = row[email_col].strip().lower() if email_col < len(row) else ""
-        status = ""
+        written = ""
         if status_col is not None and status_col < len(row):
-            status = row[status_col].strip().lower()
-        rows.append(ImportRow(number, email, status or "confirmed"))
+            written = row[status_col].strip()
+        rows.append(ImportRow(number, email, read_status(written), written))
     return rows, None
 
 
-def _check_rows(offering, rows: list[ImportRow], now, errors: list) -> list[ImportRow]:
+def _check_rows(offering, rows: list[ImportRow], now, result: ImportResult) -> list[ImportRow]:
     """The rows that may be imported, once each; a row-numbered error for every row that
-    has no address, an unknown or mistimed status, or an address already given above."""
+    has no address, an unknown or mistimed status, or an address already given above.
+    Rows whose registration had ended are counted in ``result.skipped``."""
+    errors = result.errors
     wanted: list[ImportRow] = []
     seen: dict[str, int] = {}
     for row in rows:
         if not row.email:
             errors.append((row.number, _l("The e-mail address is missing.")))
             continue
-        if row.status not in IMPORT_STATUSES:
-            errors.append((row.number, _l("Unknown status “%(status)s”.", status=row.status[:40])))
+        if row.status is None:
+            errors.append((row.number, _l("Unknown status “%(status)s”.", status=row.written[:40])))
+        elif row.status in SKIPPED:
+            result.skipped += 1
+            continue
         elif (mistimed := _mistimed(offering, row.status, now)) is not None:
             errors.append((row.number, mistimed))
         if row.email in seen:
@@ -175,8 +261,8 @@ def _find_people(wanted: list[ImportRow], errors: list) -> dict[str, User]:
 
 
 def _plan_changes(offering, wanted: list[ImportRow], users: dict[str, User]):
-    """``(to_add, unchanged)``: (user, their earlier registration or None, status) for
-    everyone who does not already hold an active registration, and how many do."""
+    """``(to_add, unchanged)``: (user, their earlier registration or None, status asked
+    for) for everyone who does not already hold an active registration, and how many do."""
     existing = {
         r.user_id: r
         for r in db.session.scalars(
@@ -197,17 +283,48 @@ def _plan_changes(offering, wanted: list[ImportRow], users: dict[str, User]):
     return to_add, unchanged
 
 
-def _check_capacity(offering, to_add: list, allow_over_capacity: bool) -> None:
-    """Raise ``CapacityWarning`` when the places the file gives would pass the capacity."""
-    holds = sum(1 for _u, _r, status in to_add if status != "waitlisted")
-    held = seat_counts(offering).held
-    if holds and held + holds > offering.capacity and not allow_over_capacity:
-        raise CapacityWarning(held + holds, offering.capacity)
+def _choose_statuses(offering, to_add: list, allow_over_capacity: bool) -> list:
+    """(user, registration, status to write, overflow) in the order to write them.
+
+    The waiting list exists only when the offering is full: attendance is recorded first
+    (the seats were used), then those marked confirmed take the free seats in the file's
+    order, then those marked for the line, offered before waitlisted (who get a seat too
+    while one is free and nobody already waits). The rest go to the back of the line in
+    that order.
+    """
+    counts = seat_counts(offering)
+    free = counts.seats_left
+    nobody_waits = counts.waitlisted == 0
+    chosen = []
+    for user, registration, asked in to_add:
+        if asked in RECORDED:
+            chosen.append((user, registration, asked, False))
+            free -= 1
+    for user, registration, asked in to_add:
+        if asked in WANTS_PLACE:
+            if free > 0 or allow_over_capacity:
+                chosen.append((user, registration, "confirmed", False))
+                free -= 1
+            else:
+                chosen.append((user, registration, "waitlisted", True))
+    # Those offered a seat were at the front of their line: they come before the rest.
+    line = sorted(
+        (entry for entry in to_add if entry[2] in WANTS_LINE),
+        key=lambda entry: WANTS_LINE.index(entry[2]),
+    )
+    for user, registration, _asked in line:
+        if free > 0 and nobody_waits:
+            chosen.append((user, registration, "confirmed", False))
+            free -= 1
+        else:
+            chosen.append((user, registration, "waitlisted", False))
+    chosen.extend((u, r, "pending", False) for u, r, asked in to_add if asked == "pending")
+    return chosen
 
 
-def _apply_changes(actor, offering, to_add: list) -> int:
-    """Write each planned registration (logged, mailed); returns how many."""
-    for user, registration, status in to_add:
+def _apply_changes(actor, offering, chosen: list, result: ImportResult) -> None:
+    """Write each planned registration (logged, mailed), counting them in ``result``."""
+    for user, registration, status, overflow in chosen:
         rank = next_rank(offering.id) if status == "waitlisted" else None
         if registration is None:
             registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
@@ -216,4 +333,12 @@ def _apply_changes(actor, offering, to_add: list) -> int:
         db.session.add(registration)
         db.session.flush()
         notify.registration_changed(registration)
-    return len(to_add)
+        if status == "confirmed":
+            result.placed += 1
+        elif status == "waitlisted":
+            result.waitlisted += 1
+            result.overflow += overflow
+        elif status == "pending":
+            result.pending += 1
+        else:
+            result.recorded += 1

@@ -1,21 +1,25 @@
 """Organiser (and the offering's instructors') pages for an offering's participants: the
 list with filters, approve, promote, reorder, cancel, capacity, the log, export, import,
-a message to everyone, check-in and the printable attendance list. Routes hang on the
-registrations blueprint (``lms_registrations.*``)."""
+check-in and the printable attendance list (messages are in ``message_views``, actions on
+several people in ``bulk_views``). Routes hang on the registrations blueprint
+(``lms_registrations.*``)."""
 
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.events.models import Offering
+from lms.events.forms import QUESTION_LABELS
+from lms.events.models import QUESTIONS, Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import exports, forms, imports, manage, services
+from lms.registrations import exports, forms, imports, manage, messages, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
+from lms.registrations.statuses import CANCELLABLE
 from lms.registrations.views import bp, error_message
 
 
@@ -57,6 +61,9 @@ def participants(offering_id: int):
     """Everyone registered, with filters, counts and what can be done to each."""
     offering = _managed(offering_id)
     filters = forms.FilterForm(request.args)
+    separators = list(exports.SEPARATORS)
+    if exports.csv_separator(str(get_locale())) != separators[0]:
+        separators.reverse()  # the reader's own spreadsheet's first
     return render_template(
         "lms/registrations/participants.html",
         offering=offering,
@@ -65,6 +72,11 @@ def participants(offering_id: int):
         counts=seat_counts(offering),
         capacity_form=forms.CapacityForm(capacity=offering.capacity),
         filter_args=_filter_args(),
+        questions=[(q, QUESTION_LABELS[q]) for q in QUESTIONS if q in offering.questions],
+        cancellable=CANCELLABLE,
+        can_record=manage.attendance_can_be_recorded(offering),
+        separators=separators,
+        sent=messages.sent_messages(offering),
     )
 
 
@@ -149,12 +161,33 @@ def move(offering_id: int, registration_id: int):
     return _back(offering)
 
 
-@bp.post("/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/cancel")
+@bp.route(
+    "/manage/offerings/<lms_id:offering_id>/participants/<lms_id:registration_id>/cancel",
+    methods=["GET", "POST"],
+)
 @login_required
 def cancel_participant(offering_id: int, registration_id: int):
-    """Cancel one person's registration (they are told by mail)."""
+    """Cancel one person's registration (they are told by mail), after a page that asks
+    (GET): it cannot be undone, and the seat may go to the next in line at once."""
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
+    if request.method == "GET":
+        if registration.status not in CANCELLABLE:
+            flash(error_message(RegistrationError("not_cancellable")), "error")
+            return _back(offering)
+        return render_template(
+            "lms/registrations/cancel_participants.html",
+            offering=offering,
+            chosen=[registration],
+            others=[],
+            action=url_for(
+                ".cancel_participant",
+                offering_id=offering.id,
+                registration_id=registration.id,
+                **_filter_args(),
+            ),
+            ids=[],
+        )
     _attempt(
         lambda: services.cancel(current_user, registration.id, note="cancelled by an organiser"),
         _("The registration of %(name)s is cancelled.", name=registration.user.name),
@@ -201,12 +234,15 @@ def export(offering_id: int, fmt: str):
     rows = _filtered(offering, forms.FilterForm(request.args))
     name = f"participants-{offering.id}.{fmt}"
     if fmt == "csv":
-        body, mimetype = exports.to_csv(rows), exports.CSV_TYPE
+        separator = request.args.get("sep")
+        if separator not in exports.SEPARATORS:
+            separator = exports.csv_separator(str(get_locale()))
+        body, content_type = exports.to_csv(rows, separator), exports.CSV_TYPE
     else:
-        body, mimetype = exports.to_xlsx(rows, offering.title), exports.XLSX_TYPE
+        body, content_type = exports.to_xlsx(rows, offering.title), exports.XLSX_TYPE
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
@@ -214,10 +250,10 @@ def export(offering_id: int, fmt: str):
 @bp.route("/manage/offerings/<lms_id:offering_id>/import", methods=["GET", "POST"])
 @login_required
 def import_csv(offering_id: int):
-    """Enrol people from a CSV keyed on e-mail: all rows or none."""
+    """Enrol people from a CSV keyed on e-mail (the export's columns): all rows or none."""
     offering = _managed(offering_id)
     form = forms.ImportForm()
-    result, warning, status = None, None, 200
+    result, status = None, 200
     if form.validate_on_submit():
         content = form.file.data.read(current_app.config.get("MAX_CONTENT_LENGTH") or 2**22)
         try:
@@ -227,25 +263,14 @@ def import_csv(offering_id: int):
                 content,
                 allow_over_capacity=form.allow_over_capacity.data,
             )
-        except CapacityWarning as error:
-            warning = error
         except RegistrationError as error:
             form.file.errors.append(error_message(error))
         if result is not None and not result.errors:
             db.session.commit()
-            flash(
-                _(
-                    "%(added)s added, %(unchanged)s were already registered.",
-                    added=result.added,
-                    unchanged=result.unchanged,
-                ),
-                "success",
-            )
+            flash(result.summary(), "success")
             return redirect(url_for(".participants", offering_id=offering.id))
         db.session.rollback()
-        # "Are you sure?" is a 409 as on the other capacity warnings; a bad file or bad rows
-        # are input errors (400), as on every form.
-        status = 409 if warning is not None else 400
+        status = 400  # a bad file or bad rows are input errors, as on every form
     elif request.method == "POST":
         status = 400
     return render_template(
@@ -253,32 +278,7 @@ def import_csv(offering_id: int):
         offering=offering,
         form=form,
         result=result,
-        warning=warning,
-    ), status
-
-
-@bp.route("/manage/offerings/<lms_id:offering_id>/message", methods=["GET", "POST"])
-@login_required
-def message(offering_id: int):
-    """Write to the participants (through the outbox): those with a place, or the
-    waiting list too."""
-    offering = _managed(offering_id)
-    form = forms.MessageForm()
-    if form.validate_on_submit():
-        sent = manage.message_participants(
-            current_user,
-            offering.id,
-            form.subject.data.strip(),
-            form.text.data.strip(),
-            form.audience.data,
-        )
-        db.session.commit()
-        flash(_("The message is on its way to %(n)s participants.", n=sent), "success")
-        return redirect(url_for(".participants", offering_id=offering.id))
-    status = 400 if request.method == "POST" else 200
-    recipients = manage.message_audience_sizes(offering)
-    return render_template(
-        "lms/registrations/message.html", offering=offering, form=form, recipients=recipients
+        import_is_open=imports.import_is_open(offering),
     ), status
 
 
@@ -287,10 +287,17 @@ def message(offering_id: int):
 def check_in(offering_id: int):
     """A phone-sized list of confirmed people with attended / no-show buttons."""
     offering = _managed(offering_id)
+    search = forms.CheckInSearchForm(request.args)
+    query = (search.q.data or "").strip() if search.validate() else ""
+    everyone = manage.confirmed_participants(offering)
     return render_template(
         "lms/registrations/check_in.html",
         offering=offering,
-        registrations=manage.confirmed_participants(offering),
+        search=search,
+        query=query,
+        everyone=everyone,
+        registrations=manage.confirmed_participants(offering, query) if query else everyone,
+        can_record=manage.attendance_can_be_recorded(offering),
     )
 
 
@@ -311,7 +318,8 @@ def mark_attendance(offering_id: int, registration_id: int):
         if attended
         else _("%(name)s: did not come.", name=name),
     )
-    target = url_for(".check_in", offering_id=offering.id)
+    query = {"q": q} if (q := request.args.get("q", "")[:200]) else {}
+    target = url_for(".check_in", offering_id=offering.id, **query)
     return redirect(f"{target}#person-{registration.id}")
 
 

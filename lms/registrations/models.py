@@ -1,4 +1,5 @@
-"""A person's registration for an offering, and the log of every change to it."""
+"""A person's registration for an offering, the log of every change to it, and the
+messages organisers have sent to an offering's participants."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -72,3 +74,23 @@ class RegistrationLog(db.Model):
 
     registration: Mapped[Registration] = relationship(back_populates="log")
     actor: Mapped[User | None] = relationship()
+
+
+class SentMessage(db.Model):
+    """A message an organiser sent to an offering's participants: kept so the organisers
+    see what was said, by whom, when and to how many (the mails are in the outbox)."""
+
+    __tablename__ = "lms_sent_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offering_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_offerings.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id", ondelete="SET NULL"))
+    audience: Mapped[str] = mapped_column(String(20))
+    subject: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    sender: Mapped[User | None] = relationship()

@@ -100,13 +100,18 @@ def _status_mail(user, offering, status: str, position, offer_expires_at=None) -
 
 def message(registration, subject: str, text: str, sender=None) -> None:
     """Queue an organiser's message about the offering to one participant."""
-    user = registration.user
+    message_to(registration.user, registration.offering, subject, text, sender)
+
+
+def message_to(user, offering, subject: str, text: str, sender=None) -> None:
+    """Queue an organiser's message about ``offering`` to ``user`` (a participant, or the
+    organiser's own test copy)."""
     queue_mail(
         user.email,
         "registration_message",
         user.language,
         user=user,
-        offering=registration.offering,
+        offering=offering,
         message_subject=subject,
         message_text=text,
         sender=sender,

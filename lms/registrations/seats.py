@@ -44,6 +44,12 @@ class SeatCounts:
     def seats_left(self) -> int:
         return seats_left_of(self.capacity, self.held)
 
+    @property
+    def over_capacity(self) -> int:
+        """How many more seats are held than there are (an organiser gave places beyond
+        the capacity, or lowered it below the seats held); 0 when none."""
+        return max(self.held - self.capacity, 0)
+
 
 def seat_totals(offering_ids):
     """A subquery of the registrations counted by status for the offerings that

@@ -45,6 +45,8 @@ ERRORS = {
     "not_started": _l("Attendance can be recorded from the day the offering starts."),
     "encoding": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
     "not_csv": _l("The file is not a CSV file."),
+    "no_recipients": _l("Nobody would get this message."),
+    "none_selected": _l("Choose at least one person first."),
 }
 
 

@@ -447,6 +447,59 @@ def attendance_list_page(v: Visit) -> None:
     v.goto(f"/manage/offerings/{offering.id}/attendance-list")
 
 
+def participants_overbooked(v: Visit) -> None:
+    """A place given by hand beyond the capacity: the list is flagged over-booked."""
+    from lms.registrations import services as registrations
+    from lms.registrations.manage import promote_by_hand
+
+    offering = reg_offering(capacity=1)
+    people = reg_people(v, offering, 2, dietary="Laktosefri")
+    waiting = registrations.find_registration(people[1], offering.id)
+    promote_by_hand(make_user("organiser", v.lang), waiting.id, allow_over_capacity=True)
+    db.session.commit()
+    v.goto(f"/manage/offerings/{offering.id}/participants")
+
+
+def cancel_participant_page(v: Visit) -> None:
+    from lms.registrations import services as registrations
+
+    offering = reg_offering(capacity=3)
+    [person] = reg_people(v, offering, 1)
+    registration = registrations.find_registration(person, offering.id)
+    v.goto(f"/manage/offerings/{offering.id}/participants/{registration.id}/cancel")
+
+
+def bulk_cancel_page(v: Visit) -> None:
+    """Two ticked on the list, then "cancel": the page that asks first."""
+    offering = _busy_offering(v)
+    v.goto(f"/manage/offerings/{offering.id}/participants")
+    boxes = v.page.locator("input[name=selected]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    with v.page.expect_navigation() as navigation:
+        v.page.locator("#bulk button[value=cancel]").click()
+    assert navigation.value is not None and navigation.value.status == 200
+
+
+def message_preview(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{_busy_offering(v).id}/message")
+    v.submit("main form", {"subject": "Nytt rom", "text": "Vi er flyttet.\n\nVelkommen!"})
+
+
+def check_in_closed(v: Visit) -> None:
+    """Before the first day: the page says when check-in opens, and has no buttons."""
+    offering = reg_offering(capacity=3)
+    reg_people(v, offering, 2)
+    v.goto(f"/manage/offerings/{offering.id}/check-in")
+
+
+def attendance_list_sessions(v: Visit) -> None:
+    """A course of three sessions: a signature column for each."""
+    offering = reg_offering(capacity=3, sessions=3)
+    reg_people(v, offering, 2)
+    v.goto(f"/manage/offerings/{offering.id}/attendance-list")
+
+
 def _event(v: Visit, *, capacity: int = 30, instructors=(), status: str = "published", **fields):
     """An offering with a long title, Markdown, two sessions and a speaker (events pages)."""
     values = {
@@ -720,6 +773,27 @@ PAGES: list[PageSpec] = [
     PageSpec("message", "organiser", "lms_registrations.message", message_page),
     PageSpec("message-errors", "organiser", "lms_registrations.message", message_with_errors),
     PageSpec("check-in", "organiser", "lms_registrations.check_in", check_in_page),
+    PageSpec("check-in-closed", "organiser", "lms_registrations.check_in", check_in_closed),
+    PageSpec(
+        "participants-overbooked",
+        "organiser",
+        "lms_registrations.participants",
+        participants_overbooked,
+    ),
+    PageSpec(
+        "cancel-participant",
+        "organiser",
+        "lms_registrations.cancel_participant",
+        cancel_participant_page,
+    ),
+    PageSpec("bulk-cancel", "organiser", "lms_registrations.participants", bulk_cancel_page),
+    PageSpec("message-preview", "organiser", "lms_registrations.message", message_preview),
+    PageSpec(
+        "attendance-list-sessions",
+        "organiser",
+        "lms_registrations.attendance_list",
+        attendance_list_sessions,
+    ),
     PageSpec(
         "attendance-list", "organiser", "lms_registrations.attendance_list", attendance_list_page
     ),

@@ -1,6 +1,8 @@
 """Registration journeys in Chromium: a participant joins a full offering's waiting list,
 moves up when a place frees and finds the session in their calendar feed; an organiser
-imports participants from a CSV, checks one in and downloads the participant list."""
+imports participants from a CSV, checks one in and downloads the participant list; an
+organiser ticks people on the list, writes to them (preview, a test to themself, send) and
+cancels some of them after a page that asks."""
 
 from __future__ import annotations
 
@@ -143,7 +145,7 @@ def test_organiser_imports_checks_in_and_exports(page):
     with page.expect_navigation():
         page.get_by_role("button", name="Import").click()
     assert urlsplit(page.url).path == f"/manage/offerings/{offering.id}/participants"
-    assert "2 added, 0 were already registered." in _flash(page)
+    assert "2 got a place." in _flash(page)
     table = page.inner_text("table")
     for person in (first, second):
         assert person.email in table and person.name in table
@@ -169,7 +171,7 @@ def test_organiser_imports_checks_in_and_exports(page):
     page.locator(".lms-subnav").get_by_role("link", name="Participants").click()
     page.wait_for_url(f"**/manage/offerings/{offering.id}/participants")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Download as CSV").click()
+        page.get_by_role("link", name="CSV separated by commas (Excel in English)").click()
     download = info.value
     assert download.suggested_filename == f"participants-{offering.id}.csv"
     with open(download.path(), "rb") as handle:
@@ -182,6 +184,62 @@ def test_organiser_imports_checks_in_and_exports(page):
     status_of = {row[header.index("E-mail address")]: row[header.index("Status")] for row in body}
     assert status_of[first.email] != status_of[second.email]
     assert "Bjørn Importert" in [row[header.index("Name")] for row in body]
+
+
+def test_organiser_writes_to_the_ticked_and_cancels_them_after_asking(page):
+    organiser = make_user("organiser", "en", name="Olga Organisator")
+    offering = reg_offering(capacity=5)
+    people = [
+        make_user("participant", "en", name=name, email=unique_email("p"))
+        for name in ("Anne Avkrysset", "Bjørn Avkrysset", "Cecilie Uberørt")
+    ]
+    for person in people:
+        registrations.register(person, offering.id, answers={}, consent=True)
+    db.session.commit()
+    ids = [registrations.find_registration(p, offering.id).id for p in people]
+
+    login(page, organiser.email)
+    page.goto(f"/manage/offerings/{offering.id}/participants")
+    for person in people[:2]:
+        page.get_by_label(f"Choose {person.name}").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Write to them").click()
+    assert "Chosen on the participant list: 2 people." in page.inner_text("main")
+    assert page.get_by_label("Only those you chose on the participant list").is_checked()
+    page.get_by_label("Subject").fill("Nytt rom")
+    page.get_by_label("Message").fill("Vi er i rom Ås.\n\nVelkommen!")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Preview").click()
+    preview = page.inner_text("main")
+    assert f"Nytt rom – {offering.title}" in preview and "Vi er i rom Ås." in preview
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send a test to myself").click()
+    assert f"A test copy is on its way to {organiser.email}." in _flash(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send to 2 people").click()
+    assert "The message is on its way to 2 people." in _flash(page)
+    sent = page.locator("table").last.inner_text()
+    assert "Olga Organisator" in sent and "Nytt rom" in sent
+
+    page.locator(".lms-subnav").get_by_role("link", name="Participants").click()
+    page.wait_for_url(f"**/manage/offerings/{offering.id}/participants")
+    for person in people[:2]:
+        page.get_by_label(f"Choose {person.name}").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Cancel their registrations…").click()
+    asking = page.inner_text("main")
+    assert "Cancel 2 registrations?" in asking and "cannot be undone" in asking
+    db.session.rollback()
+    assert {db.session.get(Registration, i).status for i in ids} == {"confirmed"}
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, cancel 2 registrations").click()
+    assert "2 registrations are cancelled." in _flash(page)
+    db.session.rollback()
+    assert [db.session.get(Registration, i).status for i in ids] == [
+        "cancelled",
+        "cancelled",
+        "confirmed",
+    ]
 
 
 def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
