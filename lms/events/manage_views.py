@@ -25,6 +25,10 @@ ERROR_MESSAGES = {
     "not_found": _l("That meeting does not belong to this network."),
     "not_a_member": _l("That person is not a member of this network."),
     "no_start": _l("Give the time the meetings start."),
+    "bad_count": _l("Plan from 1 to 24 meetings, each 15 minutes to 12 hours long."),
+    "in_the_past": _l("A meeting cannot be planned in the past: choose a later date or time."),
+    "read_only": _l("A cancelled or archived offering cannot be changed."),
+    "not_deletable": _l("Only a draft that nobody has registered for can be deleted."),
 }
 # What the offering form says for each refusal of create_offering/update_offering/
 # set_instructors: the field it belongs to (None: above the form), and why. Each refusal has

@@ -15,6 +15,7 @@ from lms.events import networks as network_services
 from lms.events.blueprint import bp
 from lms.events.manage_views import ERROR_MESSAGES
 from lms.events.models import Network, NetworkMembership
+from lms.events.recurrence import RuleError, describe
 from lms.extensions import db
 
 
@@ -83,9 +84,9 @@ def manage_networks():
                 rule=data.pop("recurrence_rule"),
                 **data,
             )
-        except services.EventError:
+        except RuleError as error:
             db.session.rollback()
-            form.recurrence_rule.errors.append(ERROR_MESSAGES["bad_rule"])
+            form.rule_field().errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The network is created."), "success")
@@ -97,12 +98,18 @@ def manage_networks():
 
 @bp.get("/manage/networks/<lms_id:network_id>")
 @role_required("organiser")
-def manage_network(network_id: int, generate_form=None, network_form=None, status: int = 200):
-    """Members, the network's settings and meeting defaults, generating meetings from
-    the rule (prefilled with those defaults), moving or skipping one."""
+def manage_network(
+    network_id: int, generate_form=None, network_form=None, status: int = 200, planned=None
+):
+    """Members, the network's settings and meeting defaults, planning meetings from the
+    rule (prefilled with those defaults; ``planned``: the dates of a preview), moving or
+    skipping one."""
     network = db.get_or_404(Network, network_id)
+    if network_form is None:
+        network_form = forms.NetworkForm(obj=network, prefix="network")
+        network_form.load_rule(network.recurrence_rule)
     if generate_form is None:
-        generate_form = forms.GenerateMeetingsForm(
+        generate_form = forms.PlanMeetingsForm(
             start=network.meeting_start,
             minutes=network.meeting_minutes,
             venue=network.venue,
@@ -118,7 +125,9 @@ def manage_network(network_id: int, generate_form=None, network_form=None, statu
         members=[m for m in by_name if m.status == "approved"],
         meetings=network_services.network_meetings(network),
         generate_form=generate_form,
-        network_form=network_form or forms.NetworkForm(obj=network, prefix="network"),
+        planned=planned,
+        rule_in_words=describe(network.recurrence_rule),
+        network_form=network_form,
         move_form=forms.MoveMeetingForm(),
         form=forms.ConfirmForm(),
     ), status
@@ -133,45 +142,14 @@ def manage_network_settings(network_id: int):
     if form.validate_on_submit():
         try:
             network_services.update_network(current_user, network, form.network_data())
-        except services.EventError:
+        except RuleError as error:
             db.session.rollback()
-            form.recurrence_rule.errors.append(ERROR_MESSAGES["bad_rule"])
+            form.rule_field().errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The network is saved."), "success")
             return redirect(url_for(".manage_network", network_id=network_id))
     return manage_network(network_id, network_form=form, status=400)
-
-
-@bp.post("/manage/networks/<lms_id:network_id>/meetings")
-@role_required("organiser")
-def manage_network_generate(network_id: int):
-    network = db.get_or_404(Network, network_id)
-    form = forms.GenerateMeetingsForm()
-    if not form.validate_on_submit():
-        return manage_network(network_id, generate_form=form, status=400)
-    defaults = {
-        name: (getattr(form, name).data or "").strip()
-        for name in ("venue", "room", "address", "online_url")
-    }
-    defaults["capacity"] = form.capacity.data
-    try:
-        made = network_services.generate_meetings(
-            current_user,
-            network,
-            after=form.after.data,
-            start=form.start.data,
-            minutes=form.minutes.data,
-            count=form.count.data,
-            defaults=defaults,
-        )
-    except services.EventError as error:
-        db.session.rollback()
-        flash(ERROR_MESSAGES.get(error.code, _("That could not be done.")), "error")
-    else:
-        db.session.commit()
-        flash(_("%(count)s meetings added.", count=len(made)), "success")
-    return redirect(url_for(".manage_network", network_id=network_id))
 
 
 MEMBER_DECISIONS = {
