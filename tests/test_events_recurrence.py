@@ -20,6 +20,7 @@ from lms.events.models import Network, Offering
 from lms.extensions import db
 
 Y2030 = year_like(2030)
+ENGLISH = {"Accept-Language": "en"}
 
 FUZZ = settings(
     max_examples=300,
@@ -31,7 +32,7 @@ FUZZ = settings(
 
 @pytest.fixture
 def organiser(factory):
-    return factory.user(roles=("organiser",))
+    return factory.user(roles=("organiser",), language="en")
 
 
 def network(rule="FREQ=MONTHLY;BYDAY=2TU", **fields) -> Network:
@@ -96,7 +97,7 @@ def test_planning_a_stored_rule_that_cannot_be_read_is_no_500(client, login, org
 def test_each_fault_is_named(app, rule, words):
     with pytest.raises(recurrence.RuleError) as refused:
         recurrence.check_rule(rule)
-    with app.test_request_context():
+    with app.test_request_context(headers=ENGLISH):
         assert words in str(refused.value.message)
 
 
@@ -153,7 +154,7 @@ def test_fuzz_every_rule_is_refused_or_plans(app):
         try:
             stored = networks.validate_rule(rule)
         except recurrence.RuleError as error:
-            with app.test_request_context():
+            with app.test_request_context(headers=ENGLISH):
                 assert str(error.message)  # a form error that says something
             return
         starts = networks.meeting_dates(
@@ -230,8 +231,14 @@ def test_fuzz_saving_and_planning_through_the_pages_never_5xx(client, login, org
 def test_the_picker_builds_and_reads_the_rule(app, pattern, rule, words):
     assert pattern.rule() == rule
     assert recurrence.pattern_of(rule) == pattern
-    with app.test_request_context():
+    with app.test_request_context(headers=ENGLISH):
         assert recurrence.describe(rule) == words
+
+
+def test_the_rule_in_norwegian(app):
+    with app.test_request_context(headers={"Accept-Language": "nb"}):
+        assert recurrence.describe("FREQ=MONTHLY;BYDAY=2TU") == "andre tirsdag i hver måned"
+        assert recurrence.describe("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH") == "annenhver torsdag"
 
 
 def test_the_picker_saves_a_rule_without_typing_one(client, login, organiser):

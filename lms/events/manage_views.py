@@ -12,6 +12,7 @@ from lms.accounts.permissions import role_required
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
+from lms.events.lifecycle import may_delete
 from lms.events.models import Offering
 from lms.extensions import db
 
@@ -103,6 +104,16 @@ def manage_new():
 @login_required
 def manage_edit(offering_id: int):
     offering = _managed(offering_id)
+    if offering.is_closed:  # read only: its facts, and what can still be done with it
+        status = 409 if request.method == "POST" else 200
+        if status == 409:
+            flash(ERROR_MESSAGES["read_only"], "error")
+        return render_template(
+            "lms/events/manage_closed.html",
+            offering=offering,
+            duplicate_form=forms.DuplicateForm(weeks=0),
+            confirm_form=forms.ConfirmForm(),
+        ), status
     form = _offering_form(offering)
     if form.validate_on_submit():
         try:
@@ -143,6 +154,7 @@ def manage_edit(offering_id: int):
         offering=offering,
         duplicate_form=forms.DuplicateForm(),
         confirm_form=forms.ConfirmForm(),
+        may_delete=may_delete(offering),
     ), status
 
 
@@ -212,5 +224,5 @@ def manage_duplicate(offering_id: int):
         return redirect(url_for(".manage_edit", offering_id=offering.id))
     copy = manage.duplicate(current_user, offering, weeks=form.weeks.data)
     db.session.commit()
-    flash(_("This is the copy, saved as a draft."), "success")
+    flash(_("This is the copy, saved as a draft: give it its own title."), "success")
     return redirect(url_for(".manage_edit", offering_id=copy.id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -61,7 +62,12 @@ def network_leave(network_id: int):
     db.session.commit()
     flash(_("You have left %(name)s.", name=network.name), "success")
     if cancelled:
-        flash(_("Your places at %(count)s coming meetings are cancelled.", count=cancelled), "info")
+        message = ngettext(
+            "Your place at %(num)s coming meeting is cancelled.",
+            "Your places at %(num)s coming meetings are cancelled.",
+            cancelled,
+        )
+        flash(message, "info")
     return redirect(url_for(".network_detail", network_id=network.id))
 
 
