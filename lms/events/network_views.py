@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.permissions import role_required
+from lms.core.dates import to_local
 from lms.events import forms, services
 from lms.events import networks as network_services
 from lms.events.blueprint import bp
@@ -18,6 +19,7 @@ from lms.events.manage_views import ERROR_MESSAGES
 from lms.events.models import Network, NetworkMembership
 from lms.events.recurrence import RuleError, describe
 from lms.extensions import db
+from lms.timeutil import utcnow
 
 
 @bp.get("/networks")
@@ -116,6 +118,7 @@ def manage_network(
         network_form.load_rule(network.recurrence_rule)
     if generate_form is None:
         generate_form = forms.PlanMeetingsForm(
+            after=to_local(utcnow()).date(),
             start=network.meeting_start,
             minutes=network.meeting_minutes,
             venue=network.venue,
