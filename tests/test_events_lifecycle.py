@@ -212,3 +212,20 @@ def test_deleting_is_for_organisers_in_the_service(factory):
     with pytest.raises(services.PermissionDenied):
         lifecycle.delete_draft(teacher, draft)
     assert draft.can_edit(teacher) and utcnow()
+
+
+def test_skipping_a_meeting_asks_first(client, login, organiser, factory):
+    net = Network(name="Nettverket", recurrence_rule="FREQ=MONTHLY;BYDAY=2TU")
+    db.session.add(net)
+    db.session.commit()
+    meeting = factory.offering("Møtet", kind="network_meeting", network_id=net.id)
+    registrations.register(factory.user("a@example.no"), meeting.id)
+    db.session.commit()
+    login(organiser)
+    confirm = f"/manage/networks/{net.id}/meetings/{meeting.id}/skip"
+    assert f'href="{confirm}"' in text(client.get(f"/manage/networks/{net.id}"))
+    assert "1 person is told by e-mail." in text(client.get(confirm))
+    assert db.session.get(Offering, meeting.id).status == "published"
+    assert post_form(client, confirm, {}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, meeting.id).status == "cancelled"

@@ -287,6 +287,12 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(302),
     ),
+    Route(
+        "GET",
+        "lms_events.manage_network_skip_confirm",
+        "/manage/networks/{network}/meetings/{meeting}/skip",
+        managers(200),
+    ),
 ]
 
 

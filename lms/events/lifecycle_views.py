@@ -1,7 +1,8 @@
-"""Confirmation pages before what cannot be undone: cancelling an offering (everyone
-registered is mailed), deleting a draft, leaving a network (members-only places are
-cancelled). Each is a page with a form, so it works without JavaScript; the POST that
-acts is the existing route (cancel, leave) or this module's (delete)."""
+"""Confirmation pages before what cannot be undone: cancelling an offering or skipping a
+network meeting (everyone registered is mailed), deleting a draft, leaving a network
+(members-only places are cancelled). Each is a page with a form, so it works without
+JavaScript; the POST that acts is the existing route (cancel, skip, leave) or this
+module's (delete)."""
 
 from __future__ import annotations
 
@@ -62,6 +63,27 @@ def manage_delete(offering_id: int):
         flash(ERROR_MESSAGES["not_deletable"], "error")
         return redirect(url_for(".manage_edit", offering_id=offering_id))
     return render_template("lms/events/manage_delete.html", offering=offering, form=form)
+
+
+@bp.get("/manage/networks/<lms_id:network_id>/meetings/<lms_id:offering_id>/skip")
+@role_required("organiser")
+def manage_network_skip_confirm(network_id: int, offering_id: int):
+    """Skipping a meeting cancels it: say how many people are told, then ask."""
+    network = db.get_or_404(Network, network_id)
+    meeting = db.get_or_404(Offering, offering_id)
+    if meeting.network_id != network.id or meeting.status != "published":
+        abort(404)
+    try:
+        reach = lifecycle.cancellation_reach(current_user, meeting)
+    except services.PermissionDenied:
+        abort(403)
+    return render_template(
+        "lms/events/manage_skip.html",
+        network=network,
+        meeting=meeting,
+        reach=reach,
+        form=forms.ConfirmForm(),
+    )
 
 
 @bp.get("/networks/<lms_id:network_id>/leave")

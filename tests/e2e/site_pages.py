@@ -567,6 +567,11 @@ def manage_network_preview(v: Visit) -> None:
     assert navigation.value is not None and navigation.value.status == 200
 
 
+def manage_network_skip_confirm(v: Visit) -> None:
+    network = _network(v)
+    v.goto(f"/manage/networks/{network.id}/meetings/{network.meetings[0].id}/skip")
+
+
 def _cancelled_offering(v: Visit):
     from lms.events import manage
 
@@ -711,6 +716,12 @@ PAGES: list[PageSpec] = [
     PageSpec("manage-network", "organiser", "lms_events.manage_network", manage_network_page),
     PageSpec(
         "manage-network-preview", "organiser", "lms_events.manage_network", manage_network_preview
+    ),
+    PageSpec(
+        "skip-meeting",
+        "organiser",
+        "lms_events.manage_network_skip_confirm",
+        manage_network_skip_confirm,
     ),
     PageSpec("edit-cancelled", "organiser", "lms_events.manage_edit", manage_offering_cancelled),
     PageSpec(
