@@ -229,3 +229,27 @@ def test_skipping_a_meeting_asks_first(client, login, organiser, factory):
     assert post_form(client, confirm, {}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Offering, meeting.id).status == "cancelled"
+
+
+# --- the edit form: sections that fold, the save bar with the main actions ---------------
+
+
+def test_the_edit_form_keeps_save_and_publish_together(client, login, organiser, factory):
+    draft = factory.offering(status="draft")
+    login(organiser)
+    page = text(client.get(f"/manage/offerings/{draft.id}"))
+    bar = page[page.index('class="lms-edit-bar"') :]
+    bar = bar[: bar.index("</div>")]
+    assert ">Save<" in bar and 'form="publish-form"' in bar
+    assert 'id="publish-form"' in page
+    assert page.count('class="ds-details lms-form-section"') == 4
+    assert '<details class="ds-details lms-form-section" id="section-basics" open>' in page
+    assert 'id="section-registration">' in page  # folded until needed
+
+
+def test_a_field_with_an_error_is_never_folded_away(client, login, organiser, factory):
+    made = factory.offering()
+    login(organiser)
+    response = post_form(client, f"/manage/offerings/{made.id}", {"title": "X", "capacity": ""})
+    assert response.status_code == 400
+    assert 'id="section-registration" open>' in text(response)

@@ -9,8 +9,9 @@ import pytest
 from factories import at_ten_in_oslo, make, year_like
 from sqlalchemy import select
 
-from lms.events.models import Network, Offering
+from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
+from lms.registrations import services as registrations
 
 from .site_pages import login, make_user
 
@@ -98,8 +99,6 @@ def test_organiser_creates_a_network_with_monthly_meetings(page):
 def test_organiser_cancels_an_offering_after_a_confirmation(page):
     organiser = make_user("organiser", "en")
     offering = _offering("Antikorrupsjon for innkjøpere")
-    from lms.registrations import services as registrations
-
     registrations.register(make_user("participant", "en"), offering.id)
     db.session.commit()
     login(page, organiser.email)
@@ -134,3 +133,29 @@ def test_participant_filters_the_catalogue_and_opens_an_offering(page):
         .get_attribute("href")
         .startswith("webcal://")
     )
+
+
+def test_member_leaves_a_network_after_seeing_which_places_go(page):
+    network = Network(name="Nettverk for klimakrav", recurrence_rule="FREQ=MONTHLY;BYDAY=2TU")
+    db.session.add(network)
+    db.session.commit()
+    member = make_user("participant", "en")
+    db.session.add(NetworkMembership(network_id=network.id, user_id=member.id))
+    meeting = _offering(
+        "Nettverk for klimakrav: juni", kind="network_meeting", members_only=True,
+        network_id=network.id,
+    )  # fmt: skip
+    db.session.commit()
+    registrations.register(member, meeting.id)
+    db.session.commit()
+    login(page, member.email)
+    page.goto(f"/networks/{network.id}")
+    page.get_by_role("link", name="Leave the network").click()
+    assert "Nettverk for klimakrav: juni" in page.inner_text("main")
+    assert db.session.get(NetworkMembership, (network.id, member.id)) is not None
+    with page.expect_navigation():
+        page.get_by_role("button", name="Yes, leave the network").click()
+    flashes = page.inner_text(".lms-flashes")
+    assert "Your place at 1 coming meeting is cancelled." in flashes
+    db.session.expire_all()
+    assert db.session.get(NetworkMembership, (network.id, member.id)) is None
