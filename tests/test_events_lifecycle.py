@@ -253,3 +253,26 @@ def test_a_field_with_an_error_is_never_folded_away(client, login, organiser, fa
     response = post_form(client, f"/manage/offerings/{made.id}", {"title": "X", "capacity": ""})
     assert response.status_code == 400
     assert 'id="section-registration" open>' in text(response)
+
+
+def test_taking_a_member_off_asks_first_and_names_the_places(client, login, organiser, factory):
+    net = Network(name="Nettverket", recurrence_rule="FREQ=MONTHLY;BYDAY=2TU")
+    db.session.add(net)
+    db.session.commit()
+    member = factory.user("medlem@example.no")
+    db.session.add(NetworkMembership(network_id=net.id, user_id=member.id))
+    meeting = factory.offering(
+        "Møtet i mai", kind="network_meeting", members_only=True, network_id=net.id
+    )
+    db.session.commit()
+    registrations.register(member, meeting.id)
+    db.session.commit()
+    login(organiser)
+    confirm = f"/manage/networks/{net.id}/members/{member.id}/remove"
+    assert f'href="{confirm}"' in text(client.get(f"/manage/networks/{net.id}"))
+    page = text(client.get(confirm))
+    assert "Their place at this coming members-only meeting is cancelled" in page
+    assert "Møtet i mai" in page
+    assert db.session.get(NetworkMembership, (net.id, member.id)) is not None
+    assert post_form(client, confirm, {}).status_code == 302
+    assert db.session.get(NetworkMembership, (net.id, member.id)) is None

@@ -289,6 +289,12 @@ MATRIX = [
     ),
     Route(
         "GET",
+        "lms_events.manage_network_remove_confirm",
+        "/manage/networks/{network}/members/{user}/remove",
+        managers(404),  # {user} only asked to join: there is nothing to remove
+    ),
+    Route(
+        "GET",
         "lms_events.manage_network_skip_confirm",
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),

@@ -24,7 +24,17 @@ def cancellation_reach(actor, offering: Offering) -> int:
 def places_lost_by_leaving(user, network: Network) -> list[Offering]:
     """The coming members-only meetings of ``network`` whose places ``user`` would lose
     by leaving (``leave_network`` cancels them), soonest first."""
-    offerings = signals.gathered(signals.places_needing_membership.send(network, user_id=user.id))
+    return _places(network, user.id)
+
+
+def places_lost_by_removal(actor, network: Network, user_id: int) -> list[Offering]:
+    """What ``remove_member`` would cancel for ``user_id`` (organisers only)."""
+    require_organiser(actor)
+    return _places(network, user_id)
+
+
+def _places(network: Network, user_id: int) -> list[Offering]:
+    offerings = signals.gathered(signals.places_needing_membership.send(network, user_id=user_id))
     return sorted(offerings, key=lambda o: (o.starts_at, o.id))
 
 

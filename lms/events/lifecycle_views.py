@@ -1,8 +1,8 @@
 """Confirmation pages before what cannot be undone: cancelling an offering or skipping a
-network meeting (everyone registered is mailed), deleting a draft, leaving a network
-(members-only places are cancelled). Each is a page with a form, so it works without
-JavaScript; the POST that acts is the existing route (cancel, skip, leave) or this
-module's (delete)."""
+network meeting (everyone registered is mailed), deleting a draft, leaving a network or
+taking a member off one (members-only places are cancelled). Each is a page with a form,
+so it works without JavaScript; the POST that acts is the existing route (cancel, skip,
+leave, remove) or this module's (delete)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from lms.events import forms, lifecycle, services
 from lms.events import networks as network_services
 from lms.events.blueprint import bp
 from lms.events.manage_views import ERROR_MESSAGES
-from lms.events.models import Network, Offering
+from lms.events.models import Network, NetworkMembership, Offering
 from lms.extensions import db
 
 
@@ -82,6 +82,27 @@ def manage_network_skip_confirm(network_id: int, offering_id: int):
         network=network,
         meeting=meeting,
         reach=reach,
+        form=forms.ConfirmForm(),
+    )
+
+
+@bp.get("/manage/networks/<lms_id:network_id>/members/<lms_id:user_id>/remove")
+@role_required("organiser")
+def manage_network_remove_confirm(network_id: int, user_id: int):
+    """Which places taking a member off the network would cancel, before it is done."""
+    network = db.get_or_404(Network, network_id)
+    membership = db.session.get(NetworkMembership, (network.id, user_id))
+    if membership is None or membership.status != "approved":
+        abort(404)
+    try:
+        places = lifecycle.places_lost_by_removal(current_user, network, user_id)
+    except services.PermissionDenied:
+        abort(403)
+    return render_template(
+        "lms/events/manage_remove_member.html",
+        network=network,
+        person=membership.user,
+        places=places,
         form=forms.ConfirmForm(),
     )
 

@@ -572,6 +572,16 @@ def manage_network_skip_confirm(v: Visit) -> None:
     v.goto(f"/manage/networks/{network.id}/meetings/{network.meetings[0].id}/skip")
 
 
+def manage_network_remove_confirm(v: Visit) -> None:
+    from lms.events.models import NetworkMembership
+
+    network = _network(v)
+    member = long_user(v, "participant")
+    db.session.add(NetworkMembership(network_id=network.id, user_id=member.id))
+    db.session.commit()
+    v.goto(f"/manage/networks/{network.id}/members/{member.id}/remove")
+
+
 def _cancelled_offering(v: Visit):
     from lms.events import manage
 
@@ -722,6 +732,12 @@ PAGES: list[PageSpec] = [
         "organiser",
         "lms_events.manage_network_skip_confirm",
         manage_network_skip_confirm,
+    ),
+    PageSpec(
+        "remove-member",
+        "organiser",
+        "lms_events.manage_network_remove_confirm",
+        manage_network_remove_confirm,
     ),
     PageSpec("edit-cancelled", "organiser", "lms_events.manage_edit", manage_offering_cancelled),
     PageSpec(
