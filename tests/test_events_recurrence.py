@@ -327,3 +327,20 @@ def test_a_moved_date_in_the_past_is_refused(client, login, organiser):
     with pytest.raises(networks.EventError) as refused:
         networks.make_meetings(organiser, net, [(past, networks.to_utc(past, time(9)))])
     assert refused.value.code == "in_the_past"
+
+
+def test_a_meeting_is_not_moved_into_the_past(client, login, organiser):
+    """The same fault as planning past dates: moved there, it would be shown nowhere."""
+    login(organiser)
+    net = network("FREQ=MONTHLY;BYDAY=2TU", meeting_start=time(9))
+    [meeting] = networks.generate_meetings(organiser, net, after=date(Y2030, 1, 1), count=1)
+    db.session.commit()
+    starts = meeting.sessions[0].starts_at
+    manage = f"/manage/networks/{net.id}"
+    past = today_in_oslo() - timedelta(days=2)
+    data = {"day": past.isoformat(), "start": "09:00"}
+    response = post_form(client, f"{manage}/meetings/{meeting.id}/move", data, form_page=manage)
+    assert response.status_code == 302
+    assert "cannot be planned in the past" in page_text(client.get(manage))
+    db.session.expire_all()
+    assert db.session.get(Offering, meeting.id).sessions[0].starts_at == starts

@@ -298,12 +298,16 @@ def _meeting(network: Network, offering_id: int) -> Offering:
 
 
 def move_meeting(actor, network: Network, offering_id: int, new_day: date, start: time) -> None:
-    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told."""
+    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told.
+    Not into the past (``in_the_past``): the meeting would drop off every list of coming
+    meetings, as planned past meetings did."""
     require_organiser(actor)
     offering = _meeting(network, offering_id)
     session = offering.active_sessions[0]
     length = session.ends_at - session.starts_at
     starts = to_utc(new_day, start)
+    if starts <= utcnow():
+        raise EventError("in_the_past")
     update_offering(
         actor,
         offering,
