@@ -99,6 +99,12 @@ def csrf_duplicate(factory, login, client):
     )
 
 
+def csrf_delete(factory, login, client):
+    _organiser(factory, login)
+    made = factory.offering(status="draft")
+    return _attack()(f"/manage/offerings/{made.id}/delete", {}, _same(_offerings, 1))
+
+
 def _memberships():
     return db.session.scalar(select(func.count()).select_from(NetworkMembership))
 
@@ -182,6 +188,7 @@ EVENTS_CSRF_ATTACKS = {
     "lms_events.manage_cancel": _status_attack("cancel"),
     "lms_events.manage_archive": _status_attack("archive"),
     "lms_events.manage_duplicate": csrf_duplicate,
+    "lms_events.manage_delete": csrf_delete,
     "lms_events.network_join": csrf_join,
     "lms_events.network_leave": csrf_leave,
     "lms_events.manage_networks": csrf_create_network,

@@ -370,7 +370,7 @@ def test_duplicate_for_next_year(client, people, login, factory):
     response = post_form(client, f"{page}/duplicate", {"weeks": "52"}, form_page=page)
     assert response.status_code == 302
     copy = db.session.scalar(select(Offering).where(Offering.id != made.id))
-    assert copy.status == "draft" and copy.title == made.title
+    assert copy.status == "draft" and copy.title == f"Kopi av {made.title}"  # nb offering
     assert copy.themes == ["climate_environment"]
     assert [i.id for i in copy.instructors] == [people["assigned"].id]
     # 52 weeks on, still 09:00 Oslo time (the copy crosses no DST trap)

@@ -237,8 +237,7 @@ def test_create_network_page(client, login, organiser):
     assert post_form(client, "/manage/networks", bad).status_code == 400
 
 
-def test_a_rule_that_never_matches_ends(app):
-    assert (
+def test_a_rule_that_never_matches_is_refused(app):
+    with pytest.raises(services.EventError) as refused:
         networks.meeting_dates("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", date(2030, 1, 1), time(9), 3)
-        == []
-    )
+    assert refused.value.code == "bad_rule"

@@ -235,6 +235,14 @@ MATRIX = [
     Route("POST", "lms_events.manage_publish", "/manage/offerings/{draft}/publish", managers(302)),
     Route("POST", "lms_events.manage_cancel", "/manage/offerings/{offering}/cancel", managers(302)),
     Route(
+        "GET",
+        "lms_events.manage_cancel_confirm",
+        "/manage/offerings/{offering}/cancel",
+        managers(200),
+    ),
+    Route("GET", "lms_events.manage_delete", "/manage/offerings/{draft}/delete", managers(200)),
+    Route("POST", "lms_events.manage_delete", "/manage/offerings/{draft}/delete", managers(302)),
+    Route(
         "POST", "lms_events.manage_archive", "/manage/offerings/{offering}/archive", managers(302)
     ),
     Route(
@@ -248,6 +256,7 @@ MATRIX = [
     Route("GET", "lms_events.network_detail", "/networks/{network}", everyone(200)),
     Route("POST", "lms_events.network_join", "/networks/{network}/join", members(302)),
     Route("POST", "lms_events.network_leave", "/networks/{network}/leave", members(404)),
+    Route("GET", "lms_events.network_leave_confirm", "/networks/{network}/leave", members(404)),
     Route("GET", "lms_events.manage_networks", "/manage/networks", managers(200)),
     Route("POST", "lms_events.manage_networks", "/manage/networks", managers(400)),
     Route("GET", "lms_events.manage_network", "/manage/networks/{network}", managers(200)),
@@ -287,6 +296,18 @@ MATRIX = [
         "lms_events.manage_network_skip",
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(302),
+    ),
+    Route(
+        "GET",
+        "lms_events.manage_network_remove_confirm",
+        "/manage/networks/{network}/members/{user}/remove",
+        managers(404),  # {user} only asked to join: there is nothing to remove
+    ),
+    Route(
+        "GET",
+        "lms_events.manage_network_skip_confirm",
+        "/manage/networks/{network}/meetings/{meeting}/skip",
+        managers(200),
     ),
 ]
 

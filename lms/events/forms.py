@@ -29,6 +29,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from lms.core.dates import local_zone, to_local, to_utc
 from lms.events.manage import OFFERING_FIELDS, SessionData
 from lms.events.models import Offering
+from lms.events.recurrence import DAY_NAMES, ORDINALS, Pattern, pattern_of
 
 KIND_LABELS = {
     "seminar": _l("Seminar"),
@@ -255,17 +256,83 @@ class ConfirmForm(FlaskForm):
     """A form with only the CSRF token: publish, cancel, join, leave."""
 
 
+REPEAT_LABELS = {
+    "monthly": _l("On a weekday of the month"),
+    "weekly": _l("On a weekday every week or every few weeks"),
+    "custom": _l("By a recurrence rule I write (advanced)"),
+}
+INTERVAL_LABELS = {
+    1: _l("every month / every week"),
+    2: _l("every other month / every other week"),
+    3: _l("every third month / every third week"),
+    4: _l("every fourth month / every fourth week"),
+    6: _l("every sixth month / every sixth week"),
+}
+
+
 class NetworkForm(FlaskForm):
+    """A network; its rule comes from the picker in words (``repeat`` monthly or weekly),
+    or is written as an RRULE when ``repeat`` is "custom" (a POST without ``repeat``,
+    from a script, is read as "custom")."""
+
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description_md = TextAreaField(
         _l("Description (Markdown)"), validators=[Optional(), Length(max=20000)]
     )
     membership = SelectField(_l("Membership"), choices=options(MEMBERSHIP_LABELS.items()))
+    repeat = SelectField(
+        _l("The network meets"),
+        choices=options(REPEAT_LABELS.items()),
+        default="monthly",
+        validate_choice=False,
+    )
+    ordinal = SelectField(
+        _l("Which one in the month"),
+        choices=options(ORDINALS.items()),
+        coerce=int,
+        default=2,
+    )
+    weekday = SelectField(_l("Weekday"), choices=options(DAY_NAMES.items()), default="TU")
+    interval = SelectField(
+        _l("How often"), choices=options(INTERVAL_LABELS.items()), coerce=int, default=1
+    )
     recurrence_rule = StringField(
         _l("Recurrence rule (RRULE)"),
         default="FREQ=MONTHLY;BYDAY=2TU",
-        validators=[DataRequired(), Length(max=200)],
+        validators=[Optional(), Length(max=200)],
     )
+
+    def load_rule(self, rule: str) -> None:
+        """Set the picker from a stored rule ("custom" when only the RRULE can say it)."""
+        pattern = pattern_of(rule)
+        self.recurrence_rule.data = rule
+        if pattern is None:
+            self.repeat.data = "custom"
+            return
+        self.repeat.data = pattern.frequency
+        self.weekday.data = pattern.weekday
+        self.interval.data = pattern.interval
+        self.ordinal.data = pattern.ordinal
+
+    def picked(self) -> bool:
+        """Whether the rule comes from the picker (a choice posted, and not "custom")."""
+        return bool(self.repeat.raw_data) and self.repeat.data in ("monthly", "weekly")
+
+    def rule(self) -> str:
+        """The RRULE the form gives: built from the picker, or the one written."""
+        if self.picked():
+            return Pattern(
+                frequency=self.repeat.data,
+                weekday=self.weekday.data,
+                interval=self.interval.data,
+                ordinal=self.ordinal.data,
+            ).rule()
+        return (self.recurrence_rule.data or "").strip().upper()
+
+    def rule_field(self):
+        """The field a refused rule's message belongs to."""
+        return self.repeat if self.picked() else self.recurrence_rule
+
     meeting_start = TimeField(_l("Meetings start at"), validators=[Optional()])
     meeting_minutes = IntegerField(
         _l("Meeting length in minutes"),
@@ -285,7 +352,7 @@ class NetworkForm(FlaskForm):
             name: (getattr(self, name).data or "").strip()
             for name in ("name", "description_md", "venue", "room", "address", "online_url")
         }
-        data["recurrence_rule"] = self.recurrence_rule.data.strip().upper()
+        data["recurrence_rule"] = self.rule()
         data["membership"] = self.membership.data
         data["meeting_start"] = self.meeting_start.data
         data["meeting_minutes"] = self.meeting_minutes.data or 120
@@ -312,6 +379,29 @@ class GenerateMeetingsForm(FlaskForm):
     capacity = IntegerField(
         _l("Seats"), default=40, validators=[InputRequired(), NumberRange(0, 100000)]
     )
+
+
+class PlannedRow(Form):
+    """One date of the preview: kept (``include``) or left out, and where it goes."""
+
+    occurrence = HiddenField()
+    include = BooleanField(_l("Make this meeting"), default=True)
+    day = DateField(_l("Date"), validators=[Optional()])
+    start = TimeField(_l("Starts at"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.include.data and not (self.day.data and self.start.data):
+            self.day.errors.append(_l("Give the date and start time, or leave it out."))
+            ok = False
+        return ok
+
+
+class PlanMeetingsForm(GenerateMeetingsForm):
+    """Planning meetings: "Preview dates" shows the dates the rule gives, each of which
+    can be moved or left out (``rows``); "Make these meetings" makes them."""
+
+    rows = FieldList(FormField(PlannedRow), max_entries=24)
 
 
 class MoveMeetingForm(FlaskForm):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from lms.accounts.models import User, UserRole
@@ -25,6 +26,12 @@ def require_edit(actor, offering: Offering) -> None:
     """Organisers edit every offering; instructors only those they are assigned to."""
     if not offering.can_edit(actor):
         raise PermissionDenied()
+
+
+def require_open(offering: Offering) -> None:
+    """A cancelled or archived offering is read only (``Offering.is_closed``)."""
+    if offering.is_closed:
+        raise EventError("read_only")
 
 
 def managed_offerings_statement(actor):
@@ -119,6 +126,7 @@ def update_offering(
     ``allow_below_held``; nobody is dropped, and more seats promote from the waiting list).
     """
     require_edit(actor, offering)
+    require_open(offering)
     data = dict(data)
     capacity = data.pop("capacity", None)
     if capacity is not None and capacity != offering.capacity:
@@ -204,6 +212,7 @@ def _apply_sessions(offering: Offering, rows: list[SessionData]) -> set[Offering
 def set_instructors(actor, offering: Offering, user_ids: list[int]) -> None:
     """Assign instructors (organisers only; only people holding the instructor role)."""
     require_organiser(actor)
+    require_open(offering)
     allowed = {u.id: u for u in instructor_choices()}
     if any(uid not in allowed for uid in user_ids):
         raise EventError("not_an_instructor")
@@ -232,7 +241,9 @@ def archive(actor, offering: Offering) -> None:
 
 def duplicate(actor, offering: Offering, *, weeks: int = 52) -> Offering:
     """A draft copy for the next edition: same fields and instructors, sessions moved
-    ``weeks`` later (52 = the same weekday a year on), new UIDs, no registrations."""
+    ``weeks`` later (52 = the same weekday a year on), new UIDs, no registrations. Its
+    title says it is a copy, in the offering's own language ("Kopi av …"); a cancelled
+    offering's copy takes the sessions it had."""
     require_organiser(actor)
     if not -520 <= weeks <= 520:
         raise EventError("bad_shift")
@@ -245,11 +256,11 @@ def duplicate(actor, offering: Offering, *, weeks: int = 52) -> Offering:
         value = getattr(offering, name)
         if value is not None:
             setattr(copy, name, _shift_local(value, shift))
+    with force_locale(offering.language):
+        copy.title = gettext("Copy of %(title)s", title=offering.title)[:200]
     copy.network_id = offering.network_id
     copy.instructors = list(offering.instructors)
-    for session in offering.sessions:
-        if session.status == "cancelled":
-            continue
+    for session in offering.active_sessions or offering.sessions:
         copy.sessions.append(
             OfferingSession(
                 title=session.title,

@@ -12,6 +12,7 @@ from lms.accounts.permissions import role_required
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
+from lms.events.lifecycle import may_delete
 from lms.events.models import Network, Offering
 from lms.events.offering_list import ListFilters, offering_list
 from lms.extensions import db
@@ -26,6 +27,10 @@ ERROR_MESSAGES = {
     "not_found": _l("That meeting does not belong to this network."),
     "not_a_member": _l("That person is not a member of this network."),
     "no_start": _l("Give the time the meetings start."),
+    "bad_count": _l("Plan from 1 to 24 meetings, each 15 minutes to 12 hours long."),
+    "in_the_past": _l("A meeting cannot be planned in the past: choose a later date or time."),
+    "read_only": _l("A cancelled or archived offering cannot be changed."),
+    "not_deletable": _l("Only a draft that nobody has registered for can be deleted."),
 }
 # What the offering form says for each refusal of create_offering/update_offering/
 # set_instructors: the field it belongs to (None: above the form), and why. Each refusal has
@@ -104,6 +109,16 @@ def manage_new():
 @login_required
 def manage_edit(offering_id: int):
     offering = _managed(offering_id)
+    if offering.is_closed:  # read only: its facts, and what can still be done with it
+        status = 409 if request.method == "POST" else 200
+        if status == 409:
+            flash(ERROR_MESSAGES["read_only"], "error")
+        return render_template(
+            "lms/events/manage_closed.html",
+            offering=offering,
+            duplicate_form=forms.DuplicateForm(weeks=0),
+            confirm_form=forms.ConfirmForm(),
+        ), status
     form = _offering_form(offering)
     if form.validate_on_submit():
         try:
@@ -144,6 +159,7 @@ def manage_edit(offering_id: int):
         offering=offering,
         duplicate_form=forms.DuplicateForm(),
         confirm_form=forms.ConfirmForm(),
+        may_delete=may_delete(offering),
     ), status
 
 
@@ -213,5 +229,5 @@ def manage_duplicate(offering_id: int):
         return redirect(url_for(".manage_edit", offering_id=offering.id))
     copy = manage.duplicate(current_user, offering, weeks=form.weeks.data)
     db.session.commit()
-    flash(_("This is the copy, saved as a draft."), "success")
+    flash(_("This is the copy, saved as a draft: give it its own title."), "success")
     return redirect(url_for(".manage_edit", offering_id=copy.id))

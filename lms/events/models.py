@@ -30,6 +30,7 @@ from lms.timeutil import UTCDateTime, utcnow
 
 KINDS = ("seminar", "course", "network_meeting")
 STATUSES = ("draft", "published", "cancelled", "archived")
+CLOSED_STATUSES = ("cancelled", "archived")
 THEMES = ("human_rights", "working_conditions", "climate_environment", "anti_corruption")
 PRINCIPLES = tuple(range(1, 11))  # UN Global Compact principles 1–10
 WAITLIST_MODES = ("auto", "offer")
@@ -190,6 +191,12 @@ class Offering(db.Model):
         """The last end, by the same rule as ``starts_at``."""
         active = self.active_sessions or self.sessions
         return max((s.ends_at for s in active), default=None)
+
+    @property
+    def is_closed(self) -> bool:
+        """Cancelled or archived: kept as it was, for the people who were told, and read
+        only (it cannot be edited, and no session can be added to it)."""
+        return self.status in CLOSED_STATUSES
 
     def is_instructor(self, user) -> bool:
         return any(i.id == user.id for i in self.instructors)

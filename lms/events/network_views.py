@@ -6,16 +6,20 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.accounts.permissions import role_required
+from lms.core.dates import to_local
 from lms.events import forms, services
 from lms.events import networks as network_services
 from lms.events.blueprint import bp
 from lms.events.manage_views import ERROR_MESSAGES
 from lms.events.models import Network, NetworkMembership
+from lms.events.recurrence import RuleError, describe
 from lms.extensions import db
+from lms.timeutil import utcnow
 
 
 @bp.get("/networks")
@@ -60,7 +64,12 @@ def network_leave(network_id: int):
     db.session.commit()
     flash(_("You have left %(name)s.", name=network.name), "success")
     if cancelled:
-        flash(_("Your places at %(count)s coming meetings are cancelled.", count=cancelled), "info")
+        message = ngettext(
+            "Your place at %(num)s coming meeting is cancelled.",
+            "Your places at %(num)s coming meetings are cancelled.",
+            cancelled,
+        )
+        flash(message, "info")
     return redirect(url_for(".network_detail", network_id=network.id))
 
 
@@ -83,9 +92,9 @@ def manage_networks():
                 rule=data.pop("recurrence_rule"),
                 **data,
             )
-        except services.EventError:
+        except RuleError as error:
             db.session.rollback()
-            form.recurrence_rule.errors.append(ERROR_MESSAGES["bad_rule"])
+            form.rule_field().errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The network is created."), "success")
@@ -97,12 +106,19 @@ def manage_networks():
 
 @bp.get("/manage/networks/<lms_id:network_id>")
 @role_required("organiser")
-def manage_network(network_id: int, generate_form=None, network_form=None, status: int = 200):
-    """Members, the network's settings and meeting defaults, generating meetings from
-    the rule (prefilled with those defaults), moving or skipping one."""
+def manage_network(
+    network_id: int, generate_form=None, network_form=None, status: int = 200, planned=None
+):
+    """Members, the network's settings and meeting defaults, planning meetings from the
+    rule (prefilled with those defaults; ``planned``: the dates of a preview), moving or
+    skipping one."""
     network = db.get_or_404(Network, network_id)
+    if network_form is None:
+        network_form = forms.NetworkForm(obj=network, prefix="network")
+        network_form.load_rule(network.recurrence_rule)
     if generate_form is None:
-        generate_form = forms.GenerateMeetingsForm(
+        generate_form = forms.PlanMeetingsForm(
+            after=to_local(utcnow()).date(),
             start=network.meeting_start,
             minutes=network.meeting_minutes,
             venue=network.venue,
@@ -118,7 +134,9 @@ def manage_network(network_id: int, generate_form=None, network_form=None, statu
         members=[m for m in by_name if m.status == "approved"],
         meetings=network_services.network_meetings(network),
         generate_form=generate_form,
-        network_form=network_form or forms.NetworkForm(obj=network, prefix="network"),
+        planned=planned,
+        rule_in_words=describe(network.recurrence_rule),
+        network_form=network_form,
         move_form=forms.MoveMeetingForm(),
         form=forms.ConfirmForm(),
     ), status
@@ -133,45 +151,14 @@ def manage_network_settings(network_id: int):
     if form.validate_on_submit():
         try:
             network_services.update_network(current_user, network, form.network_data())
-        except services.EventError:
+        except RuleError as error:
             db.session.rollback()
-            form.recurrence_rule.errors.append(ERROR_MESSAGES["bad_rule"])
+            form.rule_field().errors.append(error.message)
         else:
             db.session.commit()
             flash(_("The network is saved."), "success")
             return redirect(url_for(".manage_network", network_id=network_id))
     return manage_network(network_id, network_form=form, status=400)
-
-
-@bp.post("/manage/networks/<lms_id:network_id>/meetings")
-@role_required("organiser")
-def manage_network_generate(network_id: int):
-    network = db.get_or_404(Network, network_id)
-    form = forms.GenerateMeetingsForm()
-    if not form.validate_on_submit():
-        return manage_network(network_id, generate_form=form, status=400)
-    defaults = {
-        name: (getattr(form, name).data or "").strip()
-        for name in ("venue", "room", "address", "online_url")
-    }
-    defaults["capacity"] = form.capacity.data
-    try:
-        made = network_services.generate_meetings(
-            current_user,
-            network,
-            after=form.after.data,
-            start=form.start.data,
-            minutes=form.minutes.data,
-            count=form.count.data,
-            defaults=defaults,
-        )
-    except services.EventError as error:
-        db.session.rollback()
-        flash(ERROR_MESSAGES.get(error.code, _("That could not be done.")), "error")
-    else:
-        db.session.commit()
-        flash(_("%(count)s meetings added.", count=len(made)), "success")
-    return redirect(url_for(".manage_network", network_id=network_id))
 
 
 MEMBER_DECISIONS = {

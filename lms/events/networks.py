@@ -6,9 +6,9 @@ Services take the acting user, check what that user may do (raising ``Permission
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import select
 
 from lms.core.dates import local_zone, to_local, to_utc
@@ -16,6 +16,7 @@ from lms.core.service_errors import PermissionDenied
 from lms.events import signals
 from lms.events.manage import OFFERING_FIELDS, SessionData, cancel_offering, update_offering
 from lms.events.models import Network, NetworkMembership, Offering, OfferingSession
+from lms.events.recurrence import check_rule, occurrences
 from lms.events.services import EventError, require_organiser
 from lms.extensions import db
 from lms.mail.outbox import queue_mail
@@ -124,7 +125,7 @@ def create_network(
     """A new network; ``defaults`` are the meeting defaults (``meeting_start``,
     ``meeting_minutes``, ``venue``, ``room``, ``address``, ``online_url``)."""
     require_organiser(actor)
-    validate_rule(rule)  # before anything is added, so a refusal leaves nothing behind
+    rule = validate_rule(rule)  # before anything is added, so a refusal leaves nothing behind
     network = Network(name=name, description_md="", membership="open", recurrence_rule="")
     db.session.add(network)
     update_network(
@@ -145,8 +146,9 @@ def update_network(actor, network: Network, data: dict) -> None:
     """Change a network's name, description, membership, rule or meeting defaults
     (``NETWORK_FIELDS``). Meetings already made keep their own time and place."""
     require_organiser(actor)
+    data = dict(data)
     if "recurrence_rule" in data:
-        validate_rule(data["recurrence_rule"])
+        data["recurrence_rule"] = validate_rule(data["recurrence_rule"])
     minutes = data.get("meeting_minutes", network.meeting_minutes or 120)
     if minutes is None or not 15 <= minutes <= 12 * 60:
         raise EventError("bad_count")
@@ -156,60 +158,33 @@ def update_network(actor, network: Network, data: dict) -> None:
     db.session.flush()
 
 
-def validate_rule(rule: str) -> None:
-    """An RRULE body such as ``FREQ=MONTHLY;BYDAY=2TU``; raises EventError when unreadable."""
-    if not rule:
-        return
-    upper = rule.upper()
-    if "\n" in rule or "DTSTART" in upper or "UNTIL" in upper:
-        raise EventError("bad_rule")
-    if not any(f"FREQ={freq}" in upper for freq in ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")):
-        raise EventError("bad_rule")
-    try:
-        rrulestr(rule, dtstart=datetime(2026, 1, 1))
-    except (ValueError, TypeError, KeyError):
-        raise EventError("bad_rule") from None
+def validate_rule(rule: str) -> str:
+    """The rule as it is stored (``recurrence.check_rule``: trimmed, upper case); raises
+    ``RuleError`` (an ``EventError`` whose ``message`` says what is wrong)."""
+    return check_rule(rule)
 
 
 def meeting_dates(rule: str, after: date, start: time, count: int) -> list[datetime]:
     """The next ``count`` meeting starts on or after ``after``, as wall-clock times in the
     LMS zone turned into aware UTC one by one (so 09:00 stays 09:00 across DST)."""
-    validate_rule(rule)
-    if not rule:
-        raise EventError("bad_rule")
-    first = datetime.combine(after, start)
-    # Bounded, so a rule that never matches (30 February) ends instead of searching forever.
-    recurrence = rrulestr(rule, dtstart=first).replace(until=first + timedelta(days=3660))
-    starts = []
-    for local in recurrence:
-        starts.append(local.replace(tzinfo=local_zone()).astimezone(UTC))
-        if len(starts) >= count:
-            break
-    return starts
+    return [
+        local.replace(tzinfo=local_zone()).astimezone(UTC)
+        for local in occurrences(rule, after, start, count)
+    ]
 
 
-def generate_meetings(
-    actor,
-    network: Network,
-    *,
-    after: date,
-    count: int,
-    start: time | None = None,
-    minutes: int | None = None,
-    defaults: dict | None = None,
-) -> list[Offering]:
-    """Make the next ``count`` meetings as published, members-only network_meeting
-    offerings. A date that already has a meeting of this network is left alone.
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """One date the rule gives: ``occurrence`` is the rule's date, ``starts_at`` aware UTC;
+    ``state`` is "new" (to be made), "taken" (the network meets that day already) or
+    "past" (it would start before now, so it is not made)."""
 
-    ``start``, ``minutes`` and the place fields in ``defaults`` override the network's
-    meeting defaults (the organiser's form is prefilled with them)."""
-    require_organiser(actor)
-    start = start or network.meeting_start
-    minutes = minutes or network.meeting_minutes
-    if start is None:
-        raise EventError("no_start")
-    if not 1 <= count <= 24 or not 15 <= minutes <= 12 * 60:
-        raise EventError("bad_count")
+    occurrence: date
+    starts_at: datetime
+    state: str
+
+
+def _taken_days(network: Network) -> set[date]:
     taken = set()  # a moved meeting holds both its rule date and its new one
     for occurrence, starts in db.session.execute(
         select(Offering.occurrence_date, OfferingSession.starts_at)
@@ -217,12 +192,56 @@ def generate_meetings(
         .where(Offering.network_id == network.id, Offering.kind == "network_meeting")
     ):
         taken.update(day for day in (occurrence, to_local(starts).date()) if day is not None)
+    return taken
+
+
+def plan_meetings(
+    network: Network, *, after: date, count: int, start: time | None = None
+) -> list[PlannedMeeting]:
+    """The next ``count`` dates of the network's rule from ``after``, each with what
+    planning would do with it. Reads only: the organiser's preview and
+    ``generate_meetings`` both start here."""
+    start = start or network.meeting_start
+    if start is None:
+        raise EventError("no_start")
+    if not 1 <= count <= 24:
+        raise EventError("bad_count")
+    taken, now = _taken_days(network), utcnow()
+    planned = []
+    for starts in meeting_dates(network.recurrence_rule, after, start, count):
+        day = to_local(starts).date()
+        state = "taken" if day in taken else "past" if starts <= now else "new"
+        planned.append(PlannedMeeting(occurrence=day, starts_at=starts, state=state))
+    return planned
+
+
+def make_meetings(
+    actor,
+    network: Network,
+    planned: list[tuple[date, datetime]],
+    *,
+    minutes: int | None = None,
+    defaults: dict | None = None,
+) -> list[Offering]:
+    """Make published, members-only network meetings at the given (rule date, start)
+    pairs, as the organiser kept or moved them in the preview. A day the network already
+    meets on is left alone; a start in the past is refused (``in_the_past``): it would
+    be made and then shown nowhere, since only coming meetings are listed."""
+    require_organiser(actor)
+    minutes = minutes or network.meeting_minutes
+    if not 15 <= minutes <= 12 * 60 or len(planned) > 24:
+        raise EventError("bad_count")
+    now, taken = utcnow(), _taken_days(network)
+    if any(starts <= now for _day, starts in planned):
+        raise EventError("in_the_past")
     values = dict(network.meeting_defaults(), capacity=40)
     values.update(defaults or {})
     made = []
-    for starts in meeting_dates(network.recurrence_rule, after, start, count):
-        if to_local(starts).date() in taken:
+    for occurrence, starts in planned:
+        day = to_local(starts).date()
+        if occurrence in taken or day in taken:
             continue
+        taken.update((occurrence, day))
         offering = Offering(
             kind="network_meeting",
             status="published",
@@ -230,7 +249,7 @@ def generate_meetings(
             summary="",
             members_only=True,
             network_id=network.id,
-            occurrence_date=to_local(starts).date(),
+            occurrence_date=occurrence,
             created_by_id=actor.id,
         )
         for name, value in values.items():
@@ -244,6 +263,33 @@ def generate_meetings(
     return made
 
 
+def generate_meetings(
+    actor,
+    network: Network,
+    *,
+    after: date,
+    count: int,
+    start: time | None = None,
+    minutes: int | None = None,
+    defaults: dict | None = None,
+) -> list[Offering]:
+    """Make the meetings of the next ``count`` rule dates from ``after`` as published,
+    members-only network_meeting offerings. A date that already has a meeting of this
+    network, or that is past, is left out (``plan_meetings`` says which).
+
+    ``start``, ``minutes`` and the place fields in ``defaults`` override the network's
+    meeting defaults (the organiser's form is prefilled with them)."""
+    require_organiser(actor)
+    planned = plan_meetings(network, after=after, count=count, start=start)
+    return make_meetings(
+        actor,
+        network,
+        [(p.occurrence, p.starts_at) for p in planned if p.state == "new"],
+        minutes=minutes,
+        defaults=defaults,
+    )
+
+
 def _meeting(network: Network, offering_id: int) -> Offering:
     offering = db.session.get(Offering, offering_id)
     if offering is None or offering.network_id != network.id or not offering.active_sessions:
@@ -252,12 +298,16 @@ def _meeting(network: Network, offering_id: int) -> Offering:
 
 
 def move_meeting(actor, network: Network, offering_id: int, new_day: date, start: time) -> None:
-    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told."""
+    """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told.
+    Not into the past (``in_the_past``): the meeting would drop off every list of coming
+    meetings, as planned past meetings did."""
     require_organiser(actor)
     offering = _meeting(network, offering_id)
     session = offering.active_sessions[0]
     length = session.ends_at - session.starts_at
     starts = to_utc(new_day, start)
+    if starts <= utcnow():
+        raise EventError("in_the_past")
     update_offering(
         actor,
         offering,

@@ -30,7 +30,22 @@ offering_cancelled = _signals.signal("lms.offering-cancelled")
 # (network, actor=, user_id=, note=). Receivers end what needed the membership.
 membership_ended = _signals.signal("lms.network-membership-ended")
 
+# Questions asked before a confirmation page, so it can say what the change would do; the
+# receivers change nothing. (offering,): how many people cancelling it would tell.
+cancellation_reach = _signals.signal("lms.offering-cancellation-reach")
+# (network, user_id=): the offerings whose places that person would lose by leaving.
+places_needing_membership = _signals.signal("lms.network-places-needing-membership")
+
+# Before a draft is deleted: (offering,). A receiver that holds anything for it (a
+# registration) refuses by raising a ``ServiceError``.
+offering_deleting = _signals.signal("lms.offering-deleting")
+
 
 def total(results) -> int:
     """The sum of what the receivers of one ``send`` returned (None counts as 0)."""
     return sum(value or 0 for _receiver, value in results)
+
+
+def gathered(results) -> list:
+    """The lists the receivers of one ``send`` returned, as one list."""
+    return [item for _receiver, value in results for item in value or ()]

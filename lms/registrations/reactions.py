@@ -7,10 +7,11 @@ change causes; ``area.init_area`` connects them.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.events import signals
 from lms.events.models import Offering
+from lms.events.services import EventError
 from lms.extensions import db
 from lms.registrations import notify, reminders, services
 from lms.registrations.models import Registration
@@ -45,11 +46,31 @@ def cancel_registrations(offering, *, actor, note: str) -> int:
     return len(ids)
 
 
-def cancel_members_only_places(network, *, actor, user_id: int, note: str) -> int:
-    """Cancel ``user_id``'s active registrations for this network's members-only meetings
-    that have not started; meetings open to everyone do not depend on membership, and
-    past meetings keep their attendance. A seat past its cancellation deadline is kept,
-    as it would be if the person cancelled it themselves."""
+def count_cancellable(offering) -> int:
+    """Asked before an offering is cancelled: how many registrations it would cancel
+    (each person mailed), as ``cancel_registrations`` picks them."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.offering_id == offering.id, Registration.status.in_(CANCELLABLE))
+    )
+
+
+def refuse_deleting_registered(offering) -> int:
+    """A draft with any registration row is not deleted: the rows would go with it."""
+    held = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.offering_id == offering.id)
+    )
+    if held:
+        raise EventError("not_deletable")
+    return 0
+
+
+def _members_only_places(network, user_id: int):
+    """``user_id``'s active registrations for this network's members-only meetings that
+    have not started, as (registration id, offering) pairs."""
     now = utcnow()
     rows = db.session.execute(
         select(Registration.id, Offering)
@@ -62,10 +83,25 @@ def cancel_members_only_places(network, *, actor, user_id: int, note: str) -> in
         )
         .order_by(Registration.id)
     ).all()
+    return [
+        (registration_id, offering)
+        for registration_id, offering in rows
+        if offering.starts_at is not None and offering.starts_at > now
+    ]
+
+
+def places_needing_membership(network, *, user_id: int) -> list:
+    """Asked before someone leaves: the offerings whose places leaving would cancel."""
+    return [offering for _id, offering in _members_only_places(network, user_id)]
+
+
+def cancel_members_only_places(network, *, actor, user_id: int, note: str) -> int:
+    """Cancel ``user_id``'s active registrations for this network's members-only meetings
+    that have not started; meetings open to everyone do not depend on membership, and
+    past meetings keep their attendance. A seat past its cancellation deadline is kept,
+    as it would be if the person cancelled it themselves."""
     cancelled = 0
-    for registration_id, offering in rows:
-        if offering.starts_at is None or offering.starts_at <= now:
-            continue
+    for registration_id, _offering in _members_only_places(network, user_id):
         try:
             services.cancel(actor, registration_id, note=note)
         except services.RegistrationError:
@@ -80,3 +116,6 @@ def connect() -> None:
     signals.offering_rescheduled.connect(tell_rescheduled)
     signals.offering_cancelled.connect(cancel_registrations)
     signals.membership_ended.connect(cancel_members_only_places)
+    signals.cancellation_reach.connect(count_cancellable)
+    signals.places_needing_membership.connect(places_needing_membership)
+    signals.offering_deleting.connect(refuse_deleting_registered)

@@ -674,12 +674,72 @@ def network_meeting_page(v: Visit) -> None:
 
 
 def manage_networks_errors(v: Visit) -> None:
+    """The raw rule is an advanced option: chosen, unfolded, then written wrong."""
     v.goto("/manage/networks")
-    v.submit("main form", {"name": "", "recurrence_rule": "FREQ=NEVER"}, status=400)
+    v.page.select_option("#repeat", "custom")
+    v.page.click(".lms-rule-picker summary")
+    v.submit("main form", {"name": "", "recurrence_rule": "FREQ=MONTHLY;BYDAY=9TU"}, status=400)
 
 
 def manage_network_page(v: Visit) -> None:
     v.goto(f"/manage/networks/{_network(v).id}")
+
+
+def manage_network_preview(v: Visit) -> None:
+    """The dates the rule gives, each to keep, move or leave out, before they are made."""
+    v.goto(f"/manage/networks/{_network(v).id}")
+    v.page.fill("#after", f"{Y2031}-01-01")
+    v.page.fill("#start", "09:00")
+    with v.page.expect_navigation() as navigation:
+        v.page.click("button[name=preview]")
+    assert navigation.value is not None and navigation.value.status == 200
+
+
+def manage_network_skip_confirm(v: Visit) -> None:
+    network = _network(v)
+    v.goto(f"/manage/networks/{network.id}/meetings/{network.meetings[0].id}/skip")
+
+
+def manage_network_remove_confirm(v: Visit) -> None:
+    from lms.events.models import NetworkMembership
+
+    network = _network(v)
+    member = long_user(v, "participant")
+    db.session.add(NetworkMembership(network_id=network.id, user_id=member.id))
+    db.session.commit()
+    v.goto(f"/manage/networks/{network.id}/members/{member.id}/remove")
+
+
+def _cancelled_offering(v: Visit):
+    from lms.events import manage
+
+    offering = make.offering("Avlyst: Innkjøpskonferansen for kommunesektoren")
+    manage.cancel_offering(make_user("organiser", v.lang), offering, note="")
+    db.session.commit()
+    return offering
+
+
+def manage_offering_cancelled(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{_cancelled_offering(v).id}")
+
+
+def manage_cancel_confirm(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{_busy_offering(v).id}/cancel")
+
+
+def manage_delete_confirm(v: Visit) -> None:
+    v.goto(f"/manage/offerings/{make.offering('Utkast til kurs', status='draft').id}/delete")
+
+
+def network_leave_confirm(v: Visit) -> None:
+    """A member with a place at a coming members-only meeting is told it goes."""
+    from lms.registrations import services as registrations
+
+    network = _network(v, membership="open")
+    meeting = network.meetings[0]
+    registrations.register(v.user, meeting.id)
+    db.session.commit()
+    v.goto(f"/networks/{network.id}/leave")
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -827,6 +887,27 @@ PAGES: list[PageSpec] = [
         "manage-networks-errors", "organiser", "lms_events.manage_networks", manage_networks_errors
     ),
     PageSpec("manage-network", "organiser", "lms_events.manage_network", manage_network_page),
+    PageSpec(
+        "manage-network-preview", "organiser", "lms_events.manage_network", manage_network_preview
+    ),
+    PageSpec(
+        "skip-meeting",
+        "organiser",
+        "lms_events.manage_network_skip_confirm",
+        manage_network_skip_confirm,
+    ),
+    PageSpec(
+        "remove-member",
+        "organiser",
+        "lms_events.manage_network_remove_confirm",
+        manage_network_remove_confirm,
+    ),
+    PageSpec("edit-cancelled", "organiser", "lms_events.manage_edit", manage_offering_cancelled),
+    PageSpec(
+        "cancel-offering", "organiser", "lms_events.manage_cancel_confirm", manage_cancel_confirm
+    ),
+    PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
+    *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),
