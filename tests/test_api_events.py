@@ -61,8 +61,8 @@ def test_catalogue_lists_published_offerings_with_every_field(client, person):
     assert event["online_url"] is None
     assert (event["capacity"], event["confirmed_count"], event["seats_left"]) == (3, 0, 3)
     assert event["registration_open"] is True
-    assert event["url"] == f"http://localhost/events/{shown.id}"
-    assert event["ics_url"] == f"http://localhost/events/{shown.id}/calendar.ics"
+    assert event["url"] == f"http://lms.test/events/{shown.id}"
+    assert event["ics_url"] == f"http://lms.test/events/{shown.id}/calendar.ics"
 
 
 def test_catalogue_counts_seats_and_waiting_list(client, person, factory):
@@ -172,7 +172,7 @@ def test_catalogue_is_paginated_with_links(client, person):
     assert (meta["page"], meta["per_page"], meta["total"], meta["pages"]) == (1, 3, 7, 3)
     assert meta["prev"] is None
     next_url = meta["next"]
-    assert next_url.startswith("http://localhost/api/v1/events?")
+    assert next_url.startswith("http://lms.test/api/v1/events?")
     assert "kind=course" in next_url and "per_page=3" in next_url and "page=2" in next_url
     assert f'<{next_url}>; rel="next"' in first.headers["Link"]
     assert 'rel="prev"' not in first.headers["Link"]

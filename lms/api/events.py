@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from lms.api.blueprint import bp, cacheable, json_bytes, public
 from lms.api.serialise import detail, iso
 from lms.core.errors import api_error
+from lms.core.urls import external_url
 from lms.events import services as event_services
 from lms.events.models import Offering
 from lms.extensions import db
@@ -182,7 +183,7 @@ def my_registrations():
                     "status": r.offering.status,
                     "starts_at": iso(r.offering.starts_at),
                     "ends_at": iso(r.offering.ends_at),
-                    "url": url_for("lms_events.detail", offering_id=r.offering_id, _external=True),
+                    "url": external_url("lms_events.detail", offering_id=r.offering_id),
                 },
             }
             for r in rows

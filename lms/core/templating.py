@@ -18,6 +18,7 @@ from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from lms.core.i18n import LANGUAGES
+from lms.core.urls import external_url
 
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "en": "English"}
 
@@ -106,7 +107,8 @@ def id_url_maker(endpoint: str, key: str = "offering_id", *, external: bool = Fa
     endpoint does not exist (an area that has not added its route).
     """
     try:
-        pattern = url_for(endpoint, **{key: _SENTINEL_ID}, _external=external)
+        values = {key: _SENTINEL_ID}
+        pattern = external_url(endpoint, **values) if external else url_for(endpoint, **values)
     except BuildError:
         return lambda _id: None
     head, _, tail = pattern.rpartition(str(_SENTINEL_ID))
