@@ -87,7 +87,7 @@ def to_csv(participants) -> bytes:
             [
                 ""
                 if v is None
-                else v.isoformat(sep=" ")
+                else v.isoformat(sep=" ", timespec="minutes")
                 if isinstance(v, datetime)
                 else _safe_cell(v)
                 for v in row
