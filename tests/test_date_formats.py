@@ -8,9 +8,9 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from factories import outbox, year_like
 from flask_babel import force_locale
 from sqlalchemy import select
-from factories import make, outbox, year_like
 
 from lms.accounts import services as accounts
 from lms.core import dates
