@@ -583,3 +583,15 @@ def test_fuzz_registration_bodies_never_500(client, fuzz_setup, body):
     assert response.status_code in (201, 400, 409), response.get_data(as_text=True)[:300]
     client.delete(f"{url}/me", headers=headers)
     db.session.rollback()
+
+
+def test_a_too_long_answer_is_refused_with_its_unit(client, person):
+    offering = make.offering(capacity=2)
+    _user, headers = person()
+    response = client.post(
+        f"/api/v1/events/{offering.id}/registrations",
+        headers={**headers, "Content-Type": "application/json"},
+        json={"answers": {"dietary": "x" * 501}},
+    )
+    assert_error(response, 400, "invalid_body")
+    assert response.json["error"]["message"].endswith("texts of at most 500 characters.")

@@ -105,7 +105,9 @@ def _registration_body() -> tuple[dict, bool]:
     if not isinstance(answers, dict) or not all(
         isinstance(v, str) and len(v) <= MAX_ANSWER_LENGTH for v in answers.values()
     ):
-        raise ValueError(f"'answers' must map questions to texts of at most {MAX_ANSWER_LENGTH}.")
+        raise ValueError(
+            f"'answers' must map questions to texts of at most {MAX_ANSWER_LENGTH} characters."
+        )
     if not all(_storable(text) for pair in answers.items() for text in pair):
         raise ValueError("'answers' holds a character no text may hold (NUL or half a pair).")
     return answers, consent

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -60,7 +61,14 @@ def network_leave(network_id: int):
     db.session.commit()
     flash(_("You have left %(name)s.", name=network.name), "success")
     if cancelled:
-        flash(_("Your places at %(count)s coming meetings are cancelled.", count=cancelled), "info")
+        flash(
+            ngettext(
+                "Your place at %(num)s coming meeting is cancelled.",
+                "Your places at %(num)s coming meetings are cancelled.",
+                cancelled,
+            ),
+            "info",
+        )
     return redirect(url_for(".network_detail", network_id=network.id))
 
 
@@ -170,7 +178,7 @@ def manage_network_generate(network_id: int):
         flash(ERROR_MESSAGES.get(error.code, _("That could not be done.")), "error")
     else:
         db.session.commit()
-        flash(_("%(count)s meetings added.", count=len(made)), "success")
+        flash(ngettext("%(num)s meeting added.", "%(num)s meetings added.", len(made)), "success")
     return redirect(url_for(".manage_network", network_id=network_id))
 
 

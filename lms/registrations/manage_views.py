@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.events.models import Offering
@@ -234,10 +235,12 @@ def import_csv(offering_id: int):
         if result is not None and not result.errors:
             db.session.commit()
             flash(
-                _(
-                    "%(added)s added, %(unchanged)s were already registered.",
-                    added=result.added,
-                    unchanged=result.unchanged,
+                ngettext("%(num)s added,", "%(num)s added,", result.added)
+                + " "
+                + ngettext(
+                    "%(num)s was already registered.",
+                    "%(num)s were already registered.",
+                    result.unchanged,
                 ),
                 "success",
             )
@@ -273,7 +276,14 @@ def message(offering_id: int):
             form.audience.data,
         )
         db.session.commit()
-        flash(_("The message is on its way to %(n)s participants.", n=sent), "success")
+        flash(
+            ngettext(
+                "The message is on its way to %(num)s participant.",
+                "The message is on its way to %(num)s participants.",
+                sent,
+            ),
+            "success",
+        )
         return redirect(url_for(".participants", offering_id=offering.id))
     status = 400 if request.method == "POST" else 200
     recipients = manage.message_audience_sizes(offering)
