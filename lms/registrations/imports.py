@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from lms.accounts.models import User
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import notify
+from lms.registrations import log_notes, notify
 from lms.registrations.locking import lock_offering
 from lms.registrations.manage import attendance_can_be_recorded
 from lms.registrations.models import Registration
@@ -212,7 +212,7 @@ def _apply_changes(actor, offering, to_add: list) -> int:
         if registration is None:
             registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
         registration.waitlist_rank = rank
-        transition(registration, status, actor=actor, note="imported from a file")
+        transition(registration, status, actor=actor, note=log_notes.IMPORTED)
         db.session.add(registration)
         db.session.flush()
         notify.registration_changed(registration)

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from lms.events.models import Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import exports, forms, imports, manage, services
+from lms.registrations import exports, forms, imports, log_notes, manage, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -156,8 +156,9 @@ def cancel_participant(offering_id: int, registration_id: int):
     """Cancel one person's registration (they are told by mail)."""
     offering = _managed(offering_id)
     registration = _registration_in(offering, registration_id)
+    note = log_notes.CANCELLED_BY_ORGANISER
     _attempt(
-        lambda: services.cancel(current_user, registration.id, note="cancelled by an organiser"),
+        lambda: services.cancel(current_user, registration.id, note=note),
         _("The registration of %(name)s is cancelled.", name=registration.user.name),
     )
     return _back(offering)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
+from lms.registrations import log_notes
 from lms.registrations.models import Registration
 from lms.registrations.seats import waitlist_position
 from lms.registrations.statuses import SEAT_TO_COME
@@ -63,13 +64,9 @@ def cancelled(registration, *, held_seat: bool, note: str = "") -> None:
     mail = _status_mail(registration.user, registration.offering, "cancelled", None)
     queue_mail(
         **dict(mail, attach=("calendar_cancelled",) if held_seat else ()),
-        note=note if note not in AUTOMATIC_NOTES else "",
+        note="" if log_notes.is_code(note) else note,
         calendar_attached=held_seat,
     )
-
-
-# Log notes the code writes for itself; an organiser's own words are passed on in mail.
-AUTOMATIC_NOTES = ("offering cancelled", "meeting skipped")
 
 
 def registered_mail(user, offering_id: int, status: str, position) -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms.events import signals
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import notify, reminders, services
+from lms.registrations import log_notes, notify, reminders, services
 from lms.registrations.models import Registration
 from lms.registrations.statuses import CANCELLABLE
 from lms.timeutil import utcnow
@@ -41,7 +41,7 @@ def cancel_registrations(offering, *, actor, note: str) -> int:
         .order_by(Registration.id)
     ).all()
     for registration_id in ids:
-        services.cancel(actor, registration_id, note=note or "offering cancelled")
+        services.cancel(actor, registration_id, note=note or log_notes.OFFERING_CANCELLED)
     return len(ids)
 
 
