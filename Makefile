@@ -5,14 +5,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
+# Links in pages, calendar files and mail (also mail the worker sends on its own) point
+# at what `make run` serves, unless LMS_BASE_URL names another public address.
+RUN_URL := $(or $(LMS_BASE_URL),http://127.0.0.1:$(PORT))
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-sqlite test-postgresql setup setup-test assets translations extract-messages db lint chromium wrk bench clean
 
 run: setup db
 	@$(FLASK) lms load-demo
-	@echo "Serving on http://127.0.0.1:$(PORT) (worker running beside it; Ctrl-C stops both)"
-	@trap 'kill 0' EXIT INT TERM; \
+	@echo "Serving on $(RUN_URL) (worker running beside it; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; export LMS_BASE_URL='$(RUN_URL)'; \
 	  $(FLASK) lms worker & \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -55,7 +55,9 @@ class Config:
         )
         # The LMS reads only LMS_REDIS_URL; standing alone, REDIS_URL may fill it.
         self.LMS_REDIS_URL = env("LMS_REDIS_URL") or env("REDIS_URL", "")
-        self.LMS_BASE_URL = env("LMS_BASE_URL", "http://127.0.0.1:5000")
+        # Unset, links follow the address a request came in on (lms/core/urls.py);
+        # `make run` sets it from PORT so that mail sent by the worker links there too.
+        self.LMS_BASE_URL = env("LMS_BASE_URL", "")
         self.LMS_TIMEZONE = env("LMS_TIMEZONE", "Europe/Oslo")
         self.LMS_DEFAULT_LOCALE = env("LMS_DEFAULT_LOCALE", "nb")
         self.LMS_URL_PREFIX = env("LMS_URL_PREFIX", "")

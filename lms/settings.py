@@ -7,7 +7,8 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "LMS_URL_PREFIX": "",
-    "LMS_BASE_URL": "http://127.0.0.1:5000",
+    # The public address links are built on; unset, a request's own (lms/core/urls.py).
+    "LMS_BASE_URL": "",
     "LMS_TIMEZONE": "Europe/Oslo",
     "LMS_DEFAULT_LOCALE": "nb",
     "LMS_SITE_NAME": "Anskaffelser LMS",

@@ -315,7 +315,7 @@ def test_the_listing_is_the_html_catalogues_list(client, meeting, token_of):
         expected = ["Soon", "Full"] if not kind else [meeting.title]
         assert [e["title"] for e in listed["events"]] == expected, "by the next start"
         for entry, card in zip(listed["events"], cards, strict=True):
-            assert entry["starts_at"] == card.starts_at.astimezone(zone).isoformat()
+            assert entry["starts_at"] == card.starts_at.astimezone(zone).isoformat("T", "seconds")
             assert (entry["seats_left"], entry["waitlist_count"]) == (
                 card.seats_left,
                 card.waitlisted,

@@ -99,7 +99,7 @@ def test_cancelling_the_offering_tells_why_and_cancels_the_calendar_events(
     text = mail.get_body(("plain",)).get_content()
     assert "is cancelled, and your registration with it" in text
     assert "The speaker is ill; a new date follows." in text
-    assert f"April 6, {Y2027}" in text and f"April 13, {Y2027}" in text, "the dates that are off"
+    assert f"6 April {Y2027}" in text and f"13 April {Y2027}" in text, "the dates that are off"
     events = parse_one(only_attachment(mail))["events"]
     assert [(e["uid"], e["status"]) for e in events] == [(uid, "CANCELLED") for uid in uids]
     told = mails_to(smtp_server, waiting.email)[-1]

@@ -243,3 +243,14 @@ def test_trusted_proxies_make_rate_limits_count_the_real_client():
     assert seen["addr"] == "203.0.113.7"
     build(0).test_client().get("/whoami", headers=headers)
     assert seen["addr"] != "203.0.113.7"
+
+
+def test_links_follow_what_make_run_serves(env):
+    """Unset, LMS_BASE_URL leaves links to the request's address; `make run` sets it from
+    PORT for the server and its worker, so mail the worker sends links there too."""
+    assert config.load_config("development").LMS_BASE_URL == ""
+    makefile = (config.BASE_DIR / "Makefile").read_text()
+    assert "RUN_URL := $(or $(LMS_BASE_URL),http://127.0.0.1:$(PORT))" in makefile
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "export LMS_BASE_URL='$(RUN_URL)'" in recipe
+    assert "$(FLASK) lms worker" in recipe and "--port $(PORT)" in recipe

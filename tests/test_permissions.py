@@ -53,6 +53,7 @@ def admins_only(status):
 MATRIX = [
     Route("GET", "lms_core.home", "/", everyone(200)),
     Route("GET", "lms_core.healthz", "/healthz", everyone(200)),
+    Route("GET", "lms_core.favicon", "/favicon.ico", everyone(301)),
     Route("POST", "lms_core.set_language", "/language", everyone(302), {"language": "nb"}),
     Route("GET", "lms_accounts.signup", "/signup", (200, 302, 302, 302, 302)),
     Route(

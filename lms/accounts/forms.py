@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,7 +26,9 @@ LANGUAGE_CHOICES = [
 def _password_length(form, field) -> None:
     minimum = current_app.config["LMS_PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
-        raise ValidationError(_l("Use at least %(n)s characters.", n=minimum))
+        raise ValidationError(
+            ngettext("Use at least %(num)s character.", "Use at least %(num)s characters.", minimum)
+        )
     if len(field.data) > 1000:
         raise ValidationError(_l("Use at most 1000 characters."))
 

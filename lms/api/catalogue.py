@@ -20,7 +20,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from flask_login import current_user
 
 from lms.api.blueprint import body_etag, bp, cacheable, json_bytes, public
@@ -28,6 +28,7 @@ from lms.api.serialise import ROW_EXTRA, Listed, Summaries, driver_moment, is_op
 from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.core.fragments import MemoCache, fragment_cache
+from lms.core.urls import base_url, external_url
 from lms.events.models import KINDS, THEMES
 from lms.registrations.catalogue import (
     ALL_KINDS,
@@ -108,7 +109,7 @@ def _hashable(value):
 def _page_url(number: int) -> str:
     """This listing's URL (its filters and page size kept) at page ``number``."""
     args = {name: request.args[name] for name in KEPT_ARGS if name in request.args}
-    return url_for("lms_api.events", _external=True) + "?" + urlencode({**args, "page": number})
+    return external_url("lms_api.events") + "?" + urlencode({**args, "page": number})
 
 
 def _render(items, shown, now, total: int, page: int, per_page: int) -> tuple[bytes, str, str]:
@@ -165,7 +166,7 @@ def events():
         return api_error(404, message, "page_out_of_range")
     shown = shown_links(current_user, raw)
     key = (
-        request.scheme, request.host, request.script_root, request.path, request.query_string,
+        base_url(), request.path, request.query_string,
         current_app.config["LMS_TIMEZONE"],
         total,
         *((tuple(map(_hashable, row)), link, is_open(row, now, moment=driver_moment))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from lms.api.blueprint import bp, cacheable, json_bytes, public
 from lms.api.serialise import detail, iso
 from lms.core.errors import api_error
+from lms.core.urls import external_url
 from lms.events import services as event_services
 from lms.events.models import Offering
 from lms.extensions import db
@@ -103,7 +104,9 @@ def _registration_body() -> tuple[dict, bool]:
     if not isinstance(answers, dict) or not all(
         isinstance(v, str) and len(v) <= MAX_ANSWER_LENGTH for v in answers.values()
     ):
-        raise ValueError(f"'answers' must map questions to texts of at most {MAX_ANSWER_LENGTH}.")
+        raise ValueError(
+            f"'answers' must map questions to texts of at most {MAX_ANSWER_LENGTH} characters."
+        )
     if not all(_storable(text) for pair in answers.items() for text in pair):
         raise ValueError("'answers' holds a character no text may hold (NUL or half a pair).")
     return answers, consent
@@ -181,7 +184,7 @@ def my_registrations():
                     "status": r.offering.status,
                     "starts_at": iso(r.offering.starts_at),
                     "ends_at": iso(r.offering.ends_at),
-                    "url": url_for("lms_events.detail", offering_id=r.offering_id, _external=True),
+                    "url": external_url("lms_events.detail", offering_id=r.offering_id),
                 },
             }
             for r in rows

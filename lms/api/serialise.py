@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from lms.core import dates
 from lms.core.templating import id_url_maker
 from lms.events.models import Offering, registration_window_open
 from lms.registrations.catalogue import CatalogueCard
@@ -90,8 +91,9 @@ def zone() -> ZoneInfo:
 
 
 def iso(value: datetime | None, tz: ZoneInfo | None = None) -> str | None:
-    """A moment in the LMS time zone, ISO 8601 with its offset; ``None`` stays ``None``."""
-    return value.astimezone(tz or zone()).isoformat() if value is not None else None
+    """Every timestamp of the API: ISO 8601 in the LMS time zone with its offset, to the
+    second (``core.dates.iso``); ``None`` stays ``None``."""
+    return dates.iso(value, tz or zone())
 
 
 _ID, _ONLINE_URL = (Listed.field_index(name) for name in ("id", "online_url"))

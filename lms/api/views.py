@@ -8,6 +8,7 @@ from sqlalchemy import select
 from lms.accounts import services
 from lms.accounts.models import ApiToken
 from lms.api.blueprint import bp
+from lms.api.serialise import iso
 from lms.core.errors import api_error
 from lms.extensions import db
 
@@ -41,8 +42,8 @@ def tokens():
                 "id": t.id,
                 "name": t.name,
                 "prefix": t.prefix,
-                "created_at": t.created_at.isoformat(),
-                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "created_at": iso(t.created_at),
+                "last_used_at": iso(t.last_used_at),
             }
             for t in rows
         ]

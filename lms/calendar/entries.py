@@ -4,13 +4,15 @@ The mapping from the LMS's records to the neutral ``ical.CalendarEntry``: which
 sessions a file holds, with what UID, status, text and link. Pure functions: records
 in, entries (or the file's bytes) out; nothing here reads the request, the clock or the
 database. Where the links point comes in as ``Links`` (``lms/calendar/files.py`` makes
-it from ``LMS_BASE_URL`` and the detail route), so this module knows no route.
+it by the one rule for absolute links and the detail route), so this module knows no
+route.
 
 The rules, and why:
 
 - One entry per session with ``UID:session-<uuid>@<host>``: stable for the session's
   life, unique per occurrence, never derived from its title or time. The host is the
-  one of ``LMS_BASE_URL``, so a session has one UID wherever a client got it from.
+  one of ``LMS_BASE_URL`` (never a request's), so a session has one UID wherever a
+  client got it from.
 - ``LAST-MODIFIED`` (and ``DTSTAMP``) is the latest of the session's, the offering's
   and, in a personal feed, the registration's modification times; ``SEQUENCE`` is
   ``OfferingSession.sequence`` (raised when time or place changes).

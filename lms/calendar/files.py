@@ -1,6 +1,7 @@
-"""The calendar files the app hands out: downloads, feeds and mail attachments all
-build on the same origin (``LMS_BASE_URL`` plus the mount point), so a session has
-one UID wherever a client got it from, and link to the offering's detail route."""
+"""The calendar files the app hands out: downloads, feeds and mail attachments. Their
+links follow the one rule for absolute links (``lms/core/urls.py``); their UIDs keep
+the host of ``LMS_BASE_URL`` (``lms.local`` without it), so a session has one UID
+whichever address a client got it from."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from functools import cache
 from flask import current_app
 
 from lms.calendar import entries
-from lms.core.urls import external_url
+from lms.core.urls import configured_base_url, external_url
 
 ATTACHMENT_NAME = "invitation.ics"
 ATTACHMENT_TYPE = "text/calendar"
@@ -19,19 +20,19 @@ _MAIL_ICS_CACHE_SIZE = 32
 
 
 def base_url() -> str:
-    """``LMS_BASE_URL`` plus the mount point (never the host a request came in on)."""
+    """Where the app's pages are (``lms/core/urls.py``), plus the mount point."""
     return external_url("lms_core.home").rstrip("/")
 
 
 def links() -> entries.Links:
-    """UIDs on the host of ``base_url()``; each offering linked to its detail page (built
-    from the route once per offering and file, not once per session)."""
+    """UIDs on the host of ``LMS_BASE_URL``; each offering linked to its detail page
+    (built from the route once per offering and file, not once per session)."""
 
     @cache
     def offering_url(offering_id: int) -> str:
         return external_url("lms_events.detail", offering_id=offering_id)
 
-    return entries.Links(uid_host=entries.host_of(base_url()), offering_url=offering_url)
+    return entries.Links(uid_host=entries.host_of(configured_base_url()), offering_url=offering_url)
 
 
 def offering_ics_bytes(offering, *, with_online_url: bool = False) -> bytes:

@@ -11,13 +11,15 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_datetime, get_locale, get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
+from lms.core import dates
 from lms.core.i18n import LANGUAGES
+from lms.core.urls import external_url
 
 LANGUAGE_NAMES = {"nb": "Norsk bokmål", "en": "English"}
 
@@ -32,8 +34,18 @@ def register_template_helpers(app: Flask) -> None:
         lms_flashes=lambda: get_flashed_messages(with_categories=True),
         lms_anonymous_header=anonymous_header,
     )
-    app.jinja_env.filters["lms_datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters.update(
+        # The one set of date formats (lms/core/dates.py). ``lms_datetime`` takes an old
+        # Babel width ("short", "full"…) and ignores it: every date and time looks alike.
+        lms_datetime=lambda value, width=None: (
+            dates.format_date(value) if width == "date" else dates.format_when(value)
+        ),
+        lms_when=dates.format_when,
+        lms_date=dates.format_date,
+        lms_time=dates.format_time,
+        lms_time_range=dates.format_time_range,
+        lms_date_range=dates.format_date_range,
+        lms_local_iso=lambda value: dates.iso(value) or "",
     )
 
 
@@ -106,7 +118,8 @@ def id_url_maker(endpoint: str, key: str = "offering_id", *, external: bool = Fa
     endpoint does not exist (an area that has not added its route).
     """
     try:
-        pattern = url_for(endpoint, **{key: _SENTINEL_ID}, _external=external)
+        values = {key: _SENTINEL_ID}
+        pattern = external_url(endpoint, **values) if external else url_for(endpoint, **values)
     except BuildError:
         return lambda _id: None
     head, _, tail = pattern.rpartition(str(_SENTINEL_ID))

@@ -40,6 +40,13 @@ def home():
     return render_template("lms/core/home.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever a page links: send them to the SVG icon
+    (pages link it with rel=icon, so this is only for clients that do not read it)."""
+    return redirect(url_for("lms_core.static", filename="favicon.svg"), 301)
+
+
 @bp.get("/healthz")
 def healthz():
     """200 when the database answers, 503 with a short reason when it does not."""

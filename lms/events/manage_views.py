@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.accounts.permissions import role_required
@@ -136,11 +137,20 @@ def manage_edit(offering_id: int):
         except services.CapacityWarning as warning:
             db.session.rollback()
             form.capacity.errors.append(
-                _(
-                    "%(held)s people hold a seat, more than %(capacity)s. Nobody is removed: "
-                    "confirm below to keep them all.",
-                    held=warning.held,
-                    capacity=warning.capacity,
+                " ".join(
+                    (
+                        ngettext(
+                            "%(num)s person holds a seat,",
+                            "%(num)s people hold a seat,",
+                            warning.held,
+                        ),
+                        ngettext(
+                            "more than %(num)s place.",
+                            "more than the %(num)s places.",
+                            warning.capacity,
+                        ),
+                        _("Nobody is removed: confirm below to keep them all."),
+                    )
                 )
             )
         except services.EventError as error:

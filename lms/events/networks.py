@@ -65,7 +65,7 @@ def leave_network(user, network: Network) -> int:
         raise EventError("not_a_member")
     db.session.delete(membership)
     db.session.flush()
-    return _membership_ended(user, network, user.id, note="left the network")
+    return _membership_ended(user, network, user.id, note="left_network")
 
 
 def remove_member(actor, network: Network, user_id: int) -> int:
@@ -77,7 +77,7 @@ def remove_member(actor, network: Network, user_id: int) -> int:
         raise EventError("not_a_member")
     db.session.delete(membership)
     db.session.flush()
-    return _membership_ended(actor, network, user_id, note="removed from the network")
+    return _membership_ended(actor, network, user_id, note="removed_from_network")
 
 
 def _membership_ended(actor, network: Network, user_id: int, *, note: str) -> int:
@@ -328,7 +328,7 @@ def move_meeting(actor, network: Network, offering_id: int, new_day: date, start
 def skip_meeting(actor, network: Network, offering_id: int) -> None:
     """Skip one date: the meeting is cancelled like any offering (everyone told)."""
     offering = _meeting(network, offering_id)
-    cancel_offering(actor, offering, note="meeting skipped")
+    cancel_offering(actor, offering, note="meeting_skipped")
 
 
 def network_meetings(network: Network, *, upcoming_only: bool = True):

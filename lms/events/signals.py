@@ -24,10 +24,13 @@ offering_rescheduled = _signals.signal("lms.offering-rescheduled")
 
 # After an offering was cancelled whole (its sessions marked cancelled, flushed):
 # (offering, actor=, note=). Receivers cancel what depended on it; each returns a count.
+# A note is an organiser's own words, or a code (``meeting_skipped``) that the
+# registrations area translates when it shows its log (``registrations/log_notes.py``).
 offering_cancelled = _signals.signal("lms.offering-cancelled")
 
 # After a person's approved membership of a network ended (they left, or were removed):
-# (network, actor=, user_id=, note=). Receivers end what needed the membership.
+# (network, actor=, user_id=, note=). Receivers end what needed the membership. The note
+# is a code: ``left_network`` or ``removed_from_network``.
 membership_ended = _signals.signal("lms.network-membership-ended")
 
 # Questions asked before a confirmation page, so it can say what the change would do; the

@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import inspect, update
 
-from lms.core.urls import external_url
+from lms.core.urls import external_url, links_based_on, recording_base
 from lms.extensions import db
 from lms.mail.models import OutboxAttachment, OutboxMessage
 from lms.timeutil import utcnow
@@ -75,7 +75,12 @@ def dump_context(context: dict[str, Any], attach: tuple[str, ...] = ()) -> dict[
     for name in attach:
         if name not in builders:
             raise ValueError(f"unknown mail attachment {name!r}")
-    return {"values": {key: _dump(value) for key, value in context.items()}, "attach": list(attach)}
+    return {
+        "values": {key: _dump(value) for key, value in context.items()},
+        "attach": list(attach),
+        # Without LMS_BASE_URL, the mail links where the request that queued it came from.
+        "base_url": recording_base(),
+    }
 
 
 def _dump(value: Any) -> Any:
@@ -127,9 +132,11 @@ def _attachment(name: str, context: dict[str, Any]) -> tuple[str, str, bytes]:
 
 def render_message(message: OutboxMessage) -> tuple[str, str, str, list[tuple[str, str, bytes]]]:
     """(subject, text, html, attachments) for a row, from its stored context."""
-    context = load_context(message.context)
-    subject, body_text, body_html = render_mail(message.kind, message.language, **context)
-    built = [_attachment(name, context) for name in (message.context or {}).get("attach", [])]
+    stored = message.context or {}
+    with links_based_on(stored.get("base_url")):
+        context = load_context(stored)
+        subject, body_text, body_html = render_mail(message.kind, message.language, **context)
+        built = [_attachment(name, context) for name in stored.get("attach", [])]
     return subject, body_text, body_html, built
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from lms.accounts.models import User
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import manage, services
+from lms.registrations import log_notes, manage, services
 from lms.registrations.models import Registration
 from lms.registrations.services import RegistrationError, can_manage
 from lms.registrations.statuses import CANCELLABLE, HAS_PLACE
@@ -55,7 +55,7 @@ def cancellable(actor, offering_id: int, ids) -> Selection:
     return selected(actor, offering_id, ids, CANCELLABLE)
 
 
-def cancel_many(actor, offering_id: int, ids, note: str = "cancelled by an organiser") -> int:
+def cancel_many(actor, offering_id: int, ids, note: str = log_notes.CANCELLED_BY_ORGANISER) -> int:
     """Cancel each chosen registration that can be (each is mailed, the line moves up);
     returns how many."""
     chosen = cancellable(actor, offering_id, ids)

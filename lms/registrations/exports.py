@@ -90,7 +90,7 @@ def to_csv(participants, separator: str = "comma") -> bytes:
             [
                 ""
                 if v is None
-                else v.isoformat(sep=" ")
+                else v.isoformat(sep=" ", timespec="minutes")
                 if isinstance(v, datetime)
                 else _safe_cell(v)
                 for v in row

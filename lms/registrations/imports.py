@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from lms.accounts.models import User
 from lms.extensions import db
-from lms.registrations import notify
+from lms.registrations import log_notes, notify
 from lms.registrations.columns import column_keys, status_reader
 from lms.registrations.locking import lock_offering
 from lms.registrations.manage import attendance_can_be_recorded
@@ -329,7 +329,7 @@ def _apply_changes(actor, offering, chosen: list, result: ImportResult) -> None:
         if registration is None:
             registration = Registration(offering_id=offering.id, user_id=user.id, status=None)
         registration.waitlist_rank = rank
-        transition(registration, status, actor=actor, note="imported from a file")
+        transition(registration, status, actor=actor, note=log_notes.IMPORTED)
         db.session.add(registration)
         db.session.flush()
         notify.registration_changed(registration)

@@ -19,7 +19,7 @@ from lms.core.dates import to_local
 from lms.events.models import Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import notify
+from lms.registrations import log_notes, notify
 from lms.registrations.locking import lock_offering
 from lms.registrations.models import Registration, RegistrationLog
 from lms.registrations.seats import next_rank, seat_counts, waitlist_position
@@ -51,10 +51,10 @@ def decide_pending(actor, registration_id: int, *, approve: bool) -> Registratio
     else:
         counts = seat_counts(offering)
         if counts.seats_left > 0 and counts.waitlisted == 0:
-            transition(registration, "confirmed", actor=actor, note="approved")
+            transition(registration, "confirmed", actor=actor, note=log_notes.APPROVED)
         else:
             registration.waitlist_rank = next_rank(offering.id)
-            transition(registration, "waitlisted", actor=actor, note="approved")
+            transition(registration, "waitlisted", actor=actor, note=log_notes.APPROVED)
     db.session.flush()
     notify.registration_changed(registration)
     return registration
@@ -70,7 +70,7 @@ def promote_by_hand(actor, registration_id: int, *, allow_over_capacity: bool = 
     if held_after > offering.capacity and not allow_over_capacity:
         raise CapacityWarning(held_after, offering.capacity)
     registration.waitlist_rank = None
-    transition(registration, "confirmed", actor=actor, note="promoted by an organiser")
+    transition(registration, "confirmed", actor=actor, note=log_notes.PROMOTED_BY_HAND)
     db.session.flush()
     notify.registration_changed(registration)
     return registration
@@ -97,7 +97,7 @@ def move_in_waitlist(actor, registration_id: int, position: int) -> None:
             actor_id=actor.id,
             from_status="waitlisted",
             to_status="waitlisted",
-            note=f"moved to position {position}",
+            note=log_notes.moved_to(position),
         )
     )
     db.session.flush()

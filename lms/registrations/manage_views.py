@@ -9,13 +9,14 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.events.forms import QUESTION_LABELS
 from lms.events.models import QUESTIONS, Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import exports, forms, imports, manage, messages, services
+from lms.registrations import exports, forms, imports, log_notes, manage, messages, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -188,8 +189,9 @@ def cancel_participant(offering_id: int, registration_id: int):
             ),
             ids=[],
         )
+    note = log_notes.CANCELLED_BY_ORGANISER
     _attempt(
-        lambda: services.cancel(current_user, registration.id, note="cancelled by an organiser"),
+        lambda: services.cancel(current_user, registration.id, note=note),
         _("The registration of %(name)s is cancelled.", name=registration.user.name),
     )
     return _back(offering)

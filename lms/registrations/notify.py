@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
+from lms.registrations import log_notes
 from lms.registrations.models import Registration
 from lms.registrations.online_links import sees_online_link
 from lms.registrations.seats import waitlist_position
@@ -64,13 +65,9 @@ def cancelled(registration, *, held_seat: bool, note: str = "") -> None:
     mail = _status_mail(registration.user, registration.offering, "cancelled", None)
     queue_mail(
         **dict(mail, attach=("calendar_cancelled",) if held_seat else ()),
-        note=note if note not in AUTOMATIC_NOTES else "",
+        note="" if log_notes.is_code(note) else note,
         calendar_attached=held_seat,
     )
-
-
-# Log notes the code writes for itself; an organiser's own words are passed on in mail.
-AUTOMATIC_NOTES = ("offering cancelled", "meeting skipped")
 
 
 def registered_mail(user, offering_id: int, status: str, position) -> dict:
@@ -100,12 +97,21 @@ def _status_mail(user, offering, status: str, position, offer_expires_at=None) -
 
 def message(registration, subject: str, text: str, sender=None) -> None:
     """Queue an organiser's message about the offering to one participant."""
-    message_to(registration.user, registration.offering, subject, text, sender)
+    message_to(
+        registration.user,
+        registration.offering,
+        subject,
+        text,
+        sender,
+        online_link=sees_online_link(registration.status),
+    )
 
 
-def message_to(user, offering, subject: str, text: str, sender=None) -> None:
+def message_to(
+    user, offering, subject: str, text: str, sender=None, online_link: bool = True
+) -> None:
     """Queue an organiser's message about ``offering`` to ``user`` (a participant, or the
-    organiser's own test copy)."""
+    organiser's own test copy, which shows the online link as those with a place see it)."""
     queue_mail(
         user.email,
         "registration_message",
@@ -115,7 +121,7 @@ def message_to(user, offering, subject: str, text: str, sender=None) -> None:
         message_subject=subject,
         message_text=text,
         sender=sender,
-        online_link=sees_online_link(registration.status),
+        online_link=online_link,
     )
 
 

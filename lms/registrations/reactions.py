@@ -13,7 +13,7 @@ from lms.events import signals
 from lms.events.models import Offering
 from lms.events.services import EventError
 from lms.extensions import db
-from lms.registrations import notify, reminders, services
+from lms.registrations import log_notes, notify, reminders, services
 from lms.registrations.models import Registration
 from lms.registrations.statuses import CANCELLABLE
 from lms.timeutil import utcnow
@@ -42,7 +42,7 @@ def cancel_registrations(offering, *, actor, note: str) -> int:
         .order_by(Registration.id)
     ).all()
     for registration_id in ids:
-        services.cancel(actor, registration_id, note=note or "offering cancelled")
+        services.cancel(actor, registration_id, note=note or log_notes.OFFERING_CANCELLED)
     return len(ids)
 
 

@@ -20,7 +20,7 @@ from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
 from lms.events.services import PUBLIC_STATUSES, CapacityWarning
 from lms.extensions import db
-from lms.registrations import fast_register, notify
+from lms.registrations import fast_register, log_notes, notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.models import Registration, RegistrationLog
 from lms.registrations.seats import seat_counts, waitlist_position
@@ -215,9 +215,9 @@ def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Re
     for registration in line:
         if offering.waitlist_mode == "offer":
             terms = OfferTerms(offering.offer_hours, offering.starts_at)
-            transition(registration, "offered", note="seat offered", now=now, offer=terms)
+            transition(registration, "offered", note=log_notes.OFFERED, now=now, offer=terms)
         else:
-            transition(registration, "confirmed", note="promoted from the waiting list", now=now)
+            transition(registration, "confirmed", note=log_notes.PROMOTED, now=now)
         db.session.flush()
         notify.registration_changed(registration)
     return list(line)
@@ -236,7 +236,7 @@ def accept_offer(user, registration_id: int) -> Registration:
         raise RegistrationError("cancelled")
     if registration.offer_expires_at is not None and registration.offer_expires_at <= utcnow():
         raise RegistrationError("offer_expired")
-    transition(registration, "confirmed", actor=user, note="offer accepted")
+    transition(registration, "confirmed", actor=user, note=log_notes.OFFER_ACCEPTED)
     db.session.flush()
     notify.registration_changed(registration)
     return registration
@@ -261,7 +261,7 @@ def expire_offers(now: datetime | None = None) -> int:
             )
         ).all()
         for registration in due:
-            transition(registration, "expired", note="offer expired", now=now)
+            transition(registration, "expired", note=log_notes.OFFER_EXPIRED, now=now)
             db.session.flush()
             notify.registration_changed(registration)
             expired += 1

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 
 from lms.events.models import Offering
 from lms.extensions import db
-from lms.registrations import forms, register_button, services
+from lms.registrations import forms, log_notes, register_button, services
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -67,6 +67,7 @@ def labels():
     return {
         "lms_registration_status_labels": forms.STATUS_LABELS,
         "lms_organisation_type_labels": forms.ORGANISATION_TYPE_LABELS,
+        "lms_log_note": log_notes.note_text,
     }
 
 

@@ -35,6 +35,7 @@ PASSWORD = "a long browser test password"
 # GET routes that are not pages a person reads, so need no entry in PAGES.
 NOT_PAGES = {
     "lms_core.healthz": "JSON health check for load balancers",
+    "lms_core.favicon": "a redirect to the SVG icon, not HTML",
     "lms_calendar.offering_ics": "an .ics calendar file, not HTML",
     "lms_calendar.personal_feed": "an .ics calendar feed, not HTML",
     "lms_calendar.network_feed": "an .ics calendar feed, not HTML",
