@@ -1,13 +1,15 @@
 """Layout checks a screen reader or axe cannot make: reflow at 320 px (checked on every
-page in the axe walk, test_accessibility.py, with ``reflow_problem``), a visible focus
-indicator on everything Tab reaches, and flash messages in a live region."""
+page in the axe walk, test_accessibility.py, with ``reflow_problem``, and here with long
+words at 320 and 1280 px), a visible focus indicator on everything Tab reaches, flash
+messages in a live region, and the header's menu on narrow and wide screens."""
 
 from __future__ import annotations
 
 import pytest
+from factories import make
 
 from .keyboard import translator
-from .site_pages import ANONYMOUS, log_in_as, open_page, pages_for
+from .site_pages import ANONYMOUS, EVERYONE, LONG_WORD, log_in_as, open_page, pages_for
 
 DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}
@@ -140,3 +142,47 @@ def _assert_announced(page, text: str, role: str) -> None:
     assert region["role"] == role and region["live"] != "off", (
         f"{text!r} is in {region}, expected role={role}"
     )
+
+
+SCROLLS_JS = """() => { const s = document.scrollingElement;
+  return {scroll: s.scrollWidth, client: s.clientWidth}; }"""
+
+
+def _sideways(page, label: str) -> str | None:
+    sizes = page.evaluate(SCROLLS_JS)
+    if sizes["scroll"] <= sizes["client"]:
+        return None
+    width = page.viewport_size["width"]
+    culprits = page.evaluate(WIDEST_JS, width)
+    return f"{label} at {width}px: {sizes['scroll']}px wide; too wide: {culprits}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("role", EVERYONE)
+def test_no_page_scrolls_sideways_with_long_words(new_context, live_server, role):
+    """Bug: a long Norwegian compound in a title made the catalogue scroll sideways at 360
+    and at 1280 px. Every page in site_pages (whose titles, names and addresses carry
+    LONG_WORD and other long words), loaded at 320 px and widened to 1280 px, fits."""
+    page = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": "nb"}).new_page()
+    user = log_in_as(page, role, "nb")
+    problems = []
+    for spec in pages_for(role):
+        page.set_viewport_size(NARROW)
+        open_page(page, live_server.app, spec, "nb", user)
+        for size in (NARROW, DESKTOP):
+            page.set_viewport_size(size)
+            if (problem := _sideways(page, spec.id)) is not None:
+                problems.append(problem)
+    assert not problems, "pages that scroll sideways:\n" + "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_catalogue_with_a_long_word_fits_at_360_and_1280px(new_context, live_server):
+    """The very page of the bug report, at the widths it was seen at."""
+    make.offering(f"{LONG_WORD} for innkjøpere i {LONG_WORD.lower()}er", capacity=10)
+    page = new_context(extra_http_headers={"Accept-Language": "nb"}).new_page()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 720})
+        page.goto("/events")
+        assert LONG_WORD in page.inner_text("main")
+        assert _sideways(page, "catalogue") is None
