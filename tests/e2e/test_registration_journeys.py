@@ -108,7 +108,7 @@ def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(
 
     # The personal feed, read off the page and fetched as a calendar app would (no cookies).
     page.goto("/me/calendar")
-    feed_url = page.inner_text("#feed-url").strip()
+    feed_url = page.input_value("#feed-url").strip()
     assert feed_url.startswith(live_server.url + "/calendar/")
     assert page.get_attribute("#webcal-link", "href") == "webcal://" + feed_url.split("://", 1)[1]
     with urllib.request.urlopen(feed_url, timeout=10) as response:
