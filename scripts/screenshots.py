@@ -75,9 +75,7 @@ def _give_the_participant_places(count: int = 3) -> None:
     offerings = db.session.scalars(
         select(Offering).where(Offering.status == "published", Offering.network_id.is_(None))
     ).all()
-    coming = sorted(
-        (o for o in offerings if o.registration_is_open()), key=lambda o: o.starts_at
-    )
+    coming = sorted((o for o in offerings if o.registration_is_open()), key=lambda o: o.starts_at)
     given = 0
     for offering in coming:
         if given == count:

@@ -9,7 +9,8 @@ from lms.core.areas import LMSState
 
 
 def init_area(app: Flask, lms: LMSState) -> None:
-    """Mount the pages (the personal home is where login leads), declare the periodic tasks, answer the events area's signals."""
+    """Mount the pages (the personal home is where login leads), declare the periodic
+    tasks, answer the events area's signals."""
     from lms.registrations import (  # noqa: F401  (routes and tables)
         catalogue_views,
         manage_views,

@@ -127,9 +127,7 @@ def _registered_message(registered: services.Registered) -> str:
 def home():
     """The page a person lands on after login: offers to answer, the next sessions, places,
     waiting-list positions; those who run offerings also get the way to their tools."""
-    return render_template(
-        "lms/registrations/home.html", home=participant_home(current_user)
-    )
+    return render_template("lms/registrations/home.html", home=participant_home(current_user))
 
 
 @bp.get("/me/registrations")
