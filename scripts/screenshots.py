@@ -13,6 +13,7 @@ tests do). Nothing outside the temporary folder and the output folder is touched
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -31,7 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WIDTHS = (360, 1280)
-HEIGHT = 900
+HEIGHT = 800
+MAX_HEIGHT = 2400
 # (file name, who looks, the page; None means "the organisers' landing page", found below)
 PAGES = (
     ("organiser-overview", "organiser@demo.lms", None),
@@ -105,6 +107,7 @@ def serve(app):
     """Serve ``app`` from a thread on a free port; return (server, base URL)."""
     from werkzeug.serving import make_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log per request
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}"
@@ -136,7 +139,10 @@ def take(base_url: str, landing: str, out: Path) -> list[Path]:
                         page.press("#password", "Enter")
                 page.goto(path or landing)
                 target = out / f"{name}-{width}.png"
-                page.screenshot(path=str(target), full_page=True)
+                # The whole page, but at most a few screens of it (a long list goes on).
+                height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+                clip = {"x": 0, "y": 0, "width": width, "height": height}
+                page.screenshot(path=str(target), full_page=True, clip=clip)
                 written.append(target)
                 context.close()
         browser.close()
