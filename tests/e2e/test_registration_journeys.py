@@ -196,7 +196,7 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
     begin_now(offering)
     ids = {p.id: registrations.find_registration(p, offering.id).id for p in (first, second)}
 
-    # bypass_csp only so that axe can be injected; the page itself runs no script.
+    # bypass_csp only so that axe can be injected; the page itself runs no inline script.
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
     page = context.new_page()
     login(page, organiser.email)
