@@ -40,8 +40,9 @@ class Offer:
 
 
 @dataclass(frozen=True)
-class Waiting:
-    """A place in a waiting list (1 = next in line), or a registration awaiting approval."""
+class Entry:
+    """An offering the person is in: a place, a place in line (``position``, 1 = next in
+    line), or a registration awaiting an organiser's approval."""
 
     registration_id: int
     offering_id: int
@@ -57,13 +58,9 @@ class ParticipantHome:
 
     offers: list[Offer] = field(default_factory=list)
     next_sessions: list[NextSession] = field(default_factory=list)
-    places: list[Waiting] = field(default_factory=list)
-    waitlisted: list[Waiting] = field(default_factory=list)
-    pending: list[Waiting] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.offers or self.places or self.waitlisted or self.pending)
+    places: list[Entry] = field(default_factory=list)
+    waitlisted: list[Entry] = field(default_factory=list)
+    pending: list[Entry] = field(default_factory=list)
 
 
 def participant_home(user, now: datetime | None = None) -> ParticipantHome:
@@ -79,9 +76,9 @@ def participant_home(user, now: datetime | None = None) -> ParticipantHome:
         ),
         key=lambda offer: offer.expires_at or now,
     )
-    home.places = [_waiting(r) for r in groups.upcoming]
-    home.waitlisted = [_waiting(r, position) for r, position in groups.waitlisted]
-    home.pending = [_waiting(r) for r in groups.pending]
+    home.places = [_entry(r) for r in groups.upcoming]
+    home.waitlisted = [_entry(r, position) for r, position in groups.waitlisted]
+    home.pending = [_entry(r) for r in groups.pending]
     sessions = [
         NextSession(
             offering_id=r.offering_id,
@@ -99,6 +96,6 @@ def participant_home(user, now: datetime | None = None) -> ParticipantHome:
     return home
 
 
-def _waiting(registration, position: int | None = None) -> Waiting:
+def _entry(registration, position: int | None = None) -> Entry:
     offering = registration.offering
-    return Waiting(registration.id, offering.id, offering.title, offering.starts_at, position)
+    return Entry(registration.id, offering.id, offering.title, offering.starts_at, position)
