@@ -24,7 +24,7 @@ def test_login_with_the_right_password(client, factory):
     user = factory.user()
     response = log_in(client, user.email)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/me"
     assert is_logged_in(client)
     assert client.get("/api/v1/me").json["email"] == user.email
 
@@ -72,7 +72,7 @@ def test_protected_page_sends_to_login_with_next(client, factory):
 
 def test_a_logged_in_user_is_sent_on_from_login(client, factory, login):
     login(factory.user())
-    assert client.get("/login").headers["Location"] == "/"
+    assert client.get("/login").headers["Location"] == "/me"
     assert client.get("/login?next=/profile").headers["Location"] == "/profile"
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from lms.accounts.models import ApiToken
 from lms.extensions import db
 
-TOKEN_RE = re.compile(r'id="new-token">([^<]+)<')
+TOKEN_RE = re.compile(r'id="new-token" value="([^"]+)"')
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def test_login_refuses_a_next_outside_the_site(host, host_client):
     user = Factory().user()
     data = {"email": user.email, "password": TEST_PASSWORD, "next": "//evil.example/"}
     response = post_form(host_client, f"{PREFIX}/login", data)
-    assert response.headers["Location"] == f"{PREFIX}/"
+    assert response.headers["Location"] == f"{PREFIX}/me"  # the home after login, under the prefix
 
 
 def test_404_under_the_prefix_is_the_lms_error_page(host_client):

@@ -169,6 +169,7 @@ MATRIX = [
     # Registrations: a participant's own pages; someone else's registration is not found.
     Route("GET", "lms_registrations.register", "/events/{reg_offering}/register", members(200)),
     Route("POST", "lms_registrations.register", "/events/{reg_offering}/register", members(302)),
+    Route("GET", "lms_registrations.home", "/me", members(200)),
     Route("GET", "lms_registrations.mine", "/me/registrations", members(200)),
     Route(
         "GET", "lms_registrations.cancel", "/me/registrations/{registration}/cancel", members(404)

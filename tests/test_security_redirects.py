@@ -36,14 +36,14 @@ def test_login_refuses_to_redirect_off_site(client, factory, target):
         {"email": user.email, "password": TEST_PASSWORD, "next": target},
     )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/me"
 
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)
 def test_logged_in_login_page_refuses_to_redirect_off_site(client, factory, login, target):
     login(factory.user())
     response = client.get("/login", query_string={"next": target})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/me"
 
 
 @pytest.mark.parametrize("target", EVIL_TARGETS)

@@ -64,6 +64,11 @@ def verify(token: str):
     return redirect(url_for(".login"))
 
 
+def _home_after_login() -> str:
+    """The page a person lands on after logging in, as the areas declared it."""
+    return url_for(current_app.extensions["lms"].home_endpoint)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit("LMS_LOGIN_RATE_LIMIT"), methods=["POST"])
 @limiter.limit(_limit("LMS_LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], key_func=_login_email_key)
@@ -71,7 +76,7 @@ def login():
     """Log in with e-mail and password; an unverified account gets a fresh link."""
     target = request.values.get("next", "")
     if current_user.is_authenticated:
-        return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))
+        return redirect(target if is_safe_redirect(target) else _home_after_login())
     form = forms.LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -85,7 +90,7 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
-            return redirect(target if is_safe_redirect(target) else url_for("lms_core.home"))
+            return redirect(target if is_safe_redirect(target) else _home_after_login())
     return render_template("lms/accounts/login.html", form=form, next=target), _form_status(form)
 
 

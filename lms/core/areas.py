@@ -47,10 +47,17 @@ class LMSState:
     mail_attachments: dict[str, AttachmentBuilder] = field(default_factory=dict)
     mail_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
     cli_commands: list[click.Command] = field(default_factory=list)
+    # Where a person lands after logging in: the core home page until an area declares its
+    # own (set_home). An endpoint name, so accounts need not import the area that has it.
+    home_endpoint: str = "lms_core.home"
 
     def add_blueprint(self, blueprint: Blueprint, url_prefix: str = "") -> None:
         """Mount ``blueprint`` at ``url_prefix`` below ``LMS_URL_PREFIX``."""
         self.mounts.append((blueprint, url_prefix))
+
+    def set_home(self, endpoint: str) -> None:
+        """Send people to ``endpoint`` after they log in (a personal home page)."""
+        self.home_endpoint = endpoint
 
     def add_task(self, name: str, function: Callable[..., Any]) -> None:
         """A background task the worker runs in an app context (``core.queue.enqueue``).

@@ -9,7 +9,8 @@ from lms.core.areas import LMSState
 
 
 def init_area(app: Flask, lms: LMSState) -> None:
-    """Mount the pages, declare the periodic tasks, answer the events area's signals."""
+    """Mount the pages (the personal home is where login leads), declare the periodic
+    tasks, answer the events area's signals."""
     from lms.registrations import (  # noqa: F401  (routes and tables)
         bulk_views,
         catalogue_views,
@@ -24,6 +25,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
     from lms.registrations.views import bp
 
     lms.add_blueprint(bp)
+    lms.set_home("lms_registrations.home")
     for kind, attachments in notify.MAIL_KINDS.items():
         lms.add_mail_kind(kind, attachments=attachments)
     lms.add_periodic_task("expire_offers", tasks.expire_offers, minute="*/5")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
@@ -23,7 +24,7 @@ from lms.extensions import db
 from lms.registrations import fast_register, log_notes, notify
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.models import Registration, RegistrationLog
-from lms.registrations.seats import seat_counts, waitlist_position
+from lms.registrations.seats import seat_counts, waitlist_positions
 from lms.registrations.status_change import OfferTerms, back_of_line, status_change
 from lms.registrations.statuses import ACTIVE, CANCELLABLE, SEAT_TO_COME
 from lms.timeutil import utcnow
@@ -308,8 +309,12 @@ def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
         select(Registration)
         .join(Offering, Offering.id == Registration.offering_id)
         .where(Registration.user_id == user.id, Registration.status.in_(ACTIVE))
+        .options(contains_eager(Registration.offering))
         .order_by(Registration.id)
     ).all()
+    # One query for every offering and its sessions, one for every waiting-list position:
+    # the count stays the same however many registrations a person has.
+    positions = waitlist_positions(rows)
     result = MyRegistrations([], [], [], [], [])
     for registration in rows:
         offering = registration.offering
@@ -326,7 +331,7 @@ def my_registrations(user, now: datetime | None = None) -> MyRegistrations:
         elif registration.status == "confirmed":
             result.upcoming.append(registration)
         elif registration.status == "waitlisted":
-            result.waitlisted.append((registration, waitlist_position(registration)))
+            result.waitlisted.append((registration, positions.get(registration.id)))
         elif registration.status == "pending":
             result.pending.append(registration)
 

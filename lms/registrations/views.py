@@ -1,5 +1,5 @@
-"""Registration pages for participants: register, "My registrations", cancel or leave the
-list, accept an offered seat. The organisers' pages (``manage_views``) hang on the same
+"""Registration pages for participants: their home, register, "My registrations", cancel
+or leave the list, accept an offered seat. The organisers' pages (``manage_views``) hang on the same
 blueprint and share its error messages."""
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from flask_login import current_user, login_required
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import forms, log_notes, register_button, services
+from lms.registrations.home import participant_home
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -127,6 +128,14 @@ def _registered_message(registered: services.Registered) -> str:
         "The offering is full: you are on the waiting list as number %(n)s.",
         n=registered.waitlist_position,
     )
+
+
+@bp.get("/me")
+@login_required
+def home():
+    """The page a person lands on after login: offers to answer, the next sessions, places,
+    waiting-list positions; those who run offerings also get the way to their tools."""
+    return render_template("lms/registrations/home.html", home=participant_home(current_user))
 
 
 @bp.get("/me/registrations")

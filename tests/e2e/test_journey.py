@@ -149,7 +149,7 @@ def test_keyboard_only_journey(new_context, live_server, lang):
     press_and_wait(page)
 
     # 7. The home page greets the user, in their language.
-    assert urlsplit(page.url).path == "/"
+    assert urlsplit(page.url).path == "/me"
     assert html_lang(page) == lang
     assert flash_texts(page) == [t("You are logged in.")]
     assert t("Welcome, %(name)s.", name=NAME) in text_of(page, "main")

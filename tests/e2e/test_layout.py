@@ -1,13 +1,15 @@
 """Layout checks a screen reader or axe cannot make: reflow at 320 px (checked on every
-page in the axe walk, test_accessibility.py, with ``reflow_problem``), a visible focus
-indicator on everything Tab reaches, and flash messages in a live region."""
+page in the axe walk, test_accessibility.py, with ``reflow_problem``, and here with long
+words at 320 and 1280 px), a visible focus indicator on everything Tab reaches, flash
+messages in a live region, and the header's menu on narrow and wide screens."""
 
 from __future__ import annotations
 
 import pytest
+from factories import make
 
-from .keyboard import translator
-from .site_pages import ANONYMOUS, log_in_as, open_page, pages_for
+from .keyboard import tab_to, translator
+from .site_pages import ANONYMOUS, EVERYONE, LONG_WORD, log_in_as, open_page, pages_for
 
 DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}
@@ -140,3 +142,171 @@ def _assert_announced(page, text: str, role: str) -> None:
     assert region["role"] == role and region["live"] != "off", (
         f"{text!r} is in {region}, expected role={role}"
     )
+
+
+SCROLLS_JS = """() => { const s = document.scrollingElement;
+  return {scroll: s.scrollWidth, client: s.clientWidth}; }"""
+
+
+def _sideways(page, label: str) -> str | None:
+    sizes = page.evaluate(SCROLLS_JS)
+    if sizes["scroll"] <= sizes["client"]:
+        return None
+    width = page.viewport_size["width"]
+    culprits = page.evaluate(WIDEST_JS, width)
+    return f"{label} at {width}px: {sizes['scroll']}px wide; too wide: {culprits}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("role", EVERYONE)
+def test_no_page_scrolls_sideways_with_long_words(new_context, live_server, role):
+    """Bug: a long Norwegian compound in a title made the catalogue scroll sideways at 360
+    and at 1280 px. Every page in site_pages (whose titles, names and addresses carry
+    LONG_WORD and other long words), loaded at 320 px and widened to 1280 px, fits."""
+    page = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": "nb"}).new_page()
+    user = log_in_as(page, role, "nb")
+    problems = []
+    for spec in pages_for(role):
+        page.set_viewport_size(NARROW)
+        open_page(page, live_server.app, spec, "nb", user)
+        for size in (NARROW, DESKTOP):
+            page.set_viewport_size(size)
+            if (problem := _sideways(page, spec.id)) is not None:
+                problems.append(problem)
+    assert not problems, "pages that scroll sideways:\n" + "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_catalogue_with_a_long_word_fits_at_360_and_1280px(new_context, live_server):
+    """The very page of the bug report, at the widths it was seen at."""
+    make.offering(f"{LONG_WORD} for innkjøpere i {LONG_WORD.lower()}er", capacity=10)
+    page = new_context(extra_http_headers={"Accept-Language": "nb"}).new_page()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 720})
+        page.goto("/events")
+        assert LONG_WORD in page.inner_text("main")
+        assert _sideways(page, "catalogue") is None
+
+
+PHONE = {"width": 360, "height": 640}
+
+
+def expanded_state(page, name: str) -> bool | None:
+    """Whether the browser tells assistive technology that the control named ``name`` is
+    expanded (read from Chromium's accessibility tree), None if it says nothing."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    for node in nodes:
+        if node.get("ignored") or (node.get("name") or {}).get("value") != name:
+            continue
+        for prop in node.get("properties", []):
+            if prop["name"] == "expanded":
+                return prop["value"]["value"]
+    return None
+
+
+def expect(locator):
+    """Playwright's waiting assertions (imported here, as the browser fixture imports
+    Playwright only when a browser test runs)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
+
+
+def expect_text(locator, text: str) -> None:
+    """Wait until ``locator`` shows ``text`` (the live region is filled after a moment)."""
+    expect(locator).to_have_text(text)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
+def test_the_menu_folds_on_a_phone_and_opens_by_keyboard(new_context, live_server, script):
+    """Bug: at 360 px the header took a third of the screen. Now the brand and a Menu
+    button share one row; Enter opens the menu (a disclosure screen readers hear as
+    expanded or not), with or without script; with script, Escape closes it again."""
+    context = new_context(
+        viewport=PHONE, java_script_enabled=script, extra_http_headers={"Accept-Language": "en"}
+    )
+    page = context.new_page()
+    log_in_as(page, "admin", "en")
+    assert page.locator("header.lms-header").bounding_box()["height"] < PHONE["height"] / 8
+    networks = page.locator("nav.lms-nav a[href='/networks']")
+    assert not networks.is_visible()
+    page.keyboard.press("Tab")  # the skip link
+    tab_to(page, "the menu button", lambda f: f["tag"] == "summary" and f["text"] == "Menu")
+    assert expanded_state(page, "Menu") is False
+    page.keyboard.press("Enter")
+    assert networks.is_visible()
+    assert expanded_state(page, "Menu") is True
+    tab_to(page, "a link in the menu", lambda f: f["text"] == "Networks")
+    tab_to(page, "the administration menu", lambda f: f["text"] == "Administration")
+    page.keyboard.press("Enter")
+    tab_to(page, "a link under it", lambda f: f["text"] == "People and roles")
+    if script:
+        page.keyboard.press("Escape")  # closes the innermost: Administration
+        page.keyboard.press("Escape")  # then the menu
+        assert not networks.is_visible()
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Menu"
+
+
+@pytest.mark.browser
+def test_an_admins_header_is_one_row_at_1280px(new_context, live_server):
+    """Bug: at 1280 px an admin's header wrapped to three rows. The admin and organiser
+    tools sit under one Administration button; the menu shows without a Menu button."""
+    page = new_context(viewport=DESKTOP, extra_http_headers={"Accept-Language": "nb"}).new_page()
+    log_in_as(page, "admin", "nb")
+    brand = page.locator(".lms-brand").bounding_box()
+    for item in page.locator(".lms-nav__list > li, .lms-language__list > li").all():
+        box = item.bounding_box()
+        assert box["y"] < brand["y"] + brand["height"] and brand["y"] < box["y"] + box["height"]
+    assert not page.locator("summary.lms-menu__button").is_visible()
+    people = page.locator("nav.lms-nav a", has_text="Personer og roller")
+    assert not people.is_visible()
+    page.locator("summary.lms-submenu__button").click()
+    assert people.is_visible()
+
+
+@pytest.mark.browser
+def test_the_catalogue_shows_results_first_on_a_phone(new_context, live_server):
+    """The filters fold behind "Search and filter" on a phone (open when one is in use);
+    on a wide screen they are always shown."""
+    make.offering("Klima og miljø i anskaffelser")
+    page = new_context(viewport=PHONE, extra_http_headers={"Accept-Language": "en"}).new_page()
+    page.goto("/events")
+    card = page.locator(".lms-cards > li").first.bounding_box()
+    assert card["y"] < PHONE["height"], "the first result is below the first screen"
+    assert not page.locator("#q").is_visible()
+    page.locator("summary", has_text="Search and filter").click()
+    expect(page.locator("#q")).to_be_visible()  # after the design system's opening slide
+    page.goto("/events?kind=seminar")
+    assert page.locator("#q").is_visible()
+    page.set_viewport_size(DESKTOP)
+    page.goto("/events")
+    assert page.locator("#q").is_visible()
+    assert not page.locator("summary", has_text="Search and filter").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
+def test_the_feed_address_has_a_copy_button(new_context, live_server, script):
+    """The button copies the address and says "Copied" in a live region; without script
+    the address stays in a read-only field to select and copy by hand."""
+    context = new_context(java_script_enabled=script, extra_http_headers={"Accept-Language": "en"})
+    page = context.new_page()
+    log_in_as(page, "participant", "en")
+    page.goto("/me/calendar")
+    field = page.locator("#feed-url")
+    address = field.input_value()
+    assert address.startswith(live_server.url + "/calendar/")
+    assert field.get_attribute("readonly") is not None
+    button = page.get_by_role("button", name="Copy")
+    if not script:
+        assert button.count() == 0  # hidden: it could do nothing
+        return
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    button.click()
+    status = page.locator("[data-copy-status]")
+    expect_text(status, "Copied")
+    assert status.get_attribute("role") == "status"
+    assert page.evaluate("navigator.clipboard.readText()") == address

@@ -112,7 +112,7 @@ def test_participant_waits_moves_up_and_finds_the_session_in_the_feed(
 
     # The personal feed, read off the page and fetched as a calendar app would (no cookies).
     page.goto("/me/calendar")
-    feed_url = page.inner_text("#feed-url").strip()
+    feed_url = page.input_value("#feed-url").strip()
     assert feed_url.startswith(live_server.url + "/calendar/")
     assert page.get_attribute("#webcal-link", "href") == "webcal://" + feed_url.split("://", 1)[1]
     with urllib.request.urlopen(feed_url, timeout=10) as response:
@@ -256,7 +256,7 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
     begin_now(offering)
     ids = {p.id: registrations.find_registration(p, offering.id).id for p in (first, second)}
 
-    # bypass_csp only so that axe can be injected; the page itself runs no script.
+    # bypass_csp only so that axe can be injected; the page itself runs no inline script.
     context = new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
     page = context.new_page()
     login(page, organiser.email)
