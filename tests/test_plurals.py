@@ -80,10 +80,10 @@ def test_planning_meetings_counts_them(client, login, language, count):
 
 
 SENT = {
-    ("nb", 1): "Meldingen er på vei til 1 deltaker.",
-    ("nb", 2): "Meldingen er på vei til 2 deltakere.",
-    ("en", 1): "The message is on its way to 1 participant.",
-    ("en", 2): "The message is on its way to 2 participants.",
+    ("nb", 1): "Meldingen er på vei til 1 person.",
+    ("nb", 2): "Meldingen er på vei til 2 personer.",
+    ("en", 1): "The message is on its way to 1 person.",
+    ("en", 2): "The message is on its way to 2 people.",
 }
 
 
@@ -95,7 +95,12 @@ def test_a_message_counts_its_recipients(client, login, language, count):
     db.session.commit()
     login(make.user(roles=("organiser",), language=language))
     path = f"/manage/offerings/{offering.id}/message"
-    data = {"subject": "Endret rom", "text": "Vi er flyttet.", "audience": "places"}
+    data = {
+        "subject": "Endret rom",
+        "text": "Vi er flyttet.",
+        "audience": "places",
+        "action": "send",
+    }
     response = post_form(client, path, data, follow_redirects=True)
     assert SENT[language, count] in page_after(response)
 

@@ -102,14 +102,14 @@ def test_the_home_of_an_empty_account_points_to_the_catalogue(client, factory, l
     login(factory.user())
     html = client.get("/me").get_data(as_text=True)
     assert 'href="/events"' in html
-    assert 'href="/manage/offerings"' not in html
+    assert 'href="/manage"' not in html
 
 
 def test_those_who_run_offerings_get_the_way_to_their_overview(client, factory, login):
     login(factory.user(roles=("organiser",)))
     html = client.get("/me").get_data(as_text=True)
     main = html[html.index("<main") :]
-    assert 'href="/manage/offerings"' in main
+    assert 'href="/manage"' in main
 
 
 def test_the_home_takes_the_same_queries_for_one_or_many_registrations(
