@@ -78,6 +78,12 @@ def test_search_matches_every_word_in_any_order(organiser):
     assert _titles(organiser, q="l_2") == []  # an unescaped _ would match "l 2"
 
 
+def test_search_folds_every_letter_on_both_databases(organiser):
+    """SQLite's own lower() leaves Æ, Ø and Å as they are; the search folds them too."""
+    make.offering("MILJØMERKING I ÅRSAVTALER")
+    assert _titles(organiser, q="miljømerking årsavtaler") == ["MILJØMERKING I ÅRSAVTALER"]
+
+
 def test_each_filter(organiser):
     make.offering("Seminar om klima", themes=["climate_environment"])
     make.offering("Kurs om korrupsjon", kind="course", themes=["anti_corruption"])

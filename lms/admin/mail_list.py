@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from lms.core.folding import folded, like_pattern
 from lms.mail.models import STATUSES, OutboxMessage
 
 
@@ -35,9 +36,8 @@ def outbox_statement(filters: MailFilters):
     """The outbox rows that pass ``filters``, newest first."""
     statement = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if filters.to:
-        escaped = filters.to.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         statement = statement.where(
-            func.lower(OutboxMessage.to_address).like(f"%{escaped}%", escape="\\")
+            folded(OutboxMessage.to_address).like(like_pattern(filters.to.lower()), escape="\\")
         )
     if filters.kind:
         statement = statement.where(OutboxMessage.kind == filters.kind)

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import lazyload
 
+from lms.core.folding import folded, like_pattern
 from lms.core.paging import Page
 from lms.events.manage import managed_offerings_statement
 from lms.events.models import (
@@ -124,17 +125,12 @@ class NetworkRow:
     is_network = True
 
 
-def _like_word(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _matching(actor, filters: ListFilters):
     """The offerings ``actor`` manages that pass the filters (all but upcoming/past), with
     their first start, last end and the network they are folded into (or NULL)."""
-    folded = and_(Offering.kind == "network_meeting", Offering.network_id.is_not(None))
+    in_network = and_(Offering.kind == "network_meeting", Offering.network_id.is_not(None))
     no_group = cast(null(), Integer)
-    group = case((folded, Offering.network_id), else_=no_group) if filters.grouped else no_group
+    group = case((in_network, Offering.network_id), else_=no_group) if filters.grouped else no_group
     statement = (
         managed_offerings_statement(actor)
         .order_by(None)
@@ -155,7 +151,7 @@ def _matching(actor, filters: ListFilters):
     if filters.network is not None:
         statement = statement.where(Offering.network_id == filters.network)
     for word in filters.words():
-        statement = statement.where(func.lower(Offering.title).like(_like_word(word), escape="\\"))
+        statement = statement.where(folded(Offering.title).like(like_pattern(word), escape="\\"))
     return statement.subquery("matching")
 
 

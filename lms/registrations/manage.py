@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.core.dates import to_local
+from lms.core.folding import folded, like_pattern
 from lms.events.models import Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
@@ -142,9 +143,9 @@ def participants(offering: Offering, *, status: str = "", organisation_type: str
     if status:
         statement = statement.where(Registration.status == status)
     if query:
-        like = f"%{query.lower()}%"
+        like = like_pattern(query.lower())
         statement = statement.where(
-            func.lower(User.name).like(like) | func.lower(User.email).like(like)
+            folded(User.name).like(like, escape="\\") | folded(User.email).like(like, escape="\\")
         )
     rows = db.session.scalars(
         statement.order_by(Registration.waitlist_rank.is_(None), Registration.waitlist_rank)
