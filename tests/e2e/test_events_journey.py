@@ -37,7 +37,8 @@ def test_instructor_edits_only_their_own_offering(page):
     mine = _offering("Klima og miljø i anskaffelser", instructor)
     theirs = _offering("Antikorrupsjon for innkjøpere", make_user("instructor", "en"))
     login(page, instructor.email)
-    page.get_by_role("link", name="Manage offerings").click()
+    page.get_by_role("link", name="Manage offerings").click()  # the overview first
+    page.get_by_role("link", name="All offerings I manage").click()
     assert page.get_by_role("link", name=mine.title).is_visible()
     assert page.get_by_role("link", name=theirs.title).count() == 0
     page.get_by_role("link", name=mine.title).click()

@@ -45,7 +45,8 @@ def test_organiser_goes_from_the_overview_to_the_work_and_searches_the_list(page
     make.offering("Antikorrupsjon i praksis", kind="course", starts=at_ten_in_oslo(-40))
 
     login(page, organiser.email)
-    page.get_by_role("link", name="Overview", exact=True).click()
+    # The one link to the organisers' area leads to its overview.
+    page.get_by_role("link", name="Manage offerings", exact=True).click()
     page.wait_for_url("**/manage")
     coming = page.locator("section[aria-labelledby=coming-heading]")
     assert "Coming in the next 6 weeks" in coming.inner_text()
