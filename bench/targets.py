@@ -150,4 +150,31 @@ TARGETS: list[Target] = [
         expect='"pagination"',
         description="the JSON catalogue, first page, anonymous (the demo lists 11; rush.py 50)",
     ),
+    Target(
+        "catalogue-search",
+        "/events?q=milj%C3%B8+klima",
+        expect="<h1",
+        description="the catalogue searched for two words in any order, anonymous",
+    ),
+    Target(
+        "participant-home",
+        "/me",
+        expect='action="/logout"',
+        setup=session_cookie_for("participant@demo.lms"),
+        description="the participant's home (next sessions, places, offers), demo participant",
+    ),
+    Target(
+        "organiser-overview",
+        "/manage",
+        expect="<h1",
+        setup=session_cookie_for("organiser@demo.lms"),
+        description="the organisers' overview (coming weeks, approvals, offers), demo organiser",
+    ),
+    Target(
+        "offering-list",
+        "/manage/offerings",
+        expect="<h1",
+        setup=session_cookie_for("organiser@demo.lms"),
+        description="the organisers' offering list, first page, demo organiser",
+    ),
 ]

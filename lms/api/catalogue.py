@@ -28,12 +28,12 @@ from lms.api.serialise import ROW_EXTRA, Listed, Summaries, driver_moment, is_op
 from lms.api.serialise import zone as lms_zone
 from lms.core.errors import api_error
 from lms.core.fragments import MemoCache, fragment_cache
+from lms.core.paging import Page
 from lms.core.urls import base_url, external_url
 from lms.events.models import KINDS, THEMES
 from lms.registrations.catalogue import (
     ALL_KINDS,
     CatalogueFilters,
-    CataloguePage,
     catalogue_rows,
     converted,
     parse_month,
@@ -159,7 +159,7 @@ def events():
     # and hashed only for a new key.
     now = utcnow()
     total, raw = catalogue_rows(filters, page, per_page, now, extra=ROW_EXTRA, raw=True)
-    paging = CataloguePage([], page, per_page, total)  # the HTML catalogue's rule
+    paging = Page([], page, per_page, total)  # the HTML catalogue's rule
     if paging.beyond_last:
         last = max(paging.pages, 1)
         message = f"There is no page {page}: the listing has {last} page{'s' if last > 1 else ''}."

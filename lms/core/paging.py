@@ -29,6 +29,11 @@ class Page:
         return -(-self.total // self.per_page) if self.total else 0
 
     @property
+    def beyond_last(self) -> bool:
+        """A page past the last one (page 1 always exists, even when nothing matches)."""
+        return self.page > max(self.pages, 1)
+
+    @property
     def has_prev(self) -> bool:
         return self.page > 1
 

@@ -20,6 +20,7 @@ from sqlalchemy.types import NullType
 from lms.accounts.models import User
 from lms.core.dates import to_utc
 from lms.core.folding import folded, like_pattern
+from lms.core.paging import Page
 from lms.events.models import KINDS, THEMES, Offering, OfferingSession, offering_instructors
 from lms.extensions import db
 from lms.registrations.seats import held_count_of, seat_totals, seats_left_of
@@ -330,45 +331,9 @@ class CatalogueCard:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class CataloguePage:
-    """One page of cards, with what the pager needs (the names of Flask-SQLAlchemy's)."""
-
-    items: list[CatalogueCard]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(-(-self.total // self.per_page), 1) if self.total else 0
-
-    @property
-    def beyond_last(self) -> bool:
-        """A page past the last one (page 1 always exists, even when nothing matches):
-        the page and the API answer 404 and say where the last page is."""
-        return self.page > max(self.pages, 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def prev_num(self) -> int | None:
-        return self.page - 1 if self.has_prev else None
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def next_num(self) -> int | None:
-        return self.page + 1 if self.has_next else None
-
-
 def catalogue_page(
     filters: CatalogueFilters, page: int, per_page: int, now: datetime | None = None
-) -> CataloguePage:
+) -> Page:
     """One page of the catalogue in one query whatever the number of offerings.
 
     The query carries the cards' first start, session count and seat counts and the
@@ -378,7 +343,7 @@ def catalogue_page(
     fresh as the list.
     """
     total, rows = catalogue_rows(filters, page, per_page, now)
-    return CataloguePage(
+    return Page(
         items=[CatalogueCard(*row) for row in rows],
         page=page,
         per_page=per_page,
