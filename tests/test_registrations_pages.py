@@ -192,11 +192,30 @@ def test_cancel_asks_first_then_promotes_the_next(client, me, factory):
     path = f"/me/registrations/{registration.id}/cancel"
     page = client.get(path)
     assert page.status_code == 200 and status_of(me, offering) == "confirmed"
+    assert "next person on the waiting list" in page.get_data(as_text=True)
     response = post_form(client, path, {}, follow_redirects=True)
-    assert "You are cancelled" in response.get_data(as_text=True)
+    assert "Your place is cancelled" in response.get_data(as_text=True)
     assert status_of(me, offering) == "cancelled"
     assert status_of(other, offering) == "confirmed"
     assert log_of(registration_of(me, offering))[-1] == (me.id, "confirmed", "cancelled")
+
+
+def test_cancel_promises_the_seat_to_the_waiting_list_only_when_someone_gets_it(
+    client, me, factory
+):
+    """Nobody in line, or a line that no longer moves (registration closed): the page
+    must not say the place goes to the next person on the waiting list."""
+    offering = make.offering(capacity=1)
+    services.register(me, offering.id)
+    db.session.commit()
+    path = f"/me/registrations/{registration_of(me, offering).id}/cancel"
+    page = client.get(path).get_data(as_text=True)
+    assert "waiting list" not in page and "You will lose your place." in page
+    services.register(factory.user(), offering.id)
+    offering.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "waiting list" not in page and "You will lose your place." in page
 
 
 def test_leave_the_waiting_list(client, me, factory):

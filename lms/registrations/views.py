@@ -54,7 +54,7 @@ ERRORS = {
 CANCELLED_MESSAGES = {
     "waitlisted": _l("You have left the waiting list."),
     "offered": _l("You have declined the place. It goes to the next in line."),
-    "confirmed": _l("You are cancelled."),
+    "confirmed": _l("Your place is cancelled."),
     "pending": _l("Your registration is withdrawn."),
 }
 
@@ -177,6 +177,9 @@ def cancel(registration_id: int):
         registration=registration,
         offering=registration.offering,
         deadline_passed=services.cancel_deadline_passed(registration),
+        # Only then does the seat go on; the page must not promise it to nobody.
+        passes_on=services.waitlist_moves(registration.offering)
+        and seat_counts(registration.offering).waitlisted > 0,
     )
 
 
