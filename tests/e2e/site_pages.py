@@ -209,7 +209,7 @@ def email_with_errors(v: Visit) -> None:
 def new_token(v: Visit) -> None:
     """A token just made: its secret is shown once, and it is listed in the table."""
     v.goto("/profile")
-    v.submit("form[action$='/profile/tokens']", {"token_name": "Laptop"}, status=201)
+    v.submit("form[action$='/profile/tokens#tokens-heading']", {"token_name": "Laptop"}, status=201)
 
 
 def confirm_email_change(v: Visit) -> None:

@@ -310,3 +310,20 @@ def test_the_feed_address_has_a_copy_button(new_context, live_server, script):
     expect_text(status, "Copied")
     assert status.get_attribute("role") == "status"
     assert page.evaluate("navigator.clipboard.readText()") == address
+
+
+@pytest.mark.browser
+def test_a_new_token_is_shown_where_the_form_was_sent(new_context, live_server):
+    """The profile is several screens tall on a phone: the new token (shown once) and the
+    form's errors come back in view, not at the top of the page."""
+    context = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": "en"})
+    page = context.new_page()
+    log_in_as(page, "participant", "en")
+    page.goto("/profile")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_be_in_viewport()
+    page.fill("#token_name", "Phone")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    expect(page.locator("#new-token")).to_be_in_viewport()
