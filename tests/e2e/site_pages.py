@@ -197,13 +197,13 @@ def profile_with_errors(v: Visit) -> None:
 def password_with_errors(v: Visit) -> None:
     v.goto("/profile")
     fields = {"current_password": "wrong", "password": "short", "confirm": "different"}
-    v.submit("form[action$='/profile/password']", fields, status=400)
+    v.submit("form[action$='/profile/password#password-heading']", fields, status=400)
 
 
 def email_with_errors(v: Visit) -> None:
     v.goto("/profile")
     fields = {"new_email": "not-an-e-mail", "email_password": ""}
-    v.submit("form[action$='/profile/email']", fields, status=400)
+    v.submit("form[action$='/profile/email#email-heading']", fields, status=400)
 
 
 def new_token(v: Visit) -> None:
