@@ -104,6 +104,22 @@ def test_approval_network(client, factory, login, organiser):
     assert "declined" in declined.body_text or "avslått" in declined.body_text
 
 
+def test_withdrawing_a_request_says_so_not_that_you_left(client, factory, login):
+    net = network("approval")
+    user = factory.user(language="en")
+    networks.join_network(user, net)
+    db.session.commit()
+    login(user)
+    page = f"/networks/{net.id}"
+    confirm = client.get(f"{page}/leave").get_data(as_text=True)
+    assert "Withdraw your request" in confirm and "No, keep the request" in confirm
+    response = post_form(client, f"{page}/leave", {}, form_page=page, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert f"Your request to join {net.name} is withdrawn." in text
+    assert "You have left" not in text
+    assert membership_status(net, user) is None
+
+
 def test_meetings_and_members_only_for_members_and_organisers(client, factory, login, organiser):
     net = network("approval")
     networks.generate_meetings(

@@ -192,11 +192,46 @@ def test_cancel_asks_first_then_promotes_the_next(client, me, factory):
     path = f"/me/registrations/{registration.id}/cancel"
     page = client.get(path)
     assert page.status_code == 200 and status_of(me, offering) == "confirmed"
+    assert "next person on the waiting list" in page.get_data(as_text=True)
     response = post_form(client, path, {}, follow_redirects=True)
-    assert "You are cancelled" in response.get_data(as_text=True)
+    assert "Your place is cancelled" in response.get_data(as_text=True)
     assert status_of(me, offering) == "cancelled"
     assert status_of(other, offering) == "confirmed"
     assert log_of(registration_of(me, offering))[-1] == (me.id, "confirmed", "cancelled")
+
+
+def test_cancel_promises_the_seat_to_the_waiting_list_only_when_someone_gets_it(
+    client, me, factory
+):
+    """Nobody in line, or a line that no longer moves (registration closed): the page
+    must not say the place goes to the next person on the waiting list."""
+    offering = make.offering(capacity=1)
+    services.register(me, offering.id)
+    db.session.commit()
+    path = f"/me/registrations/{registration_of(me, offering).id}/cancel"
+    page = client.get(path).get_data(as_text=True)
+    assert "waiting list" not in page and "You will lose your place." in page
+    services.register(factory.user(), offering.id)
+    offering.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "waiting list" not in page and "You will lose your place." in page
+
+
+def test_declining_the_last_offer_does_not_say_it_goes_to_the_next(client, me, factory):
+    offering = make.offering(capacity=1, waitlist_mode="offer")
+    first = factory.user()
+    for person in (first, me):
+        services.register(person, offering.id)
+    db.session.commit()
+    services.cancel(first, registration_of(first, offering).id)
+    db.session.commit()
+    path = f"/me/registrations/{registration_of(me, offering).id}/cancel"
+    page = client.get(path).get_data(as_text=True)
+    assert "waiting list" not in page
+    text = post_form(client, path, {}, follow_redirects=True).get_data(as_text=True)
+    assert "You have declined the place." in text and "next in line" not in text
+    assert status_of(me, offering) == "cancelled"
 
 
 def test_leave_the_waiting_list(client, me, factory):
@@ -274,6 +309,6 @@ def test_decline_an_offer_after_the_cancellation_deadline(client, me, factory):
     page = client.get(path).get_data(as_text=True)
     assert "Decline the place" in page and "deadline for cancelling" not in page
     response = post_form(client, path, {}, follow_redirects=True)
-    assert "You have declined the place." in response.get_data(as_text=True)
+    assert "You have declined the place. It goes to the next" in response.get_data(as_text=True)
     assert status_of(me, offering) == "cancelled"
     assert status_of(third, offering) == "offered"

@@ -190,7 +190,7 @@ def change_password():
             cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             login_user(current_user._get_current_object(), remember=cookie in request.cookies)
             flash(_("Your password is changed."), "success")
-            return redirect(url_for(".profile"))
+            return redirect(url_for(".profile", _anchor="main"))
     return _render_profile(400, password_form=form)
 
 
@@ -215,7 +215,7 @@ def change_email():
         else:
             db.session.commit()
             flash(_("Open the link we sent to the new address to finish the change."), "info")
-            return redirect(url_for(".profile"))
+            return redirect(url_for(".profile", _anchor="main"))
     return _render_profile(400, email_form=form)
 
 

@@ -57,12 +57,17 @@ def network_leave(network_id: int):
     network = db.get_or_404(Network, network_id)
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
+    membership = network_services.membership_of(current_user, network)
+    requested = membership is not None and membership.status != "approved"
     try:
         cancelled = network_services.leave_network(current_user, network)
     except services.EventError:
         abort(404)
     db.session.commit()
-    flash(_("You have left %(name)s.", name=network.name), "success")
+    if requested:  # never a member: a request withdrawn, nothing left
+        flash(_("Your request to join %(name)s is withdrawn.", name=network.name), "success")
+    else:
+        flash(_("You have left %(name)s.", name=network.name), "success")
     if cancelled:
         message = ngettext(
             "Your place at %(num)s coming meeting is cancelled.",

@@ -195,6 +195,12 @@ def cancel_deadline_passed(registration: Registration, now: datetime | None = No
     return deadline is not None and (now or utcnow()) >= deadline
 
 
+def waitlist_moves(offering: Offering, now: datetime | None = None) -> bool:
+    """Whether a seat given up now goes to the waiting list (a published offering whose
+    registration is open; ``promote_waitlist`` moves nobody otherwise)."""
+    return offering.status == "published" and offering.registration_is_open(now or utcnow())
+
+
 def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Registration]:
     """Fill free seats from the front of the list (call with the offering locked).
 
@@ -202,7 +208,7 @@ def promote_waitlist(offering: Offering, now: datetime | None = None) -> list[Re
     start). Nothing moves once registration has closed or the event has started.
     """
     now = now or utcnow()
-    if offering.status != "published" or not offering.registration_is_open(now):
+    if not waitlist_moves(offering, now):
         return []
     free = seat_counts(offering).seats_left
     if free <= 0:

@@ -54,7 +54,8 @@ ERRORS = {
 CANCELLED_MESSAGES = {
     "waitlisted": _l("You have left the waiting list."),
     "offered": _l("You have declined the place. It goes to the next in line."),
-    "confirmed": _l("You are cancelled."),
+    "offered_to_nobody": _l("You have declined the place."),
+    "confirmed": _l("Your place is cancelled."),
     "pending": _l("Your registration is withdrawn."),
 }
 
@@ -161,6 +162,11 @@ def cancel(registration_id: int):
     registration = _own(registration_id)
     if registration.status not in CANCELLABLE:
         abort(404)
+    # Whether the seat goes to someone in line: only then do the page and the flash say so.
+    passes_on = (
+        services.waitlist_moves(registration.offering)
+        and seat_counts(registration.offering).waitlisted > 0
+    )
     if request.method == "POST":
         try:
             services.cancel(current_user, registration.id)
@@ -170,6 +176,8 @@ def cancel(registration_id: int):
         else:
             was = registration.log[-1].from_status
             db.session.commit()
+            if was == "offered" and not passes_on:
+                was = "offered_to_nobody"
             flash(CANCELLED_MESSAGES.get(was, CANCELLED_MESSAGES["confirmed"]), "success")
         return redirect(url_for(".mine"))
     return render_template(
@@ -177,6 +185,7 @@ def cancel(registration_id: int):
         registration=registration,
         offering=registration.offering,
         deadline_passed=services.cancel_deadline_passed(registration),
+        passes_on=passes_on,
     )
 
 

@@ -197,19 +197,19 @@ def profile_with_errors(v: Visit) -> None:
 def password_with_errors(v: Visit) -> None:
     v.goto("/profile")
     fields = {"current_password": "wrong", "password": "short", "confirm": "different"}
-    v.submit("form[action$='/profile/password']", fields, status=400)
+    v.submit("form[action$='/profile/password#password-heading']", fields, status=400)
 
 
 def email_with_errors(v: Visit) -> None:
     v.goto("/profile")
     fields = {"new_email": "not-an-e-mail", "email_password": ""}
-    v.submit("form[action$='/profile/email']", fields, status=400)
+    v.submit("form[action$='/profile/email#email-heading']", fields, status=400)
 
 
 def new_token(v: Visit) -> None:
     """A token just made: its secret is shown once, and it is listed in the table."""
     v.goto("/profile")
-    v.submit("form[action$='/profile/tokens']", {"token_name": "Laptop"}, status=201)
+    v.submit("form[action$='/profile/tokens#tokens-heading']", {"token_name": "Laptop"}, status=201)
 
 
 def confirm_email_change(v: Visit) -> None:

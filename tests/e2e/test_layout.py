@@ -9,7 +9,15 @@ import pytest
 from factories import make
 
 from .keyboard import tab_to, translator
-from .site_pages import ANONYMOUS, EVERYONE, LONG_WORD, log_in_as, open_page, pages_for
+from .site_pages import (
+    ANONYMOUS,
+    EVERYONE,
+    LONG_WORD,
+    PASSWORD,
+    log_in_as,
+    open_page,
+    pages_for,
+)
 
 DESKTOP = {"width": 1280, "height": 720}
 NARROW = {"width": 320, "height": 640}
@@ -310,3 +318,29 @@ def test_the_feed_address_has_a_copy_button(new_context, live_server, script):
     expect_text(status, "Copied")
     assert status.get_attribute("role") == "status"
     assert page.evaluate("navigator.clipboard.readText()") == address
+
+
+@pytest.mark.browser
+def test_the_profile_answers_a_form_where_it_was_sent(new_context, live_server):
+    """The profile is several screens tall on a phone: a form's errors and the new token
+    (shown once) come back in view, not at the top of the page; a success's flash too."""
+    context = new_context(viewport=NARROW, extra_http_headers={"Accept-Language": "en"})
+    page = context.new_page()
+    log_in_as(page, "participant", "en")
+    page.goto("/profile")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_be_in_viewport()
+    page.fill("#token_name", "Phone")
+    page.get_by_role("button", name="Create token").click()
+    page.wait_for_load_state()
+    expect(page.locator("#new-token")).to_be_in_viewport()
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state()
+    expect(page.locator(".ds-error-summary")).to_be_in_viewport()
+    page.fill("#current_password", PASSWORD)
+    page.fill("#password", "a new and long password")
+    page.fill("#confirm", "a new and long password")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Your password is changed.")).to_be_in_viewport()
