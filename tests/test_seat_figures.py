@@ -55,7 +55,7 @@ def _page_seats_left(client, offering_id: int) -> int:
     html = client.get(f"/events/{offering_id}", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )
-    return int(re.search(r"<dt>Seats left</dt><dd>(\d+)</dd>", html).group(1))
+    return int(re.search(r"<dt>Places left</dt><dd>(\d+)</dd>", html).group(1))
 
 
 @pytest.mark.parametrize("case", list(CASES), indirect=True)
@@ -87,3 +87,15 @@ def test_the_seat_figures_add_up_everywhere(client, case):
         assert cards[offering.id].seats_left == expected_left
     else:
         assert listed == [] and offering.id not in cards
+
+
+@pytest.mark.parametrize("case", ["past", "full"], indirect=True)
+def test_the_page_shows_a_waiting_list_only_when_someone_is_on_it(client, case):
+    """With nobody waiting (places free, or none wanted) the page says nothing of a list."""
+    name, offering, _capacity, statuses = case
+    html = client.get(f"/events/{offering.id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    shown = "<dt>Waiting list</dt><dd>2 people</dd>" in html
+    assert shown == (statuses.get("waitlisted", 0) > 0)
+    assert ("<dt>Waiting list</dt>" in html) == shown
