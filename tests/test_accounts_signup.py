@@ -135,3 +135,28 @@ def test_a_logged_in_user_is_sent_home_from_signup(client, factory, login):
 def test_signup_form_preselects_the_page_language(client):
     html = english(client).get("/signup").get_data(as_text=True)
     assert re.search(r'<option[^>]*\bselected\b[^>]*value="en"', html)
+
+
+def test_a_new_account_is_led_back_to_where_it_was_going(client):
+    """Register → log in → create an account → verify → log in: back at the registration,
+    as the same browser carried it (Moodle's "wantsurl"); a foreign target is dropped."""
+    target = "/events/7/register"
+    login_page = client.get(f"/login?next={target}").get_data(as_text=True)
+    assert 'href="/signup?next=/events/7/register"' in login_page
+    signup_page = client.get(f"/signup?next={target}").get_data(as_text=True)
+    assert f'name="next" value="{target}"' in signup_page
+    post_form(client, "/signup", {**NEW, "next": target}, form_page=f"/signup?next={target}")
+    verified = client.get(link_path(mails(to=NEW["email"])[0]))
+    assert verified.headers["Location"] == "/login?next=/events/7/register"
+    response = post_form(
+        client,
+        "/login?next=%2Fevents%2F7%2Fregister",
+        {"email": NEW["email"], "password": NEW["password"], "next": target},
+    )
+    assert response.headers["Location"] == target
+
+
+def test_sign_up_drops_a_target_off_the_site(client):
+    post_form(client, "/signup", {**NEW, "next": "https://evil.example/"})
+    verified = client.get(link_path(mails(to=NEW["email"])[0]))
+    assert verified.headers["Location"] == "/login"

@@ -92,7 +92,7 @@ def test_the_seat_figures_add_up_everywhere(client, case):
 @pytest.mark.parametrize("case", ["past", "full"], indirect=True)
 def test_the_page_shows_a_waiting_list_only_when_someone_is_on_it(client, case):
     """With nobody waiting (places free, or none wanted) the page says nothing of a list."""
-    name, offering, _capacity, statuses = case
+    _name, offering, _capacity, statuses = case
     html = client.get(f"/events/{offering.id}", headers={"Accept-Language": "en"}).get_data(
         as_text=True
     )

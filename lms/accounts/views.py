@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -32,9 +42,12 @@ def _form_status(form) -> int:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_limit("LMS_SIGNUP_RATE_LIMIT"), methods=["POST"])
 def signup():
-    """Create an account and mail a verification link."""
+    """Create an account and mail a verification link. The page the person was on its way
+    to (``next``) is kept in this browser's session, so that verifying and logging in
+    here lead back to it (an offering's registration, say)."""
     if current_user.is_authenticated:
         return redirect(url_for("lms_core.home"))
+    target = _safe_next()
     form = forms.SignupForm()
     if request.method == "GET":
         form.language.data = str(get_locale() or "nb")
@@ -48,8 +61,10 @@ def signup():
             form.language.data,
         )
         db.session.commit()
+        if target:
+            session[AFTER_SIGNUP] = target
         return render_template("lms/accounts/check_email.html", email=form.email.data)
-    return render_template("lms/accounts/signup.html", form=form), _form_status(form)
+    return render_template("lms/accounts/signup.html", form=form, next=target), _form_status(form)
 
 
 @bp.get("/verify/<token>")
@@ -61,7 +76,20 @@ def verify(token: str):
         flash(_("That confirmation link is not valid any more. Log in to get a new one."), "error")
         return redirect(url_for(".login"))
     flash(_("Your e-mail address is confirmed. You can log in now."), "success")
-    return redirect(url_for(".login"))
+    target = session.pop(AFTER_SIGNUP, "")
+    return redirect(
+        url_for(".login", next=target) if is_safe_redirect(target) else url_for(".login")
+    )
+
+
+# The session key of the page a new account was on its way to (see ``signup``).
+AFTER_SIGNUP = "lms_after_signup"
+
+
+def _safe_next() -> str:
+    """The ``next`` argument when it is a path on this site, else nothing."""
+    target = request.values.get("next", "")
+    return target if is_safe_redirect(target) else ""
 
 
 def _home_after_login() -> str:
