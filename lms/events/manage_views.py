@@ -132,6 +132,11 @@ def manage_edit(offering_id: int):
             )
             if current_user.has_role("organiser"):
                 manage.set_instructors(current_user, offering, form.instructors.data or [])
+            # The save bar's "Save and publish": what was typed is saved first, in the same
+            # transaction, so publishing never drops it.
+            publishing = offering.status == "draft" and bool(request.form.get("publish"))
+            if publishing:
+                manage.publish(current_user, offering)
         except services.PermissionDenied:
             abort(403)
         except services.CapacityWarning as warning:
@@ -158,8 +163,11 @@ def manage_edit(offering_id: int):
             show_form_error(form, error)
         else:
             db.session.commit()
-            flash(_("The offering is saved."), "success")
-            if changed and offering.status == "published":
+            flash(
+                _("The offering is published.") if publishing else _("The offering is saved."),
+                "success",
+            )
+            if changed and offering.status == "published" and not publishing:
                 flash(_("Registered participants are told about the new time or place."), "info")
             return redirect(url_for(".manage_edit", offering_id=offering.id))
     status = 400 if request.method == "POST" else 200
