@@ -160,6 +160,18 @@ def test_generate_meetings_as_members_only_offerings(client, login, organiser):
     assert post_form(client, f"{manage}/meetings", bad, form_page=manage).status_code == 400
 
 
+def test_the_move_form_starts_from_the_meetings_date_and_time(client, login, organiser):
+    """Moving only the time (or only the day) must not mean typing both again."""
+    [meeting] = networks.generate_meetings(
+        organiser, network(), after=date(Y2030, 9, 1), start=time(9, 30), minutes=120, count=1
+    )
+    db.session.commit()
+    login(organiser)
+    page = client.get(f"/manage/networks/{meeting.network_id}").get_data(as_text=True)
+    assert f'id="day-{meeting.id}" name="day" value="{Y2030}-09-10"' in page
+    assert f'id="start-{meeting.id}" name="start" value="09:30"' in page
+
+
 def test_move_and_skip_a_meeting(client, factory, login, organiser):
     net = network()
     first, second = networks.generate_meetings(
