@@ -114,6 +114,23 @@ def test_the_cancel_page_says_when_nobody_is_mailed(client, login, organiser, fa
     assert "nobody is mailed" in text(client.get(f"/manage/offerings/{made.id}/cancel"))
 
 
+def test_cancelling_says_nobody_was_told_when_nobody_was_registered(
+    client, login, organiser, factory
+):
+    """After the page said nobody is mailed, the message said everyone had been told."""
+    made = factory.offering()
+    login(organiser)
+    confirm = f"/manage/offerings/{made.id}/cancel"
+    done = text(post_form(client, confirm, {}, follow_redirects=True))
+    assert "The offering is cancelled." in done and "everyone registered is told" not in done
+    taken = factory.offering()
+    registrations.register(factory.user("a@example.no"), taken.id)
+    db.session.commit()
+    confirm = f"/manage/offerings/{taken.id}/cancel"
+    done = text(post_form(client, confirm, {}, follow_redirects=True))
+    assert "The offering is cancelled and everyone registered is told." in done
+
+
 # --- confirmation before leaving a network: which places are cancelled -------------------
 
 

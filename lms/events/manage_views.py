@@ -13,7 +13,7 @@ from lms.accounts.permissions import role_required
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
-from lms.events.lifecycle import may_delete
+from lms.events.lifecycle import cancellation_reach, may_delete
 from lms.events.models import Network, Offering
 from lms.events.offering_list import ListFilters, offering_list
 from lms.extensions import db
@@ -222,10 +222,14 @@ def manage_publish(offering_id: int):
 @role_required("organiser")
 def manage_cancel(offering_id: int):
     reason = (request.form.get("reason") or "").strip()[:2000]
+    # Asked before cancelling, as the confirmation page asked: nobody registered, nobody told.
+    told = cancellation_reach(current_user, db.get_or_404(Offering, offering_id))
     return _organiser_action(
         offering_id,
         lambda o: manage.cancel_offering(current_user, o, note=reason),
-        _("The offering is cancelled and everyone registered is told."),
+        _("The offering is cancelled and everyone registered is told.")
+        if told
+        else _("The offering is cancelled."),
     )
 
 
