@@ -114,6 +114,23 @@ def test_the_cancel_page_says_when_nobody_is_mailed(client, login, organiser, fa
     assert "nobody is mailed" in text(client.get(f"/manage/offerings/{made.id}/cancel"))
 
 
+def test_cancelling_says_nobody_was_told_when_nobody_was_registered(
+    client, login, organiser, factory
+):
+    """After the page said nobody is mailed, the message said everyone had been told."""
+    made = factory.offering()
+    login(organiser)
+    confirm = f"/manage/offerings/{made.id}/cancel"
+    done = text(post_form(client, confirm, {}, follow_redirects=True))
+    assert "The offering is cancelled." in done and "everyone registered is told" not in done
+    taken = factory.offering()
+    registrations.register(factory.user("a@example.no"), taken.id)
+    db.session.commit()
+    confirm = f"/manage/offerings/{taken.id}/cancel"
+    done = text(post_form(client, confirm, {}, follow_redirects=True))
+    assert "The offering is cancelled and everyone registered is told." in done
+
+
 # --- confirmation before leaving a network: which places are cancelled -------------------
 
 
@@ -240,11 +257,44 @@ def test_the_edit_form_keeps_save_and_publish_together(client, login, organiser,
     page = text(client.get(f"/manage/offerings/{draft.id}"))
     bar = page[page.index('class="lms-edit-bar"') :]
     bar = bar[: bar.index("</div>")]
-    assert ">Save<" in bar and 'form="publish-form"' in bar
+    assert ">Save<" in bar and 'name="publish"' in bar
     assert 'id="publish-form"' in page
     assert page.count('class="ds-details lms-form-section"') == 4
     assert '<details class="ds-details lms-form-section" id="section-basics" open>' in page
     assert 'id="section-registration">' in page  # folded until needed
+
+
+def _edited(made, **changes) -> dict:
+    """The edit form of ``made`` as sent back, with ``changes``."""
+    start = to_local(made.sessions[0].starts_at)
+    end = to_local(made.sessions[0].ends_at)
+    data = {
+        "title": made.title,
+        "kind": made.kind,
+        "language": made.language,
+        "capacity": str(made.capacity),
+        "waitlist_mode": made.waitlist_mode,
+        "offer_hours": str(made.offer_hours),
+        "sessions-0-id": str(made.sessions[0].id),
+        "sessions-0-day": start.date().isoformat(),
+        "sessions-0-start": start.strftime("%H:%M"),
+        "sessions-0-end": end.strftime("%H:%M"),
+    }
+    return data | changes
+
+
+def test_publish_in_the_save_bar_keeps_what_was_typed(client, login, organiser, factory):
+    """The bar's Publish sits beside Save: pressing it saves the form, then publishes,
+    instead of publishing the draft as it was and dropping what was typed."""
+    draft = factory.offering(status="draft")
+    login(organiser)
+    page = f"/manage/offerings/{draft.id}"
+    response = post_form(client, page, _edited(draft, summary="Nytt sammendrag", publish="1"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Offering, draft.id)
+    assert (saved.summary, saved.status) == ("Nytt sammendrag", "published")
+    assert "The offering is published." in text(client.get(page))
 
 
 def test_a_field_with_an_error_is_never_folded_away(client, login, organiser, factory):

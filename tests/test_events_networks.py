@@ -176,6 +176,38 @@ def test_generate_meetings_as_members_only_offerings(client, login, organiser):
     assert post_form(client, f"{manage}/meetings", bad, form_page=manage).status_code == 400
 
 
+def test_the_move_form_starts_from_the_meetings_date_and_time(client, login, organiser):
+    """Moving only the time (or only the day) must not mean typing both again."""
+    [meeting] = networks.generate_meetings(
+        organiser, network(), after=date(Y2030, 9, 1), start=time(9, 30), minutes=120, count=1
+    )
+    db.session.commit()
+    login(organiser)
+    page = client.get(f"/manage/networks/{meeting.network_id}").get_data(as_text=True)
+    assert f'id="day-{meeting.id}" name="day" value="{Y2030}-09-10"' in page
+    assert f'id="start-{meeting.id}" name="start" value="09:30"' in page
+
+
+def test_a_moved_meeting_is_named_by_its_new_day(client, login, organiser):
+    """Its title named the day it was planned for, in every list and mail after a move."""
+    net = network()
+    first, second = networks.generate_meetings(
+        organiser, net, after=date(Y2030, 9, 1), start=time(9), minutes=120, count=2
+    )
+    second.title = "Nettverkssamling med egen tittel"
+    db.session.commit()
+    assert first.title == f"{net.name}: 10.09.{Y2030}"
+    login(organiser)
+    manage = f"/manage/networks/{net.id}"
+    for meeting, day in ((first, f"{Y2030}-12-03"), (second, f"{Y2030}-12-10")):
+        data = {"day": day, "start": "13:00"}
+        move = f"{manage}/meetings/{meeting.id}/move"
+        assert post_form(client, move, data, form_page=manage).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offering, first.id).title == f"{net.name}: 03.12.{Y2030}"
+    assert db.session.get(Offering, second.id).title == "Nettverkssamling med egen tittel"
+
+
 def test_move_and_skip_a_meeting(client, factory, login, organiser):
     net = network()
     first, second = networks.generate_meetings(

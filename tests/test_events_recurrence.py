@@ -296,6 +296,22 @@ def test_preview_then_make_with_one_date_moved_and_one_left_out(client, login, o
     assert "2 meetings added." in text and "1 date was left out, as you chose." in text
 
 
+def test_the_preview_does_not_say_a_moved_date_still_has_its_meeting(client, login, organiser):
+    """A rule date whose meeting was moved (or skipped) is left alone, but the network no
+    longer meets that day: the preview said it did."""
+    login(organiser)
+    net = network("FREQ=MONTHLY;BYDAY=2TU", meeting_start=time(9))
+    [meeting] = networks.generate_meetings(organiser, net, after=date(Y2030, 1, 1), count=1)
+    networks.move_meeting(organiser, net, meeting.id, date(Y2030, 1, 10), time(9))
+    db.session.commit()
+    manage = f"/manage/networks/{net.id}"
+    plan = {"after": f"{Y2030}-01-01", "start": "09:00", "minutes": "60", "count": "1"}
+    plan |= {"capacity": "40", "preview": "1"}
+    text = page_text(post_form(client, f"{manage}/meetings", plan, form_page=manage))
+    assert "already meets that day" not in text
+    assert "a meeting was already planned for this date (it may have been moved or skipped)" in text
+
+
 # --- bug: meetings planned in the past were reported added and then shown nowhere ---------
 
 

@@ -69,6 +69,24 @@ def test_participant_list_with_counts_and_filters(client, organiser, people):
     assert client.get(f"{base(offering)}/participants?status=zzz").status_code == 200
 
 
+def test_the_counts_add_up_once_attendance_is_recorded(client, organiser, people):
+    """Checked-in people left "Confirmed": the page said 0 confirmed and 1 place left of 3."""
+    offering = make.offering(capacity=3)
+    enrol(offering, people[:2])
+    begin_now(offering)
+    manage.record_attendance(organiser, registration_of(people[0], offering).id, attended=True)
+    manage.record_attendance(organiser, registration_of(people[1], offering).id, attended=False)
+    db.session.commit()
+    page = client.get(f"{base(offering)}/participants").get_data(as_text=True)
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", page))
+    assert facts["Confirmed"] == "0" and facts["Attendance recorded"] == "2"
+    assert facts["Places left"] == "1"
+    before = make.offering(capacity=3)
+    enrol(before, people[:2])
+    page = client.get(f"{base(before)}/participants").get_data(as_text=True)
+    assert "Attendance recorded" not in page  # nothing recorded, no row
+
+
 def test_approve_and_decline(client, organiser, people):
     offering = make.offering(capacity=2, requires_approval=True)
     enrol(offering, people[:2])

@@ -13,7 +13,7 @@ from lms.accounts.permissions import role_required
 from lms.core.paging import page_number
 from lms.events import forms, manage, services
 from lms.events.blueprint import PAGE_SIZE, bp
-from lms.events.lifecycle import may_delete
+from lms.events.lifecycle import cancellation_reach, may_delete
 from lms.events.models import Network, Offering
 from lms.events.offering_list import ListFilters, offering_list
 from lms.extensions import db
@@ -132,6 +132,11 @@ def manage_edit(offering_id: int):
             )
             if current_user.has_role("organiser"):
                 manage.set_instructors(current_user, offering, form.instructors.data or [])
+            # The save bar's "Save and publish": what was typed is saved first, in the same
+            # transaction, so publishing never drops it.
+            publishing = offering.status == "draft" and bool(request.form.get("publish"))
+            if publishing:
+                manage.publish(current_user, offering)
         except services.PermissionDenied:
             abort(403)
         except services.CapacityWarning as warning:
@@ -158,8 +163,11 @@ def manage_edit(offering_id: int):
             show_form_error(form, error)
         else:
             db.session.commit()
-            flash(_("The offering is saved."), "success")
-            if changed and offering.status == "published":
+            flash(
+                _("The offering is published.") if publishing else _("The offering is saved."),
+                "success",
+            )
+            if changed and offering.status == "published" and not publishing:
                 flash(_("Registered participants are told about the new time or place."), "info")
             return redirect(url_for(".manage_edit", offering_id=offering.id))
     status = 400 if request.method == "POST" else 200
@@ -214,10 +222,14 @@ def manage_publish(offering_id: int):
 @role_required("organiser")
 def manage_cancel(offering_id: int):
     reason = (request.form.get("reason") or "").strip()[:2000]
+    # Asked before cancelling, as the confirmation page asked: nobody registered, nobody told.
+    told = cancellation_reach(current_user, db.get_or_404(Offering, offering_id))
     return _organiser_action(
         offering_id,
         lambda o: manage.cancel_offering(current_user, o, note=reason),
-        _("The offering is cancelled and everyone registered is told."),
+        _("The offering is cancelled and everyone registered is told.")
+        if told
+        else _("The offering is cancelled."),
     )
 
 

@@ -245,7 +245,7 @@ def make_meetings(
         offering = Offering(
             kind="network_meeting",
             status="published",
-            title=f"{network.name}: {to_local(starts):%d.%m.%Y}",
+            title=meeting_title(network, starts),
             summary="",
             members_only=True,
             network_id=network.id,
@@ -297,10 +297,16 @@ def _meeting(network: Network, offering_id: int) -> Offering:
     return offering
 
 
+def meeting_title(network: Network, starts: datetime) -> str:
+    """A planned meeting's title: the network and the meeting's day in Norway."""
+    return f"{network.name}: {to_local(starts):%d.%m.%Y}"
+
+
 def move_meeting(actor, network: Network, offering_id: int, new_day: date, start: time) -> None:
     """Move one meeting to another date and time (length kept); SEQUENCE + 1, people told.
     Not into the past (``in_the_past``): the meeting would drop off every list of coming
-    meetings, as planned past meetings did."""
+    meetings, as planned past meetings did. A title that names the old day (as planning
+    made it) names the new one; a title the organiser wrote is kept."""
     require_organiser(actor)
     offering = _meeting(network, offering_id)
     session = offering.active_sessions[0]
@@ -308,10 +314,11 @@ def move_meeting(actor, network: Network, offering_id: int, new_day: date, start
     starts = to_utc(new_day, start)
     if starts <= utcnow():
         raise EventError("in_the_past")
+    renamed = offering.title == meeting_title(network, session.starts_at)
     update_offering(
         actor,
         offering,
-        {},
+        {"title": meeting_title(network, starts)} if renamed else {},
         [
             SessionData(
                 id=session.id,

@@ -45,6 +45,12 @@ class SeatCounts:
         return seats_left_of(self.capacity, self.held)
 
     @property
+    def recorded(self) -> int:
+        """Places whose attendance is recorded (attended or no-show): they are no longer
+        counted as confirmed, but still hold their seats."""
+        return self.placed - self.confirmed
+
+    @property
     def over_capacity(self) -> int:
         """How many more seats are held than there are (an organiser gave places beyond
         the capacity, or lowered it below the seats held); 0 when none."""
