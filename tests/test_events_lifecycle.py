@@ -88,6 +88,20 @@ def test_a_cancelled_offering_never_shows_a_live_session(client, factory, organi
     assert page.count("<del>") == 2
 
 
+def test_a_cancelled_offering_offers_no_places_and_no_calendar(client, factory, organiser):
+    """Its public page counts no places and offers no calendar to subscribe to: it says
+    that it is cancelled (those who had it in their calendar get the cancellation)."""
+    made = factory.offering("Avlyst seminar", capacity=30)
+    manage.cancel_offering(organiser, made)
+    db.session.commit()
+    page = client.get(f"/events/{made.id}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "This offering is cancelled." in page
+    assert "Places left" not in page and "<dd>30</dd>" not in page
+    assert "Subscribe in your calendar app" not in page
+
+
 # --- confirmation before cancelling: how many people are mailed ---------------------------
 
 
