@@ -149,6 +149,15 @@ def test_each_answer_has_a_column_headed_by_its_question(client, organiser, peop
     assert 'data-label="Type of organisation">County</td>' in page
 
 
+def test_check_in_finds_by_words_in_any_order(client, organiser, people):
+    offering = make.offering(capacity=4)
+    enrol(offering, people)
+    begin_now(offering)
+    page = client.get(f"{base(offering)}/check-in?q=ås+cecilie").get_data(as_text=True)
+    assert people[2].name in page
+    assert people[0].name not in page  # "Åsen" holds "ås", but not "cecilie"
+
+
 def test_check_in_finds_by_name_without_javascript(client, organiser, people):
     offering = make.offering(capacity=4)
     enrol(offering, people)
