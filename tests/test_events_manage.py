@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms.core.dates import to_local
 from lms.events import forms, manage, services
-from lms.events.models import Offering, OfferingSession
+from lms.events.models import Network, Offering, OfferingSession
 from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.registrations.models import Registration
@@ -467,3 +467,17 @@ def test_archive(client, people, login):
     assert "Arkiveres" not in client.get("/events").get_data(as_text=True)
     with pytest.raises(services.PermissionDenied):
         manage.archive(people["assigned"], db.session.get(Offering, made.id))
+
+
+def test_members_only_is_asked_for_a_networks_meeting_alone(client, people, login):
+    """A seminar belongs to no network, so 'only for network members' means nothing there."""
+    login(people["organiser"])
+    network = Network(name="Nettverk for klima")
+    db.session.add(network)
+    db.session.commit()
+    seminar = make.offering("Seminar uten nettverk")
+    meeting = make.offering("Et møte", kind="network_meeting", network_id=network.id)
+    asks = 'name="members_only"'
+    assert asks not in client.get("/manage/offerings/new").get_data(as_text=True)
+    assert asks not in client.get(f"/manage/offerings/{seminar.id}").get_data(as_text=True)
+    assert asks in client.get(f"/manage/offerings/{meeting.id}").get_data(as_text=True)
