@@ -8,6 +8,7 @@ from datetime import timedelta
 from accounts_support import post_form
 from factories import TEST_PASSWORD, at_ten_in_oslo
 
+from lms.events.models import Network, NetworkMembership
 from lms.extensions import db
 from lms.registrations import services as registrations
 from lms.registrations.home import participant_home
@@ -148,3 +149,25 @@ def test_the_next_sessions_are_a_handful(factory):
     home = participant_home(person)
     assert len(home.next_sessions) == 5
     assert home.next_sessions[0].starts_at - home.next_sessions[-1].starts_at < timedelta(0)
+
+
+def test_a_request_to_join_a_network_waits_on_the_home(client, factory, login):
+    """Asked to join a network that approves its members: the home says it waits."""
+    person = factory.user(language="en")
+    waiting = Network(name="Nettverk for klima", membership="approval")
+    joined = Network(name="Nettverk for bygg", membership="approval")
+    db.session.add_all([waiting, joined])
+    db.session.flush()
+    db.session.add_all(
+        [
+            NetworkMembership(network_id=waiting.id, user_id=person.id, status="pending"),
+            NetworkMembership(network_id=joined.id, user_id=person.id, status="approved"),
+        ]
+    )
+    db.session.commit()
+    assert participant_home(person).network_requests == [(waiting.id, "Nettverk for klima")]
+    login(person)
+    html = client.get("/me").get_data(as_text=True)
+    section = html[html.index('id="pending-heading"') :]
+    assert f'href="/networks/{waiting.id}">Nettverk for klima</a>' in section
+    assert "Nettverk for bygg" not in html

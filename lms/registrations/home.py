@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+
+from lms.events.models import Network, NetworkMembership
+from lms.extensions import db
 from lms.registrations.services import my_registrations
 from lms.timeutil import utcnow
 
@@ -61,11 +65,14 @@ class ParticipantHome:
     places: list[Entry] = field(default_factory=list)
     waitlisted: list[Entry] = field(default_factory=list)
     pending: list[Entry] = field(default_factory=list)
+    # (network id, name) of each network the person asked to join, not yet approved.
+    network_requests: list[tuple[int, str]] = field(default_factory=list)
 
 
 def participant_home(user, now: datetime | None = None) -> ParticipantHome:
     """``user``'s home: a bounded number of queries however many registrations they have
-    (the registrations with their offerings, the sessions, the waiting-list positions)."""
+    (the registrations with their offerings, the sessions, the waiting-list positions, the
+    requests to join a network)."""
     now = now or utcnow()
     groups = my_registrations(user, now)
     home = ParticipantHome()
@@ -93,6 +100,15 @@ def participant_home(user, now: datetime | None = None) -> ParticipantHome:
         if session.ends_at > now
     ]
     home.next_sessions = sorted(sessions, key=lambda s: s.starts_at)[:NEXT_SESSIONS]
+    home.network_requests = [
+        (network_id, name)
+        for network_id, name in db.session.execute(
+            select(Network.id, Network.name)
+            .join(NetworkMembership, NetworkMembership.network_id == Network.id)
+            .where(NetworkMembership.user_id == user.id, NetworkMembership.status == "pending")
+            .order_by(Network.name)
+        )
+    ]
     return home
 
 
