@@ -32,6 +32,7 @@ from lms.core.templating import page_translations, register_template_helpers
 from lms.core.transactions import keep_prepared_statements
 from lms.events import area as events_area
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.learning import area as learning_area
 from lms.mail import area as mail_area
 from lms.mail.outbox import install_outbox_hooks
 from lms.paths import MIGRATIONS_DIR, TRANSLATIONS_DIR
@@ -45,6 +46,7 @@ AREAS = (
     accounts_area,
     events_area,
     registrations_area,
+    learning_area,
     calendar_area,
     admin_area,
     api_area,

@@ -22,6 +22,7 @@ LAYERS = (
     {"accounts"},
     {"events"},
     {"registrations"},
+    {"learning"},
     {"calendar", "admin", "api"},
     {"demo", "migrations_runner", "cli"},
     {"mount"},

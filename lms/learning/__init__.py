@@ -1,0 +1,1 @@
+"""The learning area: self-paced modules, quizzes and their results."""
