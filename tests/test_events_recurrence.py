@@ -157,10 +157,14 @@ def test_fuzz_every_rule_is_refused_or_plans(app):
             with app.test_request_context(headers=ENGLISH):
                 assert str(error.message)  # a form error that says something
             return
-        starts = networks.meeting_dates(
-            stored, date(2026, 1, 1) + timedelta(days=days), time(9), count
-        )
+        after = date(2026, 1, 1) + timedelta(days=days)
+        starts = networks.meeting_dates(stored, after, time(9), count)
+        # A rule that was accepted plans at least one date and at most the count, in order,
+        # none before the first day asked for, each at 09:00 on the Oslo clock.
         assert 1 <= len(starts) <= count
+        local = [to_local(start) for start in starts]
+        assert local == sorted(set(local))
+        assert all(moment.date() >= after and moment.time() == time(9) for moment in local)
 
     check()
 

@@ -188,3 +188,25 @@ def test_attendance_list_signs_once_per_session(client, organiser, people):
     enrol(seminar, people[:1])
     page = client.get(f"{base(seminar)}/attendance-list").get_data(as_text=True)
     assert page.split("<thead>", 1)[1].split("</thead>", 1)[0].count("Signature") == 1
+
+
+def test_the_participants_page_takes_the_same_queries_for_few_or_many(
+    client, organiser, factory, count_queries
+):
+    """Answer columns, waiting-list positions and the ticks add no query per person."""
+    offering = make.offering(capacity=3, questions=["dietary", "organisation_type"])
+
+    def queries() -> int:
+        with count_queries() as statements:
+            assert client.get(f"{base(offering)}/participants").status_code == 200
+        return len(statements)
+
+    def enrol_some(first: int, last: int) -> None:
+        people = [factory.user(f"q{n}@example.no") for n in range(first, last)]
+        enrol(offering, people, dietary="Vegetar", organisation_type="municipality")
+
+    enrol_some(0, 2)
+    few = queries()
+    enrol_some(2, 14)  # three with a place, eleven on the waiting list
+    many = queries()
+    assert many == few, f"{few} queries for two people, {many} for fourteen"
