@@ -481,3 +481,16 @@ def test_members_only_is_asked_for_a_networks_meeting_alone(client, people, logi
     assert asks not in client.get("/manage/offerings/new").get_data(as_text=True)
     assert asks not in client.get(f"/manage/offerings/{seminar.id}").get_data(as_text=True)
     assert asks in client.get(f"/manage/offerings/{meeting.id}").get_data(as_text=True)
+
+
+def test_the_archive_button_is_where_archiving_can_be_done(client, people, login):
+    """Published (its edit page) and cancelled (its read-only page): yes; a draft: no."""
+    login(people["organiser"])
+    published = make.offering("Publisert")
+    cancelled = make.offering("Avlyst")
+    manage.cancel_offering(people["organiser"], cancelled)
+    draft = make.offering("Utkast", status="draft")
+    db.session.commit()
+    for offering, shown in ((published, True), (cancelled, True), (draft, False)):
+        html = client.get(f"/manage/offerings/{offering.id}").get_data(as_text=True)
+        assert (f'action="/manage/offerings/{offering.id}/archive"' in html) is shown
