@@ -13,6 +13,7 @@ from registrations_support import log_of, mails, registration_of, status_of
 from lms.events.models import Network, OfferingSession
 from lms.extensions import db
 from lms.registrations import manage, services
+from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
 
@@ -312,3 +313,27 @@ def test_decline_an_offer_after_the_cancellation_deadline(client, me, factory):
     assert "You have declined the place. It goes to the next" in response.get_data(as_text=True)
     assert status_of(me, offering) == "cancelled"
     assert status_of(third, offering) == "offered"
+
+
+def test_each_offer_names_its_offering_in_its_controls(client, factory, login):
+    """Two offers on one page: each "Accept" and "Decline" says which offering it is for,
+    on the home and on "My registrations" alike (one macro for both)."""
+    person = factory.user(language="en")
+    titles = ("Klima i anskaffelser", "Sosial dumping i bygg")
+    for title in titles:
+        offering = factory.offering(title, capacity=1)
+        db.session.add(
+            Registration(
+                offering_id=offering.id,
+                user_id=person.id,
+                status="offered",
+                offer_expires_at=utcnow() + timedelta(hours=20),
+            )
+        )
+    db.session.commit()
+    login(person)
+    for page in ("/me", "/me/registrations"):
+        html = client.get(page).get_data(as_text=True)
+        for title in titles:
+            assert f'Accept the place<span class="ds-sr-only">: {title}</span>' in html, page
+            assert f'Decline<span class="ds-sr-only">: {title}</span>' in html, page
