@@ -1,5 +1,4 @@
-"""The learning area: modules, quizzes and results. Only its pure quiz grading
-(``question_types``) is built so far; it declares no pages, tasks or mail yet."""
+"""The learning area: self-paced modules, quizzes, results, progress and certificates."""
 
 from __future__ import annotations
 
@@ -9,5 +8,10 @@ from lms.core.areas import LMSState
 
 
 def init_area(app: Flask, lms: LMSState) -> None:
-    """Nothing to declare yet: the question types are pure functions, used by the
-    services that are still to come."""
+    """Put the area's tables on the metadata (its pages, commands and tasks are declared
+    here as they are built)."""
+    from lms.learning import (  # noqa: F401  (tables)
+        attempt_models,
+        models,
+        progress_models,
+    )

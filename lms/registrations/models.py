@@ -94,3 +94,22 @@ class SentMessage(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     sender: Mapped[User | None] = relationship()
+
+
+class SessionAttendance(db.Model):
+    """A person checked in at one session of an offering. The registration's status
+    ``attended`` stays the summary for the offering; a course's completion rule counts
+    these rows ("attended at least N % of the sessions")."""
+
+    __tablename__ = "lms_session_attendance"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_registrations.id", ondelete="CASCADE"), primary_key=True
+    )
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_users.id", ondelete="SET NULL")
+    )
