@@ -8,10 +8,12 @@ from lms.core.areas import LMSState
 
 
 def init_area(app: Flask, lms: LMSState) -> None:
-    """Put the area's tables on the metadata (its pages, commands and tasks are declared
-    here as they are built)."""
-    from lms.learning import (  # noqa: F401  (tables)
+    """Put the area's tables on the metadata and mount its pages."""
+    from lms.learning import (  # noqa: F401  (tables and routes)
         attempt_models,
         models,
         progress_models,
     )
+    from lms.learning.blueprint import bp
+
+    lms.add_blueprint(bp)
