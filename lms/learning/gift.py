@@ -45,6 +45,11 @@ _NUMBER = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _META = re.compile(r"\[(tag|points|unit|case):((?:\\\]|[^\]])*)\]")
 _CLOZE = re.compile(r"\d+:[A-Za-z_]+:")
 _CONTEXT = re.compile(r"^\$[a-z0-9]+\$/?")
+BRACES = _l(
+    "The braces do not match: put the answers between { and }, and write \\{ or \\} for "
+    "a brace in the text."
+)
+RESERVED_FAULT = _l("The text holds characters reserved for private use.")
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,7 @@ def _numeric(text, start, end, fmt) -> tuple[str, dict]:
         if not all(_NUMBER.fullmatch(str(v)) for v in entry.values()):
             raise _Fault(_l("%(value)s is not a number (or number:tolerance, or min..max).",
                             value=value), pos)  # fmt: skip
+        entry = {key: decimal_text(Decimal(v)) for key, v in entry.items()}
         entry["fraction"] = fraction
         if feedback:
             entry["feedback"] = _feedback(feedback, fmt)
@@ -290,8 +296,7 @@ def _question(text: str, line_of, category: str, comments) -> GiftQuestion:
         raise _Fault(_l("There is no answer block in braces {…}; descriptions without "
                         "answers are not imported."), start)  # fmt: skip
     if opening == -1 or closing == -1 or closing < opening:
-        raise _Fault(_l("The braces do not match: put the answers between { and }, and "
-                        "write \\{ or \\} for a brace in the text."), max(opening, closing))  # fmt: skip
+        raise _Fault(BRACES, max(opening, closing))
     if "{" in text[closing + 1 :] or "}" in text[closing + 1 :]:
         raise _Fault(_l("A question has one answer block; make a question of each blank."),
                      closing + 1)  # fmt: skip
@@ -351,8 +356,7 @@ def parse_gift(text: str) -> list[GiftQuestion]:
         if not content:
             continue
         if any(RESERVED.search(c) for _n, c in content):
-            faults.append((content[0][0], _at(content[0][0], _l("The text holds characters "
-                                                                   "reserved for private use."))))  # fmt: skip
+            faults.append((content[0][0], _at(content[0][0], RESERVED_FAULT)))
             continue
         joined = "\n".join(protect(c) for _n, c in content)
 

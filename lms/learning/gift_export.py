@@ -24,9 +24,10 @@ CATEGORY_PREFIX = "$course$/top"
 
 
 def _text(value: Any) -> str:
-    """An escaped text that cannot be mistaken for a format marker."""
+    """An escaped text that cannot be mistaken for a format marker, with ``->`` written
+    ``-\\>`` (in an answer block it would make the block read as a match)."""
     text = str(value or "").strip()
-    written = escape(text)
+    written = escape(text).replace("->", "-\\>")
     if any(text.startswith(f"[{name}]") for name in FORMATS):
         written = "[markdown]" + written
     return written
@@ -54,13 +55,16 @@ def _feedback(entry: dict) -> str:
 
 
 def _choices(spec: dict, single: bool) -> list[str]:
-    lines = []
+    lines, right = [], False
     for option in spec.get("options") or []:
         text = _text(option.get("text"))
         if single:
             percent = _percent(option.get("fraction", 0))
-            prefix = {"100": "=", "0": "~%0%" if text.startswith("%") else "~"}
+            # One = marks the question single choice; more right ones are written
+            # ~%100% so the block keeps a ~ (all = would read as short answers).
+            prefix = {"100": "~%100%" if right else "=", "0": "~%0%" if text[:1] == "%" else "~"}
             lead = prefix.get(percent, f"~%{percent}%")
+            right = right or percent == "100"
         else:
             lead = f"~%{_percent(option.get('weight', 0))}%"
         lines.append(f"\t{lead}{text}{_feedback(option)}")
@@ -70,7 +74,8 @@ def _choices(spec: dict, single: bool) -> list[str]:
 def _short(spec: dict) -> list[str]:
     return [
         f"\t=%{_percent(answer.get('fraction', 1))}%"
-        f"{_text(answer.get('text')).replace('*', chr(92) + '*')}{_feedback(answer)}"
+        f"{_text(answer.get('text')).replace('*', chr(92) + '*')}"
+        f"{_feedback(answer)}"
         for answer in spec.get("answers") or []
     ]
 
@@ -88,8 +93,7 @@ def _numeric(spec: dict) -> list[str]:
 
 def _matching(spec: dict) -> list[str]:
     return [
-        f"\t={_text(pair.get('prompt')).replace('->', '-' + chr(92) + '>')} -> "
-        f"{_text(pair.get('answer'))}"
+        f"\t={_text(pair.get('prompt'))} -> {_text(pair.get('answer'))}"
         for pair in spec.get("pairs") or []
     ]
 
