@@ -14,6 +14,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         models,
         progress_models,
     )
+    from lms.learning import gift_views  # noqa: F401  (the GIFT pages)
     from lms.learning.blueprint import bp
 
     lms.add_blueprint(bp)
