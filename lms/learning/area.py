@@ -11,10 +11,10 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
     from lms.learning import (  # noqa: F401  (tables and routes)
         attempt_models,
+        gift_views,  # the GIFT pages
         models,
         progress_models,
     )
-    from lms.learning import gift_views  # noqa: F401  (the GIFT pages)
     from lms.learning.blueprint import bp
 
     lms.add_blueprint(bp)
