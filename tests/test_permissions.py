@@ -311,6 +311,25 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),
     ),
+    # Learning: a module's GIFT import and download, for organisers and the module's own
+    # instructors (the matrix's instructor teaches another module; the module's own
+    # instructor is tested in test_learning_gift_pages.py).
+    Route(
+        "GET", "lms_learning.gift_import", "/manage/learning/modules/{module}/gift", managers(200)
+    ),
+    Route(
+        "POST",
+        "lms_learning.gift_import",
+        "/manage/learning/modules/{module}/gift",
+        managers(302),
+        {"text": "::matrix::A statement.{T}", "quiz": ""},
+    ),
+    Route(
+        "GET",
+        "lms_learning.gift_export",
+        "/manage/learning/modules/{module}/questions.gift",
+        managers(200),
+    ),
 ]
 
 
@@ -338,8 +357,20 @@ def someone_else(factory):
     mail = db.session.scalar(db.select(OutboxMessage))
     ids = {"user": other.id, "token": token.id, "mail": mail.id}
     return (
-        ids | _calendar_fixtures(other) | _registration_fixtures(other) | _network_fixtures(other)
+        ids
+        | _calendar_fixtures(other)
+        | _registration_fixtures(other)
+        | _network_fixtures(other)
+        | _learning_fixtures()
     )
+
+
+def _learning_fixtures() -> dict:
+    """A module taught by an instructor who is none of the matrix's visitors."""
+    from learning_support import make_module
+
+    teacher = services.create_user("module.teacher@example.no", "pw", "T", roles=("instructor",))
+    return {"module": make_module(instructor=teacher).id}
 
 
 def _network_fixtures(other) -> dict:
