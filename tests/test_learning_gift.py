@@ -7,8 +7,11 @@ again gives the same questions (the export and its property: test_learning_gift_
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
+from lms.core.markdown import render_markdown
 from lms.learning.gift import GiftError, GiftQuestion, parse_gift
 from lms.learning.gift_export import to_gift
 
@@ -394,3 +397,37 @@ def test_validation_faults_are_the_question_types_own():
 def test_an_empty_file_or_only_comments_has_no_questions():
     assert parse_gift("") == [] and parse_gift("// nothing\n\n// here\n") == []
     assert parse_gift("\ufeff::bom::Windows files.\r\n{T}\r\n").pop().text_md == "Windows files."
+
+
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src\\=x onerror\\=alert(1)>",
+    '<a href\\="javascript\\:alert(1)">x</a>',
+    "[x](javascript\\:alert(1))",
+    "<svg onload\\=alert(1)>",
+]
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("payload", XSS)
+@pytest.mark.parametrize("fmt", ["", "[html]", "[plain]", "[markdown]"])
+def test_imported_payloads_render_as_harmless_text(payload, fmt):
+    """Whatever the format, an imported text rendered as the pages render it has no
+    script, no event handler and no javascript: link (the payload shows as text)."""
+    question = one(f"{fmt}Q {payload}{{=A {payload}#F {payload} ~b####G {payload}}}")
+    option = question.spec["options"][0]
+    for text in (question.text_md, option["text"], option["feedback"], question.feedback_md):
+        elements = _Elements()
+        elements.feed(str(render_markdown(text)))
+        for tag, attrs in elements.found:
+            assert tag in {"p", "a", "br", "em", "strong", "code"}, (text, tag)
+            assert not any(name.startswith("on") for name in attrs), (text, attrs)
+            assert not (attrs.get("href") or "").lower().startswith("javascript"), (text, attrs)

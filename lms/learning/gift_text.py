@@ -112,7 +112,9 @@ class _HtmlToMarkdown(HTMLParser):
             self.out.append(self.INLINE[tag])
         elif tag == "a":
             href = dict(attrs).get("href") or ""
-            self.links.append(href if re.match(r"(https?:|mailto:)", href) else None)
+            safe = re.match(r"(https?:|mailto:)", href) is not None
+            # Markdown's link syntax ends at a space or ")": those are percent-encoded.
+            self.links.append(href.replace(" ", "%20").replace(")", "%29") if safe else None)
             self.out.append("[" if self.links[-1] else "")
         elif tag == "img":
             self.out.append(escape_markdown(dict(attrs).get("alt") or ""))
