@@ -152,11 +152,13 @@ MATRIX = [
         members(404, anonymous=401),
     ),
     # Learning: a published module's files are public; a draft's only for its editors.
-    Route("GET", "lms_learning.attachment", "/learning/{module}/files/clauses.txt", everyone(200)),
+    Route(
+        "GET", "lms_learning.attachment", "/learning/{module_slug}/files/clauses.txt", everyone(200)
+    ),
     Route(
         "GET",
         "lms_learning.attachment",
-        "/learning/{draft_module}/files/clauses.txt",
+        "/learning/{draft_slug}/files/clauses.txt",
         (404, 404, 404, 200, 200),
     ),
     # Calendar: downloads are public except drafts; a feed token is the only key it needs.
@@ -319,6 +321,25 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),
     ),
+    # Learning: a module's GIFT import and download, for organisers and the module's own
+    # instructors (the matrix's instructor teaches another module; the module's own
+    # instructor is tested in test_learning_gift_pages.py).
+    Route(
+        "GET", "lms_learning.gift_import", "/manage/learning/modules/{module}/gift", managers(200)
+    ),
+    Route(
+        "POST",
+        "lms_learning.gift_import",
+        "/manage/learning/modules/{module}/gift",
+        managers(302),
+        {"text": "::matrix::A statement.{T}", "quiz": ""},
+    ),
+    Route(
+        "GET",
+        "lms_learning.gift_export",
+        "/manage/learning/modules/{module}/questions.gift",
+        managers(200),
+    ),
 ]
 
 
@@ -350,23 +371,24 @@ def someone_else(factory):
         | _calendar_fixtures(other)
         | _registration_fixtures(other)
         | _network_fixtures(other)
-        | _learning_fixtures(other)
+        | _learning_fixtures()
     )
 
 
-def _learning_fixtures(other) -> dict:
-    """A published and a draft module (nobody's as instructor), each with a file."""
+def _learning_fixtures() -> dict:
+    """A published module taught by an instructor who is none of the matrix's visitors,
+    and a draft nobody teaches, each with a file."""
     from learning_support import make_module
 
     from lms.learning.attachments import store_attachment
 
-    made = {}
-    for key, published in (("module", True), ("draft_module", False)):
-        module = make_module(published=published)
-        store_attachment(module, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
-        made[key] = module.slug
+    teacher = services.create_user("module.teacher@example.no", "pw", "T", roles=("instructor",))
+    module = make_module(instructor=teacher)
+    draft = make_module(published=False)
+    for each in (module, draft):
+        store_attachment(each, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
     db.session.commit()
-    return made
+    return {"module": module.id, "module_slug": module.slug, "draft_slug": draft.slug}
 
 
 def _network_fixtures(other) -> dict:

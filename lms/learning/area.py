@@ -12,6 +12,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
     from lms.learning import (  # noqa: F401  (tables and routes)
         attachment_views,
         attempt_models,
+        gift_views,  # the GIFT pages
         models,
         progress_models,
     )

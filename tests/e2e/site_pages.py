@@ -41,6 +41,7 @@ NOT_PAGES = {
     "lms_calendar.network_feed": "an .ics calendar feed, not HTML",
     "lms_registrations.export": "a CSV or XLSX download, not HTML",
     "lms_learning.attachment": "a module's file (an image or a download), not HTML",
+    "lms_learning.gift_export": "a GIFT (text) download, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -143,6 +144,24 @@ def login(page, email: str, password: str = PASSWORD) -> None:
 
 
 # --- openers: drive the browser to a page that needs data or a form submission -------------
+
+
+def _gift_module(v: Visit):
+    """A published module with a quiz, taught by the visitor unless an organiser."""
+    from learning_support import make_module
+
+    instructors = v.user if v.user and not v.user.has_role("organiser") else None
+    return make_module(instructor=instructors, title=f"Modul {LONG_WORD}")
+
+
+def gift_import_page(v: Visit) -> None:
+    v.goto(f"/manage/learning/modules/{_gift_module(v).id}/gift")
+
+
+def gift_import_with_errors(v: Visit) -> None:
+    v.goto(f"/manage/learning/modules/{_gift_module(v).id}/gift")
+    text = f"{LONG_WORD} uten svar.\n\n::to::Velg én.{{=a ~%-50%b}}"
+    v.submit("main form", {"text": text}, status=400)
 
 
 def login_with_errors(v: Visit) -> None:
@@ -927,6 +946,11 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
     *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
+    # Learning: a module's GIFT import (its instructor, or an organiser).
+    *_for(("instructor", "organiser"), "gift-import", "lms_learning.gift_import", gift_import_page),
+    PageSpec(
+        "gift-import-errors", "instructor", "lms_learning.gift_import", gift_import_with_errors
+    ),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),
