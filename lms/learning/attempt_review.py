@@ -171,7 +171,8 @@ def _attempts(user_id: int, quiz_id: int) -> list[Attempt]:
     )
 
 
-def _summary(attempt: Attempt, now: datetime) -> AttemptSummary:
+def summary_of(attempt: Attempt, now: datetime) -> AttemptSummary:
+    """``attempt`` as a line of its learner's history at ``now``."""
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     shown = "score" in parts_now(attempt, entry, now)
     return AttemptSummary(
@@ -194,7 +195,7 @@ def attempts_of(user, quiz_id: int, now: datetime | None = None) -> list[Attempt
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or utcnow()
-    return [_summary(a, now) for a in _attempts(user.id, quiz_id)]
+    return [summary_of(a, now) for a in _attempts(user.id, quiz_id)]
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def quiz_state(user, quiz_id: int, now: datetime | None = None) -> QuizState:
     now = now or utcnow()
     _version, entry = published_quiz(quiz_id)
     attempts = _attempts(user.id, quiz_id) if getattr(user, "is_authenticated", False) else []
-    history = tuple(_summary(a, now) for a in attempts)
+    history = tuple(summary_of(a, now) for a in attempts)
     current = next(
         (a for a in attempts if a.state == "open" and not is_past_deadline(a, now)), None
     )
