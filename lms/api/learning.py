@@ -31,6 +31,7 @@ from lms.extensions import db
 from lms.learning import attempts
 from lms.learning.attempt_models import Answer, Attempt
 from lms.learning.attempt_review import review, summary_of
+from lms.learning.attempt_rules import is_past_deadline, quiz_entry
 from lms.learning.attempts import AttemptOpen, BadAnswer, LearningError, StaleRevision, TimeUp
 from lms.learning.models import Module, ModuleVersion
 from lms.learning.publishing import latest_version, snapshot
@@ -164,7 +165,7 @@ def attempt(attempt_id: int):
         found = attempts.own_attempt(current_user, attempt_id)
     except LearningError as error:
         return learning_error(error)
-    if found.state == "open" and attempts.is_past_deadline(found, utcnow()):
+    if found.state == "open" and is_past_deadline(found, utcnow()):
         submitted = attempts.submit_attempt(current_user, attempt_id)
         db.session.commit()
         return _review_body(submitted.id)
@@ -243,6 +244,6 @@ def my_results():
     results = []
     for row in rows:
         content = row.module_version.content
-        quiz = attempts.quiz_entry(row.module_version, row.quiz_id) or {}
+        quiz = quiz_entry(row.module_version, row.quiz_id) or {}
         results.append(my_result(row, summary_of(row, now), quiz, content))
     return {"results": results}

@@ -16,7 +16,7 @@ from lms.core.markdown import render_markdown
 from lms.learning import question_types as qt
 from lms.learning.attempt_models import Answer, Attempt
 from lms.learning.attempt_review import AttemptReview, AttemptSummary, ReviewItem
-from lms.learning.attempts import when
+from lms.learning.attempt_rules import when
 from lms.learning.models import Module, ModuleVersion
 
 

@@ -18,14 +18,15 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.learning import question_types as qt
 from lms.learning.attempt_models import Attempt
-from lms.learning.attempts import (
-    LearningError,
+from lms.learning.attempt_rules import (
     is_past_deadline,
     published_quiz,
     quiz_entry,
+    versions_of,
     when,
     window_open,
 )
+from lms.learning.publishing import LearningError
 from lms.learning.review import overall_feedback_for, quiz_grade, visible_parts
 from lms.timeutil import utcnow
 
@@ -94,9 +95,10 @@ def review(user, attempt: Attempt, now: datetime | None = None) -> AttemptReview
     now = now or utcnow()
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     parts = parts_now(attempt, entry, now)
+    versions = versions_of(attempt.answers)
     items = []
     for answer in attempt.answers:
-        version = answer.question_version
+        version = versions[answer.question_version_id]
         kind, spec = version.kind, version.spec
         shown: dict[str, Any] = {}
         if "answers" in parts:
