@@ -249,8 +249,8 @@ def test_the_deadline_never_runs_past_the_close(app, factory):
     assert start_attempt(factory.user(), quiz_of(module).id).deadline_at == closes
 
 
-@pytest.mark.parametrize("factor", [0.5, 0, -1, True])
-def test_a_factor_below_one_is_refused(app, factory, factor):
+@pytest.mark.parametrize("factor", [0.5, 0, -1, True, 10.5, float("inf"), float("nan"), "2"])
+def test_a_factor_below_one_or_beyond_reason_is_refused(app, factory, factor):
     organiser = factory.user(roles=("organiser",))
     module = make_module(time_limit_minutes=20)
     with pytest.raises(LearningError) as refused:
