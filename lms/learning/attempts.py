@@ -145,14 +145,16 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
 
 def drawn_versions(entry: dict[str, Any], rng: random.Random) -> list[int]:
     """The question versions an attempt asks, in order: each fixed one, and ``count``
-    drawn from each pool (never one already asked); shuffled if the quiz says so."""
+    drawn from each pool (never one asked elsewhere in the quiz); shuffled if the quiz
+    says so."""
+    fixed = {d["question_version_id"] for d in entry["draws"] if "question_version_id" in d}
     chosen: list[int] = []
     for draw in entry["draws"]:
         if "question_version_id" in draw:
             if draw["question_version_id"] not in chosen:
                 chosen.append(draw["question_version_id"])
             continue
-        pool = [v for v in draw["pool"] if v not in chosen]
+        pool = [v for v in draw["pool"] if v not in chosen and v not in fixed]
         chosen.extend(rng.sample(pool, min(draw["count"], len(pool))))
     if entry.get("shuffle_questions"):
         rng.shuffle(chosen)
