@@ -3,27 +3,28 @@ same limits as an upload (type by extension, size, images that Pillow can read).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image
 
-from lms.learning.course_paths import (
-    ATTACHMENT_TYPES,
-    FILENAME_RE,
-    IMAGE_FORMATS,
-    extension,
-    inside,
+from lms.learning.attachments import (
+    DOWNLOAD_TYPES,
+    IMAGE_TYPES,
+    AttachmentError,
+    check_filename,
+    extension_of,
+    reencoded_image,
 )
+from lms.learning.course_paths import inside
 from lms.learning.course_yaml import Problems
 
 
 @dataclass
 class AttachmentFile:
-    """One file of ``files/`` with its bytes as they are on disk."""
+    """One file of ``files/`` with its bytes as they are on disk (an image is re-encoded
+    only when stored, by ``attachments.store_attachment``)."""
 
     filename: str
     content_type: str
@@ -37,17 +38,17 @@ class _Reading(Protocol):
     def where(self, path: Path) -> str: ...
 
 
-def _image_fault(data: bytes, expected: str):
+def _fault(path: Path, max_bytes: int):
+    """What keeps a file from being stored as an upload would be (the same checks)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            found = image.format
-            image.verify()
-    except Exception:  # Pillow raises many kinds for a broken file
-        return _l("The file is not an image Pillow can read.")
-    if found != expected:
-        return _l(
-            "The file is a %(found)s image, not %(expected)s.", found=found, expected=expected
-        )
+        check_filename(path.name)
+        if path.stat().st_size > max_bytes:
+            return _l("The file is larger than %(limit)s bytes.", limit=max_bytes)
+        kind = extension_of(path.name)
+        if kind in IMAGE_TYPES:
+            reencoded_image(path.read_bytes(), kind)
+    except AttachmentError as error:
+        return error.message
     return None
 
 
@@ -74,39 +75,10 @@ def read_attachments(reading: _Reading, max_bytes: int) -> list[AttachmentFile]:
         if not path.is_file():
             reading.problems.add(where, 1, _l("files/ may hold files only, no folders."))
             continue
-        kind = extension(path.name)
-        if not FILENAME_RE.fullmatch(path.name):
-            reading.problems.add(
-                where,
-                1,
-                _l("A file name may hold letters, digits, dots, hyphens and underscores only."),
-            )
-            continue
-        if kind not in ATTACHMENT_TYPES:
-            reading.problems.add(
-                where,
-                1,
-                _l(
-                    "Files of this type cannot be attached; allowed: %(types)s.",
-                    types=", ".join(sorted(ATTACHMENT_TYPES)),
-                ),
-            )
-            continue
-        size = path.stat().st_size
-        if size > max_bytes:
-            reading.problems.add(
-                where,
-                1,
-                _l(
-                    "The file is %(size)s bytes; at most %(limit)s are allowed.",
-                    size=size,
-                    limit=max_bytes,
-                ),
-            )
-            continue
-        data = path.read_bytes()
-        if kind in IMAGE_FORMATS and (fault := _image_fault(data, IMAGE_FORMATS[kind])):
+        if fault := _fault(path, max_bytes):
             reading.problems.add(where, 1, fault)
             continue
-        found.append(AttachmentFile(path.name, ATTACHMENT_TYPES[kind], data))
+        kind = extension_of(path.name)
+        content_type = IMAGE_TYPES[kind][0] if kind in IMAGE_TYPES else DOWNLOAD_TYPES[kind]
+        found.append(AttachmentFile(path.name, content_type, path.read_bytes()))
     return found

@@ -21,7 +21,6 @@ from lms.core.i18n import LANGUAGES
 from lms.events.models import THEMES
 from lms.learning.course_attachments import AttachmentFile, read_attachments
 from lms.learning.course_paths import (
-    DEFAULT_MAX_UPLOAD,
     OBJECTIVE_CODE_RE,
     inside,
     is_key,
@@ -30,6 +29,7 @@ from lms.learning.course_paths import (
 )
 from lms.learning.course_quizzes import QuestionFile, QuizFile, bad_key, read_quiz
 from lms.learning.course_yaml import CourseTreeError, Fields, LinedDict, Problems, load_yaml
+from lms.settings import DEFAULTS
 
 __all__ = [
     "AttachmentFile",
@@ -48,6 +48,7 @@ MODULE_FIELDS = (
     "status", "objectives", "lessons", "quizzes", "completion",
 )  # fmt: skip
 FILE_STATUSES = ("draft", "published")
+MAX_ATTACHMENT = DEFAULTS["LMS_LEARNING_MAX_ATTACHMENT"]  # as for uploads
 
 
 @dataclass
@@ -395,7 +396,7 @@ def read_tree(path: str | Path, *, max_bytes: int | None = None) -> list[ModuleF
     whole; ``CourseTreeError`` with all the problems found if any."""
     problems = Problems()
     root, folders = _module_folders(Path(path).absolute(), problems)
-    modules = [read_module(f, root, problems, max_bytes or DEFAULT_MAX_UPLOAD) for f in folders]
+    modules = [read_module(f, root, problems, max_bytes or MAX_ATTACHMENT) for f in folders]
     if problems:
         raise CourseTreeError(problems.found)
     return [m for m in modules if m is not None]

@@ -12,28 +12,7 @@ from markdown_it import MarkdownIt
 
 # Keys of lessons, quizzes and questions, and module slugs: they name files and URLs.
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
-# An attachment's name: letters (Norwegian ones too), digits, dots, hyphens, underscores.
-FILENAME_RE = re.compile(r"[^\W_][\w.-]{0,199}")
 OBJECTIVE_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,29}")
-DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024  # LMS_LEARNING_MAX_UPLOAD, as for uploads
-# The attachment types the LMS accepts, by extension, and the type each is served as.
-ATTACHMENT_TYPES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "pdf": "application/pdf",
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-}
-# What Pillow must find in a file with an image extension.
-IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP"}
 
 _md = MarkdownIt("commonmark", {"html": False})
 _md.enable("table")
@@ -44,10 +23,6 @@ _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 def is_key(value: object) -> bool:
     """Whether ``value`` is a key or slug: lower case letters, digits and hyphens."""
     return isinstance(value, str) and KEY_RE.fullmatch(value) is not None
-
-
-def extension(filename: str) -> str:
-    return filename.rpartition(".")[2].lower() if "." in filename else ""
 
 
 def inside(folder: Path, path: Path) -> bool:

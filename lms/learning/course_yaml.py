@@ -129,7 +129,9 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-def _locale():
+def in_default_locale():
+    """Where messages are made into text outside a request (the CLI): Flask-Babel would
+    ask the request for a language, so the site's default language answers instead."""
     # Outside a request (the CLI) Flask-Babel would ask the request for a language: the
     # site's default language answers instead.
     if has_app_context() and not has_request_context():
@@ -147,7 +149,7 @@ class CourseTreeError(Exception):
 
     @property
     def errors(self) -> list[str]:
-        with _locale():
+        with in_default_locale():
             return [str(problem) for problem in self.problems]
 
 
