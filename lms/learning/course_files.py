@@ -97,7 +97,7 @@ class _Module:
     def text_of(self, path: Path, named_at: tuple[str, int] | None = None) -> str | None:
         """A UTF-8 file of the module, or None (the problem noted where it is named)."""
         at = named_at or (self.where(path), 1)
-        if path.is_symlink() and not inside(self.folder, path):
+        if not inside(self.folder, path):
             self.problems.add(
                 *at, _l("%(path)s leads out of the module's folder.", path=self.where(path))
             )
@@ -216,6 +216,7 @@ class _Module:
 
     def lessons(self, reader: Fields) -> list[LessonFile]:
         found: dict[str, LessonFile] = {}
+        listed: set[str] = set()
         for line, item in self.entries(reader, "lessons"):
             if not isinstance(item, LinedDict):
                 reader.problem(line, _l("Each lesson must be a mapping of key and title."))
@@ -231,15 +232,17 @@ class _Module:
                 entry.problem(entry.line("key"), _l("The key %(key)s is used twice.", key=key))
             else:
                 path = self.folder / "lessons" / f"{key}.md"
+                listed.add(key)
                 body = self.text_of(path, (reader.path, entry.line("key")))
                 if body is not None and title is not None:
                     found[key] = LessonFile(key, title, body)
                     self.texts.append((self.where(path), 1, body))
-        self.unlisted("lessons", ".md", set(found))
+        self.unlisted("lessons", ".md", listed)
         return list(found.values())
 
     def quizzes(self, reader: Fields) -> list[QuizFile]:
         found: dict[str, QuizFile] = {}
+        listed: set[str] = set()
         for line, key in self.entries(reader, "quizzes"):
             if not is_key(key):
                 reader.problem(line, bad_key(key))
@@ -247,6 +250,7 @@ class _Module:
             if key in found:
                 reader.problem(line, _l("The key %(key)s is used twice.", key=key))
                 continue
+            listed.add(key)
             path = self.folder / "quizzes" / f"{key}.yaml"
             data = self.yaml_of(path, (reader.path, line))
             if data is None:
@@ -255,7 +259,7 @@ class _Module:
             if quiz is not None:
                 found[key] = quiz
                 self.texts.extend((self.where(path), n, text) for n, text in quiz.texts)
-        self.unlisted("quizzes", ".yaml", set(found))
+        self.unlisted("quizzes", ".yaml", listed)
         return list(found.values())
 
     def unlisted(self, folder: str, suffix: str, listed: set[str]) -> None:
