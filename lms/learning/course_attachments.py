@@ -75,7 +75,8 @@ def read_attachments(reading: _Reading, max_bytes: int) -> list[AttachmentFile]:
         if not path.is_file():
             reading.problems.add(where, 1, _l("files/ may hold files only, no folders."))
             continue
-        if fault := _fault(path, max_bytes):
+        fault = _fault(path, max_bytes)
+        if fault is not None:  # (a lazy message is not tested for truth: that translates it)
             reading.problems.add(where, 1, fault)
             continue
         kind = extension_of(path.name)

@@ -303,7 +303,8 @@ def _check_module(reading: _Module, module: ModuleFile) -> None:
             seen.setdefault(question.key, path)
             for tag in {*question.tags, f"quiz:{quiz.key}"}:
                 tag_counts[tag] = tag_counts.get(tag, 0) + 1
-                if fault := _tag_fault(tag, codes, quiz_keys):
+                fault = _tag_fault(tag, codes, quiz_keys)
+                if fault is not None:
                     problems.add(path, question.line, fault)
         if module.status == "published" and not quiz.draws and not quiz.questions:
             problems.add(path, 1, _l("The quiz has no questions."))
