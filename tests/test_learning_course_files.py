@@ -340,3 +340,12 @@ def test_text_that_is_not_utf8_is_refused(tree):
     assert errors_of(tree) == [
         f"{MODULE}/lessons/kontraktsvilkar.md:1: The file is not UTF-8 text."
     ]
+
+
+def test_aliases_that_could_multiply_a_value_are_refused(tree):
+    laughs = "".join(f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" for n in range(1, 9))
+    (tree / "klima-kort" / "quizzes" / "quiz.yaml").write_text(
+        "l0: &l0 [ha]\n" + laughs, encoding="utf-8"
+    )
+    (error,) = errors_of(tree)
+    assert error.startswith("klima-kort/quizzes/quiz.yaml:1: This is not valid YAML: aliases")

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext  # lazy; the extractor knows the name
 
 from lms.core.i18n import LANGUAGES
 from lms.events.models import THEMES
@@ -316,10 +317,12 @@ def _check_module(reading: _Module, module: ModuleFile) -> None:
                 problems.add(
                     path,
                     line,
-                    _l(
-                        "The draw asks for %(count)s questions tagged %(tag)s; the module has "
+                    ngettext(
+                        "The draw asks for %(num)s question tagged %(tag)s; the module has "
                         "%(have)s.",
-                        count=draw["count"],
+                        "The draw asks for %(num)s questions tagged %(tag)s; the module has "
+                        "%(have)s.",
+                        draw["count"],
                         tag=draw["tag"],
                         have=have,
                     ),

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext  # lazy; the extractor knows the name
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -101,9 +102,10 @@ def _refusals(files: list[ModuleFile], existing: dict[str, Module]) -> list[Prob
         .group_by(Attempt.quiz_id)
     )
     return [
-        Problem(f"{dropped[quiz_id][0]}/module.yaml", 1, _l(
-            "The quiz %(key)s has %(count)s attempts: it cannot be removed.",
-            key=dropped[quiz_id][1], count=count))
+        Problem(f"{dropped[quiz_id][0]}/module.yaml", 1, ngettext(
+            "The quiz %(key)s has %(num)s attempt: it cannot be removed.",
+            "The quiz %(key)s has %(num)s attempts: it cannot be removed.",
+            count, key=dropped[quiz_id][1]))
         for quiz_id, count in counts
     ]  # fmt: skip
 

@@ -55,12 +55,23 @@ class _Loader(_BaseLoader):
     """The safe loader, keeping lines; timestamps stay text (no date sneaks into JSON)."""
 
 
+def _no_alias(loader: _Loader, node: yaml.Node) -> None:
+    # A node built already is an alias (*name) or a merge (<<): refused, so no file can
+    # make one value stand for thousands (and nothing is shared between two fields).
+    if node in loader.constructed_objects:
+        raise yaml.constructor.ConstructorError(
+            None, None, "aliases (*name) and merges (<<) are not allowed", node.start_mark
+        )
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode):
     data = LinedDict()
     data.line = node.start_mark.line + 1
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
+        _no_alias(loader, key_node)
+        _no_alias(loader, value_node)
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -78,6 +89,7 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode):
     data.line = node.start_mark.line + 1
     yield data
     for item in node.value:
+        _no_alias(loader, item)
         data.append(loader.construct_object(item, deep=True))
         data.lines.append(item.start_mark.line + 1)
 
