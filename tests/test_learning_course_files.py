@@ -349,3 +349,18 @@ def test_aliases_that_could_multiply_a_value_are_refused(tree):
     )
     (error,) = errors_of(tree)
     assert error.startswith("klima-kort/quizzes/quiz.yaml:1: This is not valid YAML: aliases")
+
+
+def test_a_module_yaml_that_links_outside_the_module_is_refused(tree, outside):
+    target = outside / "module.yaml"
+    shutil.copy(tree / MODULE / "module.yaml", target)
+    (tree / MODULE / "module.yaml").unlink()
+    os.symlink(target, tree / MODULE / "module.yaml")
+    assert errors_of(tree / MODULE) == [
+        f"{MODULE}/module.yaml:1: {MODULE}/module.yaml leads out of the module's folder."
+    ]
+
+
+def test_a_required_text_of_only_spaces_is_missing(tree):
+    edit(tree / "klima-kort" / "module.yaml", "title: Climate in procurement", "title: '  '")
+    assert errors_of(tree) == ["klima-kort/module.yaml:3: title is missing."]

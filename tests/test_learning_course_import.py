@@ -137,6 +137,21 @@ def test_a_changed_question_gets_a_new_version_and_the_module_too(tree, count_qu
     assert_changes_nothing(tree, count_queries)
 
 
+def test_a_reordered_quiz_says_its_order_stays_the_bank_s(tree):
+    imported(tree)
+    quiz = tree / "klima-kort" / "quizzes" / "quiz.yaml"
+    with quiz.open("a", encoding="utf-8") as handle:
+        handle.write("  - {key: km-2, type: truefalse, text: Sant?, answer: true}\n")
+    assert imported(tree)["klima-kort"].notes == []
+    text = quiz.read_text(encoding="utf-8")
+    head, first, second = text.partition("  - key: km-1")
+    block, _, last = second.partition("  - {key: km-2")
+    quiz.write_text(head + "  - {key: km-2" + last + first + block, encoding="utf-8")
+    (note,) = imported(tree)["klima-kort"].notes
+    with force_locale("en"):
+        assert str(note).startswith("The quiz quiz asks its questions in the order")
+
+
 def test_parts_no_longer_in_the_files_are_removed(tree):
     imported(tree)
     module_yaml = tree / MODULE / "module.yaml"
@@ -246,10 +261,10 @@ def test_export_removes_files_the_module_no_longer_has(tree, tmp_path):
 def test_the_cli_imports_and_says_what_it_did(runner, tree):
     result = runner.invoke(args=["lms", "import-courses", str(tree)])
     assert result.exit_code == 0, result.output
-    assert f"{MODULE}: created, version 1 (new)" in result.output
-    assert "klima-kort: created, draft" in result.output
+    assert f"{MODULE}: created, published, version 1 (new)" in result.output
+    assert "klima-kort: created, draft\n" in result.output
     again = runner.invoke(args=["lms", "import-courses", str(tree / MODULE)])
-    assert again.output.strip() == f"{MODULE}: unchanged, version 1"
+    assert again.output.strip() == f"{MODULE}: unchanged, published, version 1"
 
 
 def test_the_cli_refuses_a_broken_tree_with_every_error(runner, tree):

@@ -9,7 +9,7 @@ from lms.extensions import db
 from lms.learning.course_export import export_course
 from lms.learning.course_import import import_courses
 from lms.learning.course_yaml import CourseTreeError, in_default_locale
-from lms.learning.publishing import LearningError
+from lms.learning.publishing import LearningError, NotPublishable
 from lms.paths import COURSES_DIR
 
 
@@ -26,14 +26,19 @@ def import_courses_command(path: str | None) -> None:
         for line in error.errors:
             click.echo(line, err=True)
         raise SystemExit(1) from None
+    except NotPublishable as error:  # checked before; a fault here is the publisher's
+        db.session.rollback()
+        with in_default_locale():
+            for where, message in error.faults:
+                click.echo(f"{where}: {message}", err=True)
+        raise SystemExit(1) from None
     db.session.commit()
     with in_default_locale():
         for module in report.modules:
-            if module.version is None:
-                version = "draft"
-            else:
-                version = f"version {module.version}" + (" (new)" if module.new_version else "")
-            click.echo(f"{module.slug}: {module.outcome}, {version}")
+            line = f"{module.slug}: {module.outcome}, {module.status}"
+            if module.version is not None:
+                line += f", version {module.version}" + (" (new)" if module.new_version else "")
+            click.echo(line)
             for note in module.notes:
                 click.echo(f"  {note}")
 

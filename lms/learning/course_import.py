@@ -38,7 +38,13 @@ from lms.learning.models import (
     Quiz,
     QuizDraw,
 )
-from lms.learning.publishing import latest_version, publish, quiz_tag, set_question_content
+from lms.learning.publishing import (
+    latest_version,
+    publish,
+    quiz_questions,
+    quiz_tag,
+    set_question_content,
+)
 
 # File field → Quiz column, for the settings copied as they are.
 QUIZ_SETTINGS = (
@@ -60,6 +66,7 @@ class ModuleReport:
 
     slug: str
     outcome: str
+    status: str = "draft"
     version: int | None = None
     new_version: bool = False
     notes: list[Any] = field(default_factory=list)
@@ -137,6 +144,8 @@ class _ModuleImport:
         db.session.flush()  # new rows get ids before attachments and the snapshot
         self.attachments()
         self.status()
+        self.report.status = self.module.status
+        self.order_notes(quizzes)
         if self.changes and self.report.outcome == "unchanged":
             self.report.outcome = "updated"
         return self.report
@@ -223,6 +232,18 @@ class _ModuleImport:
             )
             if version is not current or db.session.is_modified(version):
                 self.changes += 1
+
+    def order_notes(self, quizzes: dict[str, Quiz]) -> None:
+        """A quiz without draws asks its questions in bank order (a question has no
+        position of its own): say so when the file lists them otherwise."""
+        for quiz_file in self.file.quizzes:
+            if quiz_file.draws:
+                continue
+            asked = [q.key for q in quiz_questions(self.module, quizzes[quiz_file.key])]
+            if asked != [q.key for q in quiz_file.questions]:
+                self.report.notes.append(_l(
+                    "The quiz %(key)s asks its questions in the order they were first "
+                    "imported, not in the file's.", key=quiz_file.key))  # fmt: skip
 
     def drop_questions(self, questions: list[Question]) -> None:
         """Questions the files no longer have: deleted, unless answers refer to one of

@@ -230,7 +230,8 @@ class Fields:
         return self.mapping.text_lines.get(name, self.mapping.line)
 
     def get(self, name: str, kind: str, default: Any = None, *, required: bool = False):
-        """Field ``name`` if it is of ``kind`` (``KINDS``); otherwise its default."""
+        """Field ``name`` if it is of ``kind`` (``KINDS``); otherwise its default. A
+        required text must hold more than spaces."""
         value = self.mapping.get(name, _MISSING)
         if value is _MISSING or (value is None and not required):
             if required:
@@ -239,6 +240,9 @@ class Fields:
         message, fits = KINDS[kind]
         if not fits(value):
             self.problem(self.line(name), message(name))
+            return default
+        if required and kind == "text" and not value.strip():
+            self.problem(self.line(name), _l("%(field)s is missing.", field=name))
             return default
         return value
 
