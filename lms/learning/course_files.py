@@ -172,9 +172,8 @@ class _Module:
     def listed(self, reader: Fields, name: str, allowed) -> list:
         values = reader.get(name, "list", [])
         choices = list(allowed)
-        if any(v not in choices or isinstance(v, bool) for v in values) or len(set(values)) != len(
-            values
-        ):
+        wrong = any(v not in choices or isinstance(v, (bool, float)) for v in values)
+        if wrong or len(set(values)) != len(values):  # (all hashable once none is wrong)
             reader.problem(
                 reader.line(name),
                 _l(

@@ -147,7 +147,9 @@ def _draws(reader: Fields, lines: list[int]) -> list[dict[str, Any]]:
 def read_question(problems: Problems, path: str, line: int, item: LinedDict):
     """One question entry; None when its key, type or text is unusable."""
     kind = item.get("type")
-    own = TYPE_FIELDS.get(kind) if isinstance(kind, str) else ()
+    # A type's own fields are known for the types named in TYPE_FIELDS; for another
+    # registered type, or a type that is wrong (said once), any other field may be its.
+    own = TYPE_FIELDS.get(kind) if isinstance(kind, str) and kind in TYPES else None
     allowed = None if own is None else (*QUESTION_FIELDS, *own)
     reader = Fields(problems, path, item, allowed)
     key = reader.get("key", "text", None, required=True)
