@@ -37,6 +37,8 @@ def inside(folder: Path, path: Path) -> bool:
 def links(markdown: str) -> list[tuple[int, str]]:
     """Every link and image target in ``markdown``, with the line (from 0) it is on."""
     found: list[tuple[int, str]] = []
+    if "]" not in markdown:  # every link and image has one; most texts have none
+        return found
     for block in _md.parse(markdown):
         if block.type != "inline" or not block.children:
             continue
