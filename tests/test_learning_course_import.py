@@ -4,21 +4,25 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from PIL import Image
 from sqlalchemy import select
 
 from lms.demo import load_courses
 from lms.extensions import db
+from lms.learning import cli
 from lms.learning.attempt_models import Answer, Attempt
 from lms.learning.course_export import export_course
 from lms.learning.course_files import CourseTreeError, read_tree
 from lms.learning.course_import import import_courses
 from lms.learning.models import Attachment, Module, ModuleVersion, Question, QuestionVersion
 from lms.learning.publishing import latest_version
+from lms.paths import COURSES_DIR
 
 FIXTURE = Path(__file__).resolve().parent / "learning_courses"
 MODULE = "ansvarlige-kjeder"
@@ -298,3 +302,42 @@ def test_load_demo_imports_the_courses_and_stays_idempotent(app, factory, count_
     assert not [s for s in statements if s.lstrip().upper().startswith(WRITES)]
     assert every_row() == before
     assert db.session.scalar(select(ModuleVersion.number)) == 1
+
+
+def test_images_are_stored_re_encoded_without_their_metadata(tree, tmp_path, count_queries):
+    photo = Image.new("RGB", (16, 12), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010E] = "Kamera i Bergen"  # ImageDescription
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", exif=exif.tobytes(), comment=b"GPS 60.39N 5.32E")
+    original = buffer.getvalue()
+    (tree / MODULE / "files" / "foto.jpg").write_bytes(original)
+    imported(tree)
+    stored = db.session.scalar(select(Attachment).where(Attachment.filename == "foto.jpg"))
+    assert stored.content_type == "image/jpeg" and stored.data != original
+    with Image.open(io.BytesIO(stored.data)) as image:
+        assert not image.getexif() and "comment" not in image.info
+    assert b"Bergen" not in stored.data and b"GPS" not in stored.data
+    assert_changes_nothing(tree, count_queries)  # the same file re-encodes the same
+    export_course(MODULE, tmp_path / "out")
+    assert (tmp_path / "out" / MODULE / "files" / "foto.jpg").read_bytes() == stored.data
+    assert_changes_nothing(tmp_path / "out" / MODULE, count_queries)
+
+
+def test_the_commands_default_to_the_courses_folder(runner, tree, monkeypatch):
+    monkeypatch.setattr(cli, "COURSES_DIR", tree)
+    assert runner.invoke(args=["lms", "import-courses"]).exit_code == 0
+    assert module() is not None
+    shutil.rmtree(tree / MODULE)
+    assert runner.invoke(args=["lms", "export-course", MODULE]).exit_code == 0
+    assert (tree / MODULE / "module.yaml").is_file()
+
+
+# The shipped catalogue, once courses/ holds it; until then the fixture tree stands in.
+SHIPPED = COURSES_DIR if any(COURSES_DIR.glob("*/module.yaml")) else FIXTURE
+
+
+def test_the_shipped_courses_import_and_a_second_import_changes_nothing(count_queries):
+    reports = imported(SHIPPED)
+    assert reports and all(r.outcome == "created" for r in reports.values())
+    assert_changes_nothing(SHIPPED, count_queries)
