@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as ngettext  # lazy; the extractor knows the name
 
 from lms.learning.attachments import (
     DOWNLOAD_TYPES,
@@ -43,7 +44,11 @@ def _fault(path: Path, max_bytes: int):
     try:
         check_filename(path.name)
         if path.stat().st_size > max_bytes:
-            return _l("The file is larger than %(limit)s bytes.", limit=max_bytes)
+            return ngettext(
+                "The file is larger than %(num)s byte.",
+                "The file is larger than %(num)s bytes.",
+                max_bytes,
+            )
         kind = extension_of(path.name)
         if kind in IMAGE_TYPES:
             reencoded_image(path.read_bytes(), kind)
