@@ -155,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     modules = read_tree(args.tree)
     lessons = sum(len(m.lessons) for m in modules)
     questions = sum(len(q.questions) for m in modules for q in m.quizzes)
-    print(f"tree {args.tree}: {len(modules)} modules, {lessons} lessons, {questions} questions")
+    shown = args.tree.relative_to(ROOT) if args.tree.is_relative_to(ROOT) else args.tree
+    print(f"tree {shown}: {len(modules)} modules, {lessons} lessons, {questions} questions")
     engines = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     for engine in engines:
         report(engine, bench(engine, args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as ngettext  # lazy; the extractor knows the name
@@ -24,12 +24,14 @@ from lms.learning.course_yaml import Problems
 
 @dataclass
 class AttachmentFile:
-    """One file of ``files/`` with its bytes as they are on disk (an image is re-encoded
-    only when stored, by ``attachments.store_attachment``)."""
+    """One file of ``files/`` with its bytes as they are on disk; ``stored`` is what
+    ``attachments.store_attachment`` would store (an image re-encoded), kept from the
+    check so an unchanged image need not be re-encoded twice."""
 
     filename: str
     content_type: str
     data: bytes = field(repr=False)
+    stored: bytes = field(default=b"", repr=False, compare=False)
 
 
 class _Reading(Protocol):
@@ -39,8 +41,9 @@ class _Reading(Protocol):
     def where(self, path: Path) -> str: ...
 
 
-def _fault(path: Path, max_bytes: int):
-    """What keeps a file from being stored as an upload would be (the same checks)."""
+def _checked(path: Path, max_bytes: int) -> AttachmentFile | Any:
+    """The file, or what keeps it from being stored as an upload would be (the same
+    checks: name and type, size, an image Pillow can read and write again)."""
     try:
         check_filename(path.name)
         if path.stat().st_size > max_bytes:
@@ -49,12 +52,14 @@ def _fault(path: Path, max_bytes: int):
                 "The file is larger than %(num)s bytes.",
                 max_bytes,
             )
-        kind = extension_of(path.name)
+        kind, data = extension_of(path.name), path.read_bytes()
         if kind in IMAGE_TYPES:
-            reencoded_image(path.read_bytes(), kind)
+            stored, content_type = reencoded_image(data, kind)
+        else:
+            stored, content_type = data, DOWNLOAD_TYPES[kind]
     except AttachmentError as error:
         return error.message
-    return None
+    return AttachmentFile(path.name, content_type, data, stored)
 
 
 def read_attachments(reading: _Reading, max_bytes: int) -> list[AttachmentFile]:
@@ -80,11 +85,9 @@ def read_attachments(reading: _Reading, max_bytes: int) -> list[AttachmentFile]:
         if not path.is_file():
             reading.problems.add(where, 1, _l("files/ may hold files only, no folders."))
             continue
-        fault = _fault(path, max_bytes)
-        if fault is not None:  # (a lazy message is not tested for truth: that translates it)
-            reading.problems.add(where, 1, fault)
-            continue
-        kind = extension_of(path.name)
-        content_type = IMAGE_TYPES[kind][0] if kind in IMAGE_TYPES else DOWNLOAD_TYPES[kind]
-        found.append(AttachmentFile(path.name, content_type, path.read_bytes()))
+        checked = _checked(path, max_bytes)
+        if isinstance(checked, AttachmentFile):
+            found.append(checked)
+        else:
+            reading.problems.add(where, 1, checked)
     return found

@@ -284,8 +284,8 @@ class _ModuleImport:
             self.changes += 1
         for attachment in self.file.attachments:
             row = stored.get(attachment.filename)
-            if row is not None and row.data == attachment.data:
-                continue  # the stored bytes themselves (an exported tree)
+            if row is not None and row.data in (attachment.data, attachment.stored):
+                continue  # as stored already (an exported tree), or as it would be
             before = row.sha256 if row is not None else None
             after = store_attachment(self.module, attachment.filename, attachment.data)
             if after.sha256 != before:
