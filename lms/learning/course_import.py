@@ -32,6 +32,7 @@ from lms.learning.models import (
     Attachment,
     Lesson,
     Module,
+    ModuleVersion,
     Objective,
     Question,
     QuestionVersion,
@@ -39,7 +40,6 @@ from lms.learning.models import (
     QuizDraw,
 )
 from lms.learning.publishing import (
-    latest_version,
     publish,
     quiz_questions,
     quiz_tag,
@@ -117,12 +117,36 @@ def _refusals(files: list[ModuleFile], existing: dict[str, Module]) -> list[Prob
     ]  # fmt: skip
 
 
+@dataclass
+class _Known:
+    """What the modules already have, read for all of them at once: the newest version's
+    number and the attachments by file name."""
+
+    newest: dict[int, int]
+    attachments: dict[int, dict[str, Attachment]]
+
+    @classmethod
+    def of(cls, modules: list[Module]) -> _Known:
+        ids = [m.id for m in modules]
+        newest = db.session.execute(
+            select(ModuleVersion.module_id, func.max(ModuleVersion.number))
+            .where(ModuleVersion.module_id.in_(ids))
+            .group_by(ModuleVersion.module_id)
+        )
+        attachments: dict[int, dict[str, Attachment]] = {}
+        for row in db.session.scalars(select(Attachment).where(Attachment.module_id.in_(ids))):
+            attachments.setdefault(row.module_id, {})[row.filename] = row
+        return cls({module_id: number for module_id, number in newest}, attachments)
+
+
 class _ModuleImport:
     """Bringing one module's rows in line with its files, counting what it changes."""
 
-    def __init__(self, module_file: ModuleFile, module: Module | None) -> None:
+    def __init__(self, module_file: ModuleFile, module: Module | None, known: _Known) -> None:
         self.file, self.module, self.changes = module_file, module, 0
         self.report = ModuleReport(module_file.slug, "unchanged")
+        self.newest = known.newest.get(module.id) if module else None
+        self.stored = known.attachments.get(module.id, {}) if module else {}
 
     def assign(self, row: Any, name: str, value: Any) -> None:
         if getattr(row, name) != value:
@@ -272,12 +296,7 @@ class _ModuleImport:
                    key=question.key))  # fmt: skip
 
     def attachments(self) -> None:
-        stored = {
-            a.filename: a
-            for a in db.session.scalars(
-                select(Attachment).where(Attachment.module_id == self.module.id)
-            )
-        }
+        stored = dict(self.stored)
         wanted = {a.filename for a in self.file.attachments}
         for name in sorted(set(stored) - wanted):
             db.session.delete(stored.pop(name))
@@ -295,15 +314,13 @@ class _ModuleImport:
         module = self.module
         if self.file.status == "published":
             self.changes += int(module.status != "published")
-            newest = latest_version(module.id)
             version = publish(None, module, check_permission=False)
             self.report.version = version.number
-            self.report.new_version = newest is None or version.id != newest.id
+            self.report.new_version = version.number != self.newest
             self.changes += int(self.report.new_version)
             return
         self.assign(module, "status", "draft")
-        newest = latest_version(module.id)
-        self.report.version = newest.number if newest else None
+        self.report.version = self.newest
 
 
 def import_courses(tree_path: str | Path, *, max_bytes: int | None = None) -> ImportReport:
@@ -316,8 +333,10 @@ def import_courses(tree_path: str | Path, *, max_bytes: int | None = None) -> Im
     refusals = _refusals(files, existing)
     if refusals:
         raise CourseTreeError(refusals)
+    known = _Known.of(list(existing.values()))
     report = ImportReport()
     for module_file in files:
-        report.modules.append(_ModuleImport(module_file, existing.get(module_file.slug)).run())
+        module = existing.get(module_file.slug)
+        report.modules.append(_ModuleImport(module_file, module, known).run())
     db.session.flush()
     return report
