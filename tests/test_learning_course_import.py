@@ -156,6 +156,25 @@ def test_a_reordered_quiz_says_its_order_stays_the_bank_s(tree):
         assert str(note).startswith("The quiz quiz asks its questions in the order")
 
 
+def test_a_new_order_of_lessons_and_quizzes_is_published_as_the_files_say(tree, count_queries):
+    imported(tree)
+    module_yaml = tree / MODULE / "module.yaml"
+    text = module_yaml.read_text(encoding="utf-8")
+    first = "  - key: hva-er-aktsomhet\n    title: Hva er aktsomhetsvurderinger?\n"
+    second = "  - key: kontraktsvilkar\n    title: Kontraktsvilkår\n"
+    text = text.replace(first + second, second + first)
+    text = text.replace("[forhandstest, sluttprove, egenvurdering]",
+                        "[egenvurdering, forhandstest, sluttprove]")  # fmt: skip
+    module_yaml.write_text(text, encoding="utf-8")
+    assert imported(tree)[MODULE].version == 2
+    content = latest_version(module().id).content
+    assert [lesson["key"] for lesson in content["lessons"]] == ["kontraktsvilkar",
+                                                                "hva-er-aktsomhet"]  # fmt: skip
+    assert [q["key"] for q in content["quizzes"]] == ["egenvurdering", "forhandstest",
+                                                      "sluttprove"]  # fmt: skip
+    assert_changes_nothing(tree, count_queries)
+
+
 def test_parts_no_longer_in_the_files_are_removed(tree):
     imported(tree)
     module_yaml = tree / MODULE / "module.yaml"

@@ -165,6 +165,10 @@ class _ModuleImport:
         self.lessons()
         quizzes = self.quizzes()
         self.questions(quizzes)
+        # The lists in memory keep their loaded order; the snapshot reads them in the
+        # order of the files (the positions just set), as a fresh load would.
+        for rows in (self.module.objectives, self.module.lessons, self.module.quizzes):
+            rows.sort(key=lambda row: row.position)
         db.session.flush()  # new rows get ids before attachments and the snapshot
         self.attachments()
         self.status()
