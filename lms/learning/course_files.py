@@ -54,12 +54,16 @@ MAX_ATTACHMENT = DEFAULTS["LMS_LEARNING_MAX_ATTACHMENT"]  # as for uploads
 
 @dataclass
 class ObjectiveFile:
+    """A learning objective of ``module.yaml``."""
+
     code: str
     text: str
 
 
 @dataclass
 class LessonFile:
+    """A lesson: its key and title from ``module.yaml``, its text from its ``.md`` file."""
+
     key: str
     title: str
     body_md: str
