@@ -9,9 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from flask_babel import force_locale
 from PIL import Image
 from sqlalchemy import select
+from xss_corpus import PAYLOADS, one_text
 
 from lms.demo import load_courses
 from lms.extensions import db
@@ -360,3 +362,23 @@ def test_the_shipped_courses_import_and_a_second_import_changes_nothing(count_qu
     reports = imported(SHIPPED)
     assert reports and all(r.outcome == "created" for r in reports.values())
     assert_changes_nothing(SHIPPED, count_queries)
+
+
+def test_the_xss_corpus_imports_as_plain_text_for_the_pages_to_escape(tree):
+    """Course files are not refused for holding markup: what they say is stored as it is,
+    and the pages sanitise it when shown (the browser test of the corpus reads it)."""
+    text = one_text()
+    (tree / MODULE / "lessons" / "kontraktsvilkar.md").write_text(text, encoding="utf-8")
+    quiz = {"title": text.splitlines()[0], "intro": text, "questions": [{
+        "key": "xss-1", "type": "single", "text": text, "feedback": text,
+        "options": [{"id": "a", "text": PAYLOADS[1], "fraction": 1, "feedback": text},
+                    {"id": "b", "text": PAYLOADS[2], "fraction": 0}]}]}  # fmt: skip
+    (tree / "klima-kort" / "quizzes" / "quiz.yaml").write_text(
+        yaml.safe_dump(quiz, allow_unicode=True), encoding="utf-8"
+    )
+    imported(tree)
+    lesson = next(lesson for lesson in module().lessons if lesson.key == "kontraktsvilkar")
+    assert lesson.body_md == text
+    question = next(q for q in module("klima-kort").questions if q.key == "xss-1")
+    assert question.current.text_md == text
+    assert question.current.spec["options"][1]["text"] == PAYLOADS[2]
