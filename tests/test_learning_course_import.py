@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from flask_babel import force_locale
+from learning_support import make_module
 from PIL import Image
 from sqlalchemy import select
 from xss_corpus import PAYLOADS, one_text
@@ -382,3 +383,11 @@ def test_the_xss_corpus_imports_as_plain_text_for_the_pages_to_escape(tree):
     question = next(q for q in module("klima-kort").questions if q.key == "xss-1")
     assert question.current.text_md == text
     assert question.current.spec["options"][1]["text"] == PAYLOADS[2]
+
+
+def test_a_module_made_in_the_browser_exports_and_imports_unchanged(tmp_path, count_queries):
+    made = make_module(slug="laget-i-nettleseren")
+    export_course(made.slug, tmp_path)
+    assert_changes_nothing(tmp_path / made.slug, count_queries)
+    (again,) = read_tree(tmp_path / made.slug)
+    assert [q.key for q in again.quizzes[0].questions] == ["q1", "q2", "q3", "q4", "q5"]
