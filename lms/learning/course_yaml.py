@@ -153,9 +153,10 @@ def in_default_locale():
 
 class CourseTreeError(Exception):
     """A course tree that cannot be imported: ``errors`` lists every problem found, each
-    ``<relative path>:<line>: <message>`` (``problems`` has them as ``Problem`` values)."""
+    ``<relative path>:<line>: <message>`` (``problems`` has them as ``Problem`` values,
+    or as text already made)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem | str]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the course files")
         self.problems = problems
 
