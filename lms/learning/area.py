@@ -8,11 +8,13 @@ from lms.core.areas import LMSState
 
 
 def init_area(app: Flask, lms: LMSState) -> None:
-    """Put the area's tables on the metadata, mount its pages, declare its periodic task."""
+    """Put the area's tables on the metadata, mount its pages, declare its periodic task
+    and commands."""
     from lms.learning import (  # noqa: F401  (tables and routes)
         attachment_views,
         attempt_models,
-        gift_views,  # the GIFT pages
+        cli,
+        gift_views,
         models,
         progress_models,
         tasks,
@@ -21,3 +23,5 @@ def init_area(app: Flask, lms: LMSState) -> None:
 
     lms.add_blueprint(bp)
     lms.add_periodic_task("close_expired_attempts", tasks.close_expired_attempts, minute="*")
+    lms.add_cli_command(cli.import_courses_command)
+    lms.add_cli_command(cli.export_course_command)
