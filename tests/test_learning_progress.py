@@ -12,7 +12,7 @@ from conftest import post_form
 from factories import at_ten_in_oslo
 from learning_support import make_module
 from progress_support import link, submit, view_lessons
-from registrations_support import begin_now, registration_of, status_of
+from registrations_support import registration_of, status_of
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -90,8 +90,15 @@ def test_a_module_that_would_need_nothing_needs_its_lessons():
 @pytest.mark.pure
 @pytest.mark.parametrize(
     ("attended", "total", "percent", "complete"),
-    [(3, 4, 80, False), (4, 5, 80, True), (2, 3, 67, False), (2, 3, 66, True), (0, 0, 50, False)]
-    + [(1, 1, 100, True), (0, 2, 0, True)],
+    [
+        (3, 4, 80, False),
+        (4, 5, 80, True),
+        (2, 3, 67, False),
+        (2, 3, 66, True),
+        (0, 0, 50, False),
+        (1, 1, 100, True),
+        (0, 2, 0, True),
+    ],
 )
 def test_course_attendance_at_n_percent(attended, total, percent, complete):
     assert (
