@@ -270,15 +270,11 @@ def qr_matrix_of(data_uri: str) -> list[list[bool]]:
     raw = base64.b64decode(data_uri.split(",", 1)[1])
     image = Image.open(io.BytesIO(raw)).convert("L")
     size = image.width // QR_SCALE - 2 * QR_BORDER
-    middle = QR_SCALE // 2
-    return [
-        [
-            image.getpixel(((QR_BORDER + x) * QR_SCALE + middle, (QR_BORDER + y) * QR_SCALE + middle))
-            < 128
-            for x in range(size)
-        ]
-        for y in range(size)
-    ]
+
+    def centre(n: int) -> int:
+        return (QR_BORDER + n) * QR_SCALE + QR_SCALE // 2
+
+    return [[image.getpixel((centre(x), centre(y))) < 128 for x in range(size)] for y in range(size)]
 
 
 @pytest.mark.parametrize(
