@@ -274,7 +274,8 @@ def qr_matrix_of(data_uri: str) -> list[list[bool]]:
     def centre(n: int) -> int:
         return (QR_BORDER + n) * QR_SCALE + QR_SCALE // 2
 
-    return [[image.getpixel((centre(x), centre(y))) < 128 for x in range(size)] for y in range(size)]
+    dark = [[image.getpixel((centre(x), centre(y))) < 128 for x in range(size)] for y in range(size)]
+    return dark
 
 
 @pytest.mark.parametrize(
