@@ -36,9 +36,7 @@ from lms.timeutil import utcnow
 
 def completed(factory, *, language="nb", instructor=None, title="Leverandørkjeder og ILO"):
     """A learner who has read every lesson and passed the quiz, and the module."""
-    learner = factory.user(
-        f"holder-{language}@example.no", name="Åse Ørnes-Lie", language=language
-    )
+    learner = factory.user(f"holder-{language}@example.no", name="Åse Ørnes-Lie", language=language)
     module = make_module(instructor=instructor, title=title)
     view_lessons(learner, module)
     submit(learner, module, passed=True)
@@ -274,8 +272,8 @@ def qr_matrix_of(data_uri: str) -> list[list[bool]]:
     def centre(n: int) -> int:
         return (QR_BORDER + n) * QR_SCALE + QR_SCALE // 2
 
-    dark = [[image.getpixel((centre(x), centre(y))) < 128 for x in range(size)] for y in range(size)]
-    return dark
+    span = range(size)
+    return [[image.getpixel((centre(x), centre(y))) < 128 for x in span] for y in span]
 
 
 @pytest.mark.parametrize(
