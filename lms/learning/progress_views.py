@@ -56,7 +56,11 @@ def my_learning():
     ordered = sorted(modules.values(), key=lambda p: (p.title.casefold(), p.module_id))
     return render_template(
         "lms/learning/my_learning.html",
-        in_progress=[p for p in ordered if p.started and not p.complete],
+        # A module with a certificate is listed as completed, even if a newer version
+        # added a lesson since: the certificate stands.
+        in_progress=[
+            p for p in ordered if p.started and not p.complete and p.module_id not in by_module
+        ],
         completed=[p for p in ordered if p.complete or p.module_id in by_module],
         by_module=by_module,
         courses=[c for c in issued if c.offering_id is not None],
