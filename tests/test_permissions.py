@@ -252,9 +252,58 @@ MATRIX = [
             ),
             ("GET", "check_in", "/check-in", 200, {}),
             ("POST", "mark_attendance", "/check-in/{registration}", 302, {"attended": "yes"}),
+            (
+                "POST",
+                "mark_session",
+                "/check-in/{registration}/sessions/{reg_session}",
+                302,  # check-in has not opened: back to the list with a message
+                {"present": "yes"},
+            ),
             ("GET", "attendance_list", "/attendance-list", 200, {}),
         )
     ],
+    # Learning: progress, course rules and certificates ({certificate} is someone else's,
+    # of a module the matrix's instructor does not teach).
+    Route("GET", "lms_learning.my_learning", "/me/learning", members(200)),
+    Route(
+        "GET",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(302),
+        {"min_attendance_percent": "50"},
+    ),
+    Route(
+        "GET",
+        "lms_learning.certificate_download",
+        "/me/certificates/{certificate}.pdf",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route("GET", "lms_learning.verify_certificate", "/certificates/{certificate}", everyone(200)),
+    Route(
+        "GET",
+        "lms_learning.verify_certificate",
+        "/certificates/AAAAAAAAAAAAAAAAAAAAAA",
+        everyone(404),
+    ),
+    Route(
+        "GET",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 302, 302),
+        {"reason": "Feil person"},
+    ),
     # Events: the catalogue and pages; managing offerings (organisers, and instructors of
     # their own offerings — the matrix's instructor teaches none); networks.
     Route("GET", "lms_events.catalogue", "/events", everyone(200)),
@@ -394,24 +443,35 @@ def someone_else(factory):
         | _calendar_fixtures(other)
         | _registration_fixtures(other)
         | _network_fixtures(other)
-        | _learning_fixtures()
+        | _learning_fixtures(other)
     )
 
 
-def _learning_fixtures() -> dict:
+def _learning_fixtures(other) -> dict:
     """A published module taught by an instructor who is none of the matrix's visitors,
-    and a draft nobody teaches, each with a file."""
+    completed by ``other`` (with their certificate), and a draft nobody teaches; each has
+    a file."""
     from learning_support import make_module
+    from progress_support import submit, view_lessons
 
     from lms.learning.attachments import store_attachment
+    from lms.learning.certificates import issue_certificates_if_complete
 
     teacher = services.create_user("module.teacher@example.no", "pw", "T", roles=("instructor",))
     module = make_module(instructor=teacher)
     draft = make_module(published=False)
     for each in (module, draft):
         store_attachment(each, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
+    view_lessons(other, module)
+    submit(other, module, passed=True)
+    [certificate] = issue_certificates_if_complete(other, module.id)
     db.session.commit()
-    return {"module": module.id, "module_slug": module.slug, "draft_slug": draft.slug}
+    return {
+        "module": module.id,
+        "module_slug": module.slug,
+        "draft_slug": draft.slug,
+        "certificate": certificate.code,
+    }
 
 
 def _network_fixtures(other) -> dict:
@@ -447,7 +507,11 @@ def _registration_fixtures(other) -> dict:
     db.session.commit()
     registration = registrations.register(other, offering.id)
     db.session.commit()
-    return {"reg_offering": offering.id, "registration": registration.id}
+    return {
+        "reg_offering": offering.id,
+        "registration": registration.id,
+        "reg_session": offering.sessions[0].id,
+    }
 
 
 def _calendar_fixtures(other) -> dict:

@@ -24,6 +24,8 @@ from lms.accounts import services
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
+from . import progress_pages as progress
+
 # Years ahead with the calendars the dates below were written for (factories.year_like).
 Y2031 = year_like(2031)
 
@@ -42,6 +44,7 @@ NOT_PAGES = {
     "lms_registrations.export": "a CSV or XLSX download, not HTML",
     "lms_learning.attachment": "a module's file (an image or a download), not HTML",
     "lms_learning.gift_export": "a GIFT (text) download, not HTML",
+    "lms_learning.certificate_download": "a PDF certificate, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -894,6 +897,36 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec(
         "attendance-list", "organiser", "lms_registrations.attendance_list", attendance_list_page
+    ),
+    # Learning: progress, course rules, certificates (the verification page is public).
+    *_for(ROLES, "my-learning", "lms_learning.my_learning", "/me/learning"),
+    PageSpec(
+        "my-learning-full", "participant", "lms_learning.my_learning", progress.my_learning_full
+    ),
+    *_for(EVERYONE, "certificate", "lms_learning.verify_certificate", progress.verify_valid),
+    PageSpec(
+        "certificate-revoked", ANONYMOUS, "lms_learning.verify_certificate", progress.verify_revoked
+    ),
+    PageSpec(
+        "certificate-unknown",
+        ANONYMOUS,
+        "lms_learning.verify_certificate",
+        "/certificates/AAAAAAAAAAAAAAAAAAAAAA",
+        404,
+    ),
+    PageSpec("revoke", "organiser", "lms_learning.revoke_certificate", progress.revoke_page),
+    PageSpec(
+        "revoke-errors", "organiser", "lms_learning.revoke_certificate", progress.revoke_with_errors
+    ),
+    PageSpec("course-rule", "organiser", "lms_learning.course_rule", progress.course_rule_page),
+    PageSpec(
+        "course-rule-errors",
+        "organiser",
+        "lms_learning.course_rule",
+        progress.course_rule_with_errors,
+    ),
+    PageSpec(
+        "check-in-sessions", "organiser", "lms_registrations.check_in", progress.check_in_sessions
     ),
     # Events: catalogue, offering pages, management, networks.
     *_for(EVERYONE, "events", "lms_events.catalogue", events_catalogue),
