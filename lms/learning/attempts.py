@@ -38,6 +38,7 @@ from lms.learning.attempt_rules import (
     versions_of,
     window_open,
 )
+from lms.learning.certificates import issue_certificates_if_complete
 from lms.learning.models import QuestionVersion, Quiz
 from lms.learning.publishing import LearningError, require_editor
 from lms.timeutil import utcnow
@@ -327,6 +328,8 @@ def finish(attempt: Attempt, finished_at: datetime) -> None:
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     tally(attempt, entry.get("pass_percent", 100))
     db.session.flush()
+    if attempt.passed:  # passing may be the last step of the module (or a course)
+        issue_certificates_if_complete(attempt.user, attempt.quiz.module_id)
 
 
 def tally(attempt: Attempt, pass_percent: float) -> None:
