@@ -310,3 +310,29 @@ def test_pdf_in_the_learners_language(client, factory, login, language, words):
     qr = re.search(r'<img src="(data:image/png;base64,[^"]+)"', html).group(1)
     expected_matrix = [[bool(v) for v in row] for row in segno.make(url, error="m").matrix]
     assert qr_matrix_of(qr) == expected_matrix, "the QR code encodes the verification URL"
+
+
+def test_passing_the_last_quiz_through_the_engine_issues_the_certificate(app, factory):
+    """The submit service itself calls the issuing rule: no certificate before, one after."""
+    from learning_support import SAMPLE_QUESTIONS, make_module
+    from progress_support import view_lessons
+
+    from lms.learning.attempts import save_answers, start_attempt, submit_attempt
+    from lms.learning.models import QuestionVersion
+    from lms.learning.progress_models import Certificate
+
+    learner = factory.user()
+    module = make_module()
+    view_lessons(learner, module)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 0
+    attempt = start_attempt(learner, module.quizzes[0].id)
+    rights = {q["text_md"]: q["right"] for q in SAMPLE_QUESTIONS}
+    answers = {
+        answer.slot: rights[db.session.get(QuestionVersion, answer.question_version_id).text_md]
+        for answer in attempt.answers
+    }
+    save_answers(learner, attempt.id, answers, revision=attempt.revision)
+    assert submit_attempt(learner, attempt.id).passed is True
+    db.session.commit()
+    [certificate] = db.session.scalars(db.select(Certificate)).all()
+    assert certificate.user_id == learner.id and certificate.module_id == module.id
