@@ -103,7 +103,9 @@ def make_module(
     db.session.add(module)
     for number, sample in enumerate(questions or SAMPLE_QUESTIONS):
         question = Question(
-            key=f"q{number + 1}", tags=[quiz_tag(quiz), "objective:MR1", "theme:human_rights"]
+            key=f"q{number + 1}",
+            position=number,
+            tags=[quiz_tag(quiz), "objective:MR1", "theme:human_rights"],
         )
         module.questions.append(question)
         set_question_content(

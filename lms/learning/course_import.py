@@ -41,7 +41,6 @@ from lms.learning.models import (
 )
 from lms.learning.publishing import (
     publish,
-    quiz_questions,
     quiz_tag,
     set_question_content,
 )
@@ -172,11 +171,11 @@ class _ModuleImport:
         # order of the files (the positions just set), as a fresh load would.
         for rows in (self.module.objectives, self.module.lessons, self.module.quizzes):
             rows.sort(key=lambda row: row.position)
+        self.module.questions.sort(key=lambda row: (row.position, row.id or 0))
         db.session.flush()  # new rows get ids before attachments and the snapshot
         self.attachments()
         self.status()
         self.report.status = self.module.status
-        self.order_notes(quizzes)
         if self.changes and self.report.outcome == "unchanged":
             self.report.outcome = "updated"
         return self.report
@@ -242,16 +241,17 @@ class _ModuleImport:
                 in_files[question.key] = (quiz_tag(quizzes[quiz_file.key]), question)
         rows = {q.key: q for q in self.module.questions}
         self.drop_questions([q for key, q in rows.items() if key not in in_files])
-        for key, (tag, question_file) in in_files.items():
+        for position, (key, (tag, question_file)) in enumerate(in_files.items()):
             question = rows.get(key)
             tags = [*question_file.tags, *([] if tag in question_file.tags else [tag])]
             if question is None:
-                question = Question(key=key, tags=tags)
+                question = Question(key=key, tags=tags, position=position)
                 self.module.questions.append(question)
                 self.changes += 1
             elif set(question.tags or []) != set(tags):  # the order of tags means nothing
                 question.tags = tags
                 self.changes += 1
+            self.assign(question, "position", position)
             current = question.versions[-1] if question.versions else None
             version = set_question_content(
                 question,
@@ -263,18 +263,6 @@ class _ModuleImport:
             )
             if version is not current or db.session.is_modified(version):
                 self.changes += 1
-
-    def order_notes(self, quizzes: dict[str, Quiz]) -> None:
-        """A quiz without draws asks its questions in bank order (a question has no
-        position of its own): say so when the file lists them otherwise."""
-        for quiz_file in self.file.quizzes:
-            if quiz_file.draws:
-                continue
-            asked = [q.key for q in quiz_questions(self.module, quizzes[quiz_file.key])]
-            if asked != [q.key for q in quiz_file.questions]:
-                self.report.notes.append(_l(
-                    "The quiz %(key)s asks its questions in the order they were first "
-                    "imported, not in the file's.", key=quiz_file.key))  # fmt: skip
 
     def drop_questions(self, questions: list[Question]) -> None:
         """Questions the files no longer have: deleted, unless answers refer to one of

@@ -20,7 +20,13 @@ from lms.extensions import db
 from lms.learning.gift import GiftError, GiftQuestion, parse_gift
 from lms.learning.gift_export import to_gift
 from lms.learning.models import Module, Question, Quiz
-from lms.learning.publishing import LearningError, quiz_tag, require_editor, set_question_content
+from lms.learning.publishing import (
+    LearningError,
+    new_question,
+    quiz_tag,
+    require_editor,
+    set_question_content,
+)
 
 CATEGORY_TAG = "category:"
 KEY_LENGTH = 60  # room for "-<n>" within the column's 100
@@ -68,8 +74,7 @@ def import_gift(user, module: Module, text: str, quiz: Quiz | None = None) -> li
     for entry in parsed:
         key = unique_key(slugify(entry.name or entry.text_md), taken)
         taken.add(key)
-        question = Question(key=key, tags=_tags(entry, quiz))
-        module.questions.append(question)
+        question = new_question(module, key, _tags(entry, quiz))
         set_question_content(
             question,
             kind=entry.kind,

@@ -92,7 +92,9 @@ class Module(db.Model):
         back_populates="module", cascade="all, delete-orphan", order_by="Quiz.position"
     )
     questions: Mapped[list[Question]] = relationship(
-        back_populates="module", cascade="all, delete-orphan", order_by="Question.id"
+        back_populates="module",
+        cascade="all, delete-orphan",
+        order_by="[Question.position, Question.id]",
     )
     versions: Mapped[list[ModuleVersion]] = relationship(
         back_populates="module", cascade="all, delete-orphan", order_by="ModuleVersion.number"
@@ -237,6 +239,8 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(100))
+    # The bank's order: a quiz without draws asks its questions in it.
+    position: Mapped[int] = mapped_column(default=0)
     tags: Mapped[list] = mapped_column(JSON, default=list)
 
     module: Mapped[Module] = relationship(back_populates="questions")

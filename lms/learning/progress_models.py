@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -59,4 +59,21 @@ class Certificate(db.Model):
     __table_args__ = (
         CheckConstraint("(module_id IS NULL) <> (offering_id IS NULL)", name="module_or_course"),
         Index("ix_lms_certificates_user_id", "user_id"),
+        # One certificate per person and module, and per person and course, whatever races.
+        Index(
+            "ux_lms_certificates_user_module",
+            "user_id",
+            "module_id",
+            unique=True,
+            sqlite_where=text("module_id IS NOT NULL"),
+            postgresql_where=text("module_id IS NOT NULL"),
+        ),
+        Index(
+            "ux_lms_certificates_user_offering",
+            "user_id",
+            "offering_id",
+            unique=True,
+            sqlite_where=text("offering_id IS NOT NULL"),
+            postgresql_where=text("offering_id IS NOT NULL"),
+        ),
     )

@@ -117,6 +117,15 @@ def quiz_tag(quiz: Quiz) -> str:
     return f"quiz:{quiz.key}"
 
 
+def new_question(module: Module, key: str, tags: list[str]) -> Question:
+    """A question added to the end of ``module``'s bank (the order quizzes without draws
+    ask in)."""
+    position = max((q.position for q in module.questions), default=-1) + 1
+    question = Question(key=key, tags=tags, position=position)
+    module.questions.append(question)
+    return question
+
+
 def quiz_questions(module: Module, quiz: Quiz) -> list[Question]:
     """The bank questions a quiz without draws asks, in bank order."""
     tag = quiz_tag(quiz)
