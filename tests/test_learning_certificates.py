@@ -336,3 +336,23 @@ def test_passing_the_last_quiz_through_the_engine_issues_the_certificate(app, fa
     db.session.commit()
     [certificate] = db.session.scalars(db.select(Certificate)).all()
     assert certificate.user_id == learner.id and certificate.module_id == module.id
+
+
+def test_a_second_certificate_for_the_same_module_is_refused_by_the_database(app, factory):
+    """Two requests completing at once both pass the check in Python; the unique index
+    keeps one certificate, and the loser gets none instead of an error."""
+    from lms.learning import certificates
+    from lms.learning.progress_models import Certificate
+
+    learner = factory.user()
+    module = make_module()
+    first = certificates._issue(learner, title="A", module_id=module.id)
+    db.session.commit()
+    original = certificates._existing
+    certificates._existing = lambda *args, **kwargs: None  # as if the check ran before
+    try:
+        assert certificates._issue(learner, title="A", module_id=module.id) is None
+    finally:
+        certificates._existing = original
+    db.session.commit()
+    assert db.session.scalars(db.select(Certificate)).all() == [first]

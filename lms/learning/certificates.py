@@ -16,6 +16,7 @@ import re
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lms.core.service_errors import PermissionDenied
 from lms.events.models import Offering
@@ -70,8 +71,13 @@ def _issue(user, *, title: str, module_id=None, offering_id=None) -> Certificate
         title=title[:200],
         language=user.language if user.language in LANGUAGES else "nb",
     )
-    db.session.add(certificate)
-    db.session.flush()
+    try:
+        # A savepoint: when another request issued the same certificate a moment ago, the
+        # unique index refuses this one and only it is undone.
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:
+        return None
     return certificate
 
 
