@@ -14,6 +14,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         models,
         progress_models,
     )
+    from lms.learning import attempt_views, module_views  # noqa: F401  (participants' pages)
     from lms.learning.blueprint import bp
 
     lms.add_blueprint(bp)
