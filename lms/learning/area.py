@@ -11,10 +11,11 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
     from lms.learning import (  # noqa: F401  (tables and routes)
         attempt_models,
+        attempt_views,
         models,
+        module_views,
         progress_models,
     )
-    from lms.learning import attempt_views, module_views  # noqa: F401  (participants' pages)
     from lms.learning.blueprint import bp
 
     lms.add_blueprint(bp)
