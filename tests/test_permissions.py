@@ -311,6 +311,12 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),
     ),
+    # Learning, participants' pages: anyone reads published modules and lessons; quizzes
+    # and attempts need login, and another person's attempt is not found.
+    Route("GET", "lms_learning.modules", "/learning", everyone(200)),
+    Route("GET", "lms_learning.module", "/learning/{module}", everyone(200)),
+    Route("GET", "lms_learning.lesson", "/learning/{module}/lessons/lesson-1", everyone(200)),
+    Route("GET", "lms_learning.quiz", "/learning/{module}/quizzes/quiz", members(200)),
 ]
 
 
@@ -338,8 +344,20 @@ def someone_else(factory):
     mail = db.session.scalar(db.select(OutboxMessage))
     ids = {"user": other.id, "token": token.id, "mail": mail.id}
     return (
-        ids | _calendar_fixtures(other) | _registration_fixtures(other) | _network_fixtures(other)
+        ids
+        | _calendar_fixtures(other)
+        | _registration_fixtures(other)
+        | _network_fixtures(other)
+        | _learner_fixtures(other)
     )
+
+
+def _learner_fixtures(other) -> dict:
+    """A published module with lessons and a quiz (nobody in the matrix teaches it)."""
+    from learning_support import make_module
+
+    module = make_module()
+    return {"module": module.slug}
 
 
 def _network_fixtures(other) -> dict:

@@ -758,6 +758,52 @@ def network_leave_confirm(v: Visit) -> None:
     v.goto(f"/networks/{network.id}/leave")
 
 
+# --- learning: participants ----------------------------------------------------------------
+
+LESSON_MD = (
+    "# Åpenhetsloven\n\nÅpenhetsloven krever aktsomhetsvurderinger av større virksomheter.\n\n"
+    f"## {LONG_WORD}\n\n- kartlegge risiko\n- iverksette tiltak\n\n"
+    "| Plikt | Paragraf |\n|---|---|\n| Aktsomhetsvurderinger | § 4 |\n| Redegjørelse | § 5 |\n\n"
+    "[Last ned kontraktsklausulen](files/klausul.docx)\n\n"
+    "[Film om aktsomhetsvurderinger](https://www.youtube.com/watch?v=abc)\n"
+)
+
+
+def learning_module(**quiz_settings):
+    """A published module with three lessons (the first one rich) and a quiz."""
+    from learning_support import make_module
+
+    from lms.learning.publishing import publish
+
+    module = make_module(
+        title=f"{LONG_WORD}: menneskerettigheter i leverandørkjeden",
+        lessons=3,
+        published=False,
+        **quiz_settings,
+    )
+    module.lessons[0].body_md = LESSON_MD
+    publish(None, module, check_permission=False)
+    db.session.commit()
+    return module
+
+
+def learning_modules(v: Visit) -> None:
+    learning_module()
+    v.goto("/learning")
+
+
+def learning_module_page(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module().slug}")
+
+
+def learning_lesson(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module().slug}/lessons/lesson-1")
+
+
+def learning_quiz(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module(time_limit_minutes=20).slug}/quizzes/quiz")
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -926,6 +972,14 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
     *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
+    # Learning: participants' pages.
+    *_for(EVERYONE, "learning", "lms_learning.modules", learning_modules),
+    PageSpec("learning-none", ANONYMOUS, "lms_learning.modules", "/learning?theme=anti_corruption"),
+    *_for(
+        (ANONYMOUS, "participant"), "learning-module", "lms_learning.module", learning_module_page
+    ),
+    *_for((ANONYMOUS, "participant"), "learning-lesson", "lms_learning.lesson", learning_lesson),
+    PageSpec("learning-quiz", "participant", "lms_learning.quiz", learning_quiz),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),
