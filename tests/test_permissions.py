@@ -317,6 +317,12 @@ MATRIX = [
     Route("GET", "lms_learning.module", "/learning/{module}", everyone(200)),
     Route("GET", "lms_learning.lesson", "/learning/{module}/lessons/lesson-1", everyone(200)),
     Route("GET", "lms_learning.quiz", "/learning/{module}/quizzes/quiz", members(200)),
+    Route("POST", "lms_learning.start", "/learning/{module}/quizzes/quiz/start", members(302)),
+    Route("GET", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
+    Route("POST", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
+    Route("GET", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
+    Route("POST", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
+    Route("GET", "lms_learning.review", "/learning/attempts/{attempt}/review", members(404)),
 ]
 
 
@@ -353,11 +359,16 @@ def someone_else(factory):
 
 
 def _learner_fixtures(other) -> dict:
-    """A published module with lessons and a quiz (nobody in the matrix teaches it)."""
+    """A published module with lessons and a quiz (nobody in the matrix teaches it), and
+    ``other``'s attempt at the quiz."""
     from learning_support import make_module
 
+    from lms.learning.attempts import start_attempt
+
     module = make_module()
-    return {"module": module.slug}
+    attempt = start_attempt(other, module.quizzes[0].id)
+    db.session.commit()
+    return {"module": module.slug, "attempt": attempt.id}
 
 
 def _network_fixtures(other) -> dict:

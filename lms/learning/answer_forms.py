@@ -40,7 +40,7 @@ def read_response(asked: Asked, form) -> Any:
     if asked.kind == "truefalse":
         return {"true": True, "false": False}.get(form.get(name, ""))
     if asked.kind == "matching":
-        choices = set(asked.view.get("choices", []))
+        choices = set(asked.view.get("answers", []))
         pairs = {}
         for prompt in asked.view.get("prompts", []):
             value = form.get(f"{name}-{prompt['id']}")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 PURPOSE_LABELS = {
@@ -21,3 +22,22 @@ PURPOSE_TEXTS = {
     "posttest": _l("A post-test: what you know after the lessons, on the same objectives."),
     "selfassessment": _l("A self-assessment: there are no right or wrong answers."),
 }
+
+# The parts of a review, as "you can also see: …" lists them.
+REVIEW_PART_LABELS = {
+    "score": _l("your score"),
+    "answers": _l("your answers"),
+    "right_answers": _l("the right answers"),
+    "feedback": _l("the feedback"),
+}
+
+
+def points(value: float | None, decimals: int = 2) -> str:
+    """A score as people write it: whole numbers without decimals, others with at most
+    ``decimals``, in the page's language (1,5 in Norwegian)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), decimals)
+    if rounded == int(rounded):
+        return format_decimal(int(rounded))
+    return format_decimal(rounded, format="#,##0." + "#" * decimals)

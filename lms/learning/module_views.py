@@ -18,8 +18,9 @@ from lms.core.markdown import render_markdown
 from lms.events.models import THEMES
 from lms.extensions import db
 from lms.learning import catalogue, lessons
+from lms.learning.attempt_review import quiz_state
 from lms.learning.blueprint import bp
-from lms.learning.labels import PURPOSE_LABELS, PURPOSE_TEXTS
+from lms.learning.labels import PURPOSE_LABELS, PURPOSE_TEXTS, REVIEW_PART_LABELS, points
 
 VIDEO_NOTE = _l("Video on %(site)s: the link opens the video on the site that hosts it.")
 ATTACHMENT_ENDPOINT = "lms_learning.attachment"
@@ -73,9 +74,10 @@ def module(slug: str):
 
 
 def _quiz_states(content) -> dict:
-    """What the signed-in reader has done in each quiz (filled once the engine's
-    ``quiz_state`` is there)."""
-    return {}
+    """What the signed-in reader has done in each quiz, by quiz id (none when anonymous)."""
+    if not current_user.is_authenticated:
+        return {}
+    return {quiz["id"]: quiz_state(current_user, quiz["id"]) for quiz in content["quizzes"]}
 
 
 def file_url_maker(slug: str):
@@ -124,4 +126,6 @@ def labels():
     return {
         "lms_quiz_purpose_labels": PURPOSE_LABELS,
         "lms_quiz_purpose_texts": PURPOSE_TEXTS,
+        "lms_review_part_labels": REVIEW_PART_LABELS,
+        "lms_points": points,
     }
