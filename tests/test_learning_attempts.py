@@ -17,6 +17,7 @@ from lms.extensions import db
 from lms.learning import attempts
 from lms.learning.attempt_models import Attempt
 from lms.learning.attempt_review import attempts_of, quiz_state, review
+from lms.learning.attempt_rules import open_attempt_of, quiz_entry
 from lms.learning.attempts import (
     AttemptOpen,
     BadAnswer,
@@ -144,9 +145,9 @@ def test_options_are_shuffled_once_and_shown_in_that_order_on_every_device(app, 
         again = review(learner, db.session.get(Attempt, attempt.id))
         assert [o["id"] for o in again.items[0].learner_view["options"]] == order
         assert (
-            attempts.asked_questions(
-                attempts.quiz_entry(attempt.module_version, quiz_id), attempt.seed
-            )[0].option_order
+            attempts.asked_questions(quiz_entry(attempt.module_version, quiz_id), attempt.seed)[
+                0
+            ].option_order
             == order
         )  # the seed alone gives the same order again
         orders.add(tuple(order))
@@ -210,7 +211,7 @@ def test_the_deadline_is_the_time_limit_times_the_persons_factor(app, factory):
     assert start_attempt(other, quiz_id, now=now).deadline_at == now + timedelta(minutes=20)
     # Lifting the limit changes the open attempt too.
     grant_time(instructor, quiz_id, learner.id, None)
-    assert attempts.open_attempt_of(learner.id, quiz_id).deadline_at is None
+    assert open_attempt_of(learner.id, quiz_id).deadline_at is None
 
 
 def test_the_deadline_never_runs_past_the_close(app, factory):
@@ -516,3 +517,36 @@ def test_two_starts_at_once_make_one_attempt(app, factory):
     assert refused[0].attempt_id in (made[0], None)
     db.session.expire_all()
     assert db.session.query(Attempt).filter_by(quiz_id=quiz_id).count() == 1
+
+
+def _selects(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+
+def _statements_for(count_queries, learner, questions: int) -> list[int]:
+    quiz_id = quiz_of(make_module(questions=SAMPLE_QUESTIONS * (questions // 5))).id
+    with count_queries() as statements:
+        attempt = start_attempt(learner, quiz_id)
+        db.session.commit()
+    counts = [len(_selects(statements))]
+    responses = by_slot(attempt, RIGHT)
+    for step in (
+        lambda: save_answers(learner, attempt.id, responses, revision=None),
+        lambda: submit_attempt(learner, attempt.id),
+        lambda: review(learner, attempt),
+    ):
+        db.session.expire_all()
+        with count_queries() as statements:
+            step()
+            db.session.commit()
+        counts.append(len(_selects(statements)))
+    return counts
+
+
+def test_the_reads_of_start_save_submit_and_review_do_not_grow_with_the_questions(
+    app, factory, count_queries
+):
+    """The reads are the same for 5 questions as for 20 (the writes are one per answer)."""
+    small = _statements_for(count_queries, factory.user(), 5)
+    large = _statements_for(count_queries, factory.user(), 20)
+    assert small == large, (small, large)

@@ -151,6 +151,29 @@ MATRIX = [
         "/api/v1/events/999999/registrations",
         members(404, anonymous=401),
     ),
+    # The learning API; the roles on a real module and attempt are in test_api_learning.py.
+    Route("GET", "lms_api.modules", "/api/v1/modules", members(200, anonymous=200)),
+    Route("GET", "lms_api.module", "/api/v1/modules/999999", members(404, anonymous=404)),
+    Route(
+        "POST",
+        "lms_api.start_attempt",
+        "/api/v1/quizzes/999999/attempts",
+        members(404, anonymous=401),
+    ),
+    Route("GET", "lms_api.attempt", "/api/v1/attempts/999999", members(404, anonymous=401)),
+    Route(
+        "PUT",
+        "lms_api.save_answers",
+        "/api/v1/attempts/999999/answers",
+        members(404, anonymous=401),
+    ),
+    Route(
+        "POST",
+        "lms_api.submit_attempt",
+        "/api/v1/attempts/999999/submit",
+        members(404, anonymous=401),
+    ),
+    Route("GET", "lms_api.my_results", "/api/v1/me/results", members(200, anonymous=401)),
     # Calendar: downloads are public except drafts; a feed token is the only key it needs.
     Route("GET", "lms_calendar.offering_ics", "/events/{offering}/calendar.ics", everyone(200)),
     Route(

@@ -18,14 +18,15 @@ from sqlalchemy.orm import selectinload
 from lms.extensions import db
 from lms.learning import question_types as qt
 from lms.learning.attempt_models import Attempt
-from lms.learning.attempts import (
-    LearningError,
+from lms.learning.attempt_rules import (
     is_past_deadline,
     published_quiz,
     quiz_entry,
+    versions_of,
     when,
     window_open,
 )
+from lms.learning.publishing import LearningError
 from lms.learning.review import overall_feedback_for, quiz_grade, visible_parts
 from lms.timeutil import utcnow
 
@@ -94,9 +95,10 @@ def review(user, attempt: Attempt, now: datetime | None = None) -> AttemptReview
     now = now or utcnow()
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     parts = parts_now(attempt, entry, now)
+    versions = versions_of(attempt.answers)
     items = []
     for answer in attempt.answers:
-        version = answer.question_version
+        version = versions[answer.question_version_id]
         kind, spec = version.kind, version.spec
         shown: dict[str, Any] = {}
         if "answers" in parts:
@@ -171,7 +173,8 @@ def _attempts(user_id: int, quiz_id: int) -> list[Attempt]:
     )
 
 
-def _summary(attempt: Attempt, now: datetime) -> AttemptSummary:
+def summary_of(attempt: Attempt, now: datetime) -> AttemptSummary:
+    """``attempt`` as a line of its learner's history at ``now``."""
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     shown = "score" in parts_now(attempt, entry, now)
     return AttemptSummary(
@@ -194,7 +197,7 @@ def attempts_of(user, quiz_id: int, now: datetime | None = None) -> list[Attempt
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or utcnow()
-    return [_summary(a, now) for a in _attempts(user.id, quiz_id)]
+    return [summary_of(a, now) for a in _attempts(user.id, quiz_id)]
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,7 @@ def quiz_state(user, quiz_id: int, now: datetime | None = None) -> QuizState:
     now = now or utcnow()
     _version, entry = published_quiz(quiz_id)
     attempts = _attempts(user.id, quiz_id) if getattr(user, "is_authenticated", False) else []
-    history = tuple(_summary(a, now) for a in attempts)
+    history = tuple(summary_of(a, now) for a in attempts)
     current = next(
         (a for a in attempts if a.state == "open" and not is_past_deadline(a, now)), None
     )

@@ -12,13 +12,14 @@ and a save that read an older revision is refused (``stale``) rather than lost.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 from fractions import Fraction
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import User
 from lms.core.locking import lock_row
@@ -26,8 +27,18 @@ from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import question_types as qt
 from lms.learning.attempt_models import Answer, Attempt, TimeAccommodation
-from lms.learning.models import ModuleVersion, QuestionVersion, Quiz
-from lms.learning.publishing import LearningError, latest_version, require_editor
+from lms.learning.attempt_rules import (
+    accommodation_of,
+    deadline_for,
+    is_past_deadline,
+    open_attempt_of,
+    published_quiz,
+    quiz_entry,
+    versions_of,
+    window_open,
+)
+from lms.learning.models import QuestionVersion, Quiz
+from lms.learning.publishing import LearningError, require_editor
 from lms.timeutil import utcnow
 
 MAX_SECONDS_PER_SAVE = 24 * 60 * 60  # more time than this between two saves is a bad clock
@@ -69,73 +80,6 @@ class TimeUp(LearningError):
     def __init__(self, attempt: Attempt) -> None:
         super().__init__("time_up")
         self.attempt = attempt
-
-
-def when(text: str | None) -> datetime | None:
-    """A snapshot's ISO timestamp as an aware datetime (None stays None)."""
-    return datetime.fromisoformat(text) if text else None
-
-
-def quiz_entry(version: ModuleVersion, quiz_id: int) -> dict[str, Any] | None:
-    """The quiz ``quiz_id`` as the snapshot ``version`` has it, or None."""
-    return next((q for q in version.content.get("quizzes", []) if q["id"] == quiz_id), None)
-
-
-def published_quiz(quiz_id: int) -> tuple[ModuleVersion, dict[str, Any]]:
-    """The newest published version of the quiz's module and the quiz in it; a quiz of a
-    module that is not published, or not in its newest version, is ``not_found``."""
-    quiz = db.session.get(Quiz, quiz_id)
-    version = None
-    if quiz is not None and quiz.module.status == "published":
-        version = latest_version(quiz.module_id)
-    entry = quiz_entry(version, quiz_id) if version is not None else None
-    if entry is None:
-        raise LearningError("not_found")
-    return version, entry
-
-
-def window_open(entry: dict[str, Any], now: datetime) -> bool:
-    """Whether the quiz takes attempts at ``now`` (from ``opens_at``, until ``closes_at``)."""
-    opens, closes = when(entry.get("opens_at")), when(entry.get("closes_at"))
-    return (opens is None or opens <= now) and (closes is None or now < closes)
-
-
-def accommodation_of(user_id: int, quiz_id: int) -> TimeAccommodation | None:
-    return db.session.scalar(
-        select(TimeAccommodation).where(
-            TimeAccommodation.quiz_id == quiz_id, TimeAccommodation.user_id == user_id
-        )
-    )
-
-
-def deadline_for(
-    entry: dict[str, Any], started: datetime, accommodation: TimeAccommodation | None
-) -> datetime | None:
-    """When an attempt started at ``started`` must end: the time limit times the person's
-    factor (an accommodation without a factor lifts the limit), and never after the quiz
-    closes (the answers saved by then count)."""
-    deadline = None
-    minutes = entry.get("time_limit_minutes")
-    if minutes and not (accommodation is not None and accommodation.factor is None):
-        factor = accommodation.factor if accommodation is not None else 1
-        deadline = started + timedelta(minutes=minutes * factor)
-    closes = when(entry.get("closes_at"))
-    if closes is not None and (deadline is None or closes < deadline):
-        deadline = closes
-    return deadline
-
-
-def is_past_deadline(attempt: Attempt, now: datetime) -> bool:
-    """Answers saved at the deadline itself still count; later ones do not."""
-    return attempt.deadline_at is not None and now > attempt.deadline_at
-
-
-def open_attempt_of(user_id: int, quiz_id: int) -> Attempt | None:
-    return db.session.scalar(
-        select(Attempt).where(
-            Attempt.quiz_id == quiz_id, Attempt.user_id == user_id, Attempt.state == "open"
-        )
-    )
 
 
 def _require_person(user) -> None:
@@ -219,7 +163,11 @@ def asked_questions(entry: dict[str, Any], seed: int) -> list[Answer]:
     ids = drawn_versions(entry, rng)
     versions = {
         v.id: v
-        for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(ids)))
+        for v in db.session.scalars(
+            select(QuestionVersion)
+            .where(QuestionVersion.id.in_(ids))
+            .options(selectinload(QuestionVersion.question))
+        )
     }
     answers = []
     for slot, version_id in enumerate(ids, start=1):
@@ -299,7 +247,8 @@ def save_answers(
     by_slot = {a.slot: a for a in attempt.answers}
     if revision is not None and revision != attempt.revision:
         raise StaleRevision(attempt.revision, {s: a.response for s, a in by_slot.items()})
-    faults, responses, spent = _checked(by_slot, answers or {}, seconds or {})
+    versions = versions_of(attempt.answers)
+    faults, responses, spent = _checked(by_slot, versions, answers or {}, seconds or {})
     if faults:
         raise BadAnswer(faults)
     for slot, response in responses.items():
@@ -312,7 +261,7 @@ def save_answers(
     return attempt
 
 
-def _checked(by_slot: dict[int, Answer], answers: dict, seconds: dict):
+def _checked(by_slot: dict[int, Answer], versions: dict, answers: dict, seconds: dict):
     faults: dict[Any, Any] = {}
     responses: dict[int, Any] = {}
     spent: dict[int, int] = {}
@@ -323,7 +272,7 @@ def _checked(by_slot: dict[int, Answer], answers: dict, seconds: dict):
         if slot not in by_slot:
             faults[key] = UNKNOWN_SLOT
             continue
-        version = by_slot[slot].question_version
+        version = versions[by_slot[slot].question_version_id]
         fault = qt.response_fault(version.kind, version.spec, response)
         if fault is not None:
             faults[key] = fault
@@ -357,14 +306,7 @@ def submit_attempt(user, attempt_id: int, *, now: datetime | None = None) -> Att
 
 def finish(attempt: Attempt, finished_at: datetime) -> None:
     """Grade every answer of ``attempt`` and mark it submitted at ``finished_at``."""
-    versions = {
-        v.id: v
-        for v in db.session.scalars(
-            select(QuestionVersion).where(
-                QuestionVersion.id.in_([a.question_version_id for a in attempt.answers])
-            )
-        )
-    }
+    versions = versions_of(attempt.answers)
     for answer in attempt.answers:
         version = versions[answer.question_version_id]
         result = qt.grade(version.kind, version.spec, answer.response)

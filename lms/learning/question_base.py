@@ -151,6 +151,8 @@ def feedback_of(item: dict[str, Any]) -> list[str]:
 def text_fault(response: Any, limit: int) -> str | None:
     if not isinstance(response, str):
         return _l("The answer must be text.")
+    if not storable(response):
+        return _l("The answer holds a character no text may hold.")
     if len(response) > limit:
         return ngettext(
             "The answer may be at most %(num)s character long.",
@@ -158,6 +160,18 @@ def text_fault(response: Any, limit: int) -> str | None:
             limit,
         )
     return None
+
+
+def storable(text: str) -> bool:
+    """Text a database can keep and a page can show: JSON may escape a NUL or a lone
+    UTF-16 surrogate, which PostgreSQL refuses and no page or export could encode."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def normalised(text: Any, case_sensitive: bool = False) -> str:

@@ -327,6 +327,7 @@ class Matching(QuestionType):
     """Each prompt is matched to one of the answers; every right match earns its share."""
 
     name = "matching"
+    shuffles = True  # the answers to choose from
 
     def validate(self, spec):
         pairs = spec.get("pairs")
