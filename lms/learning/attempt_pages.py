@@ -16,7 +16,7 @@ from lms.core.markdown import render_markdown
 from lms.learning import question_types as qt
 from lms.learning.answer_forms import Asked, is_answered
 from lms.learning.attempt_models import Attempt
-from lms.learning.attempts import quiz_entry, when
+from lms.learning.attempt_rules import quiz_entry, when
 from lms.learning.models import REVIEW_MOMENTS, REVIEW_PARTS
 from lms.learning.review import IMMEDIATELY, review_moment
 

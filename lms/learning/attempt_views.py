@@ -8,14 +8,21 @@ Quizzes need login; another person's attempt is not found (404).
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from lms.core.dates import format_time
 from lms.extensions import db
-from lms.learning import attempt_pages, attempt_review, attempts, catalogue, quiz_facts
+from lms.learning import (
+    attempt_pages,
+    attempt_review,
+    attempt_rules,
+    attempts,
+    catalogue,
+    quiz_facts,
+)
 from lms.learning.answer_forms import read_responses
 from lms.learning.blueprint import bp
 from lms.learning.publishing import LearningError
@@ -49,7 +56,7 @@ def _quiz_or_404(slug: str, key: str):
 def _render_quiz(published, quiz, status: int = 200):
     state = attempt_review.quiz_state(current_user, quiz["id"])
     opens_at = quiz_facts.moment(quiz["opens_at"])
-    accommodation = attempts.accommodation_of(current_user.id, quiz["id"])
+    accommodation = attempt_rules.accommodation_of(current_user.id, quiz["id"])
     return render_template(
         "lms/learning/quiz.html",
         published=published,
@@ -110,9 +117,8 @@ def _own(attempt_id: int):
 
 
 def _save_url(attempt_id: int) -> str:
-    """The API's autosave address (the script's; the API is its own blueprint)."""
-    prefix = current_app.extensions["lms"].url_prefix
-    return f"{prefix}/api/v1/attempts/{attempt_id}/answers"
+    """The API's autosave address, for the page's script (the route is the API's)."""
+    return url_for("lms_api.save_answers", attempt_id=attempt_id)
 
 
 def _render_attempt(attempt, *, responses=None, faults=None, status: int = 200):
@@ -145,7 +151,7 @@ def attempt(attempt_id: int):
     found = _own(attempt_id)
     if found.state == "submitted":
         return redirect(url_for(".review", attempt_id=found.id))
-    if attempts.is_past_deadline(found, utcnow()):
+    if attempt_rules.is_past_deadline(found, utcnow()):
         return _time_up(found)
     if request.method == "GET":
         return _render_attempt(found)
@@ -189,7 +195,7 @@ def submit(attempt_id: int):
     """Are you sure? The unanswered questions are listed; submitting grades the attempt
     (once, however often it is sent)."""
     found = _own(attempt_id)
-    if found.state == "open" and attempts.is_past_deadline(found, utcnow()):
+    if found.state == "open" and attempt_rules.is_past_deadline(found, utcnow()):
         return _time_up(found)
     if found.state == "submitted":
         return redirect(url_for(".review", attempt_id=attempt_id))
@@ -216,7 +222,7 @@ def review(attempt_id: int):
     will be shown later (and from when)."""
     found = _own(attempt_id)
     if found.state == "open":
-        if not attempts.is_past_deadline(found, utcnow()):
+        if not attempt_rules.is_past_deadline(found, utcnow()):
             return redirect(url_for(".attempt", attempt_id=found.id))
         return _time_up(found)
     now = utcnow()
