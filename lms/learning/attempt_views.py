@@ -37,7 +37,6 @@ ERRORS = {
 }
 # As the API answers them: 409 a conflict, 422 closed.
 STATUS = {"not_found": 404, "closed": 422, "no_attempts_left": 409, "bad_answer": 400}
-TIME_UP = _l("The time is up: your attempt was submitted with the answers saved by then.")
 STALE = _l(
     "This attempt was changed in another tab or on another device after you opened this "
     "page, so what you sent was not saved. The answers saved there are shown below: check "
@@ -136,10 +135,10 @@ def _render_attempt(attempt, *, responses=None, faults=None, status: int = 200):
 
 
 def _time_up(attempt):
-    """The attempt's time ran out: it is submitted as of its deadline; on to the review."""
+    """The attempt's time ran out: it is submitted as of its deadline; on to the review
+    (which says so)."""
     attempts.submit_attempt(current_user, attempt.id)
     db.session.commit()
-    flash(str(TIME_UP), "info")
     return redirect(url_for(".review", attempt_id=attempt.id))
 
 
@@ -164,8 +163,7 @@ def attempt(attempt_id: int):
     try:
         saved = attempts.save_answers(current_user, found.id, responses, revision=revision)
     except attempts.TimeUp:
-        db.session.commit()  # the submission stands
-        flash(str(TIME_UP), "info")
+        db.session.commit()  # the submission stands; the review says the time ran out
         return redirect(url_for(".review", attempt_id=found.id))
     except attempts.StaleRevision:
         db.session.rollback()

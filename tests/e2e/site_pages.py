@@ -804,6 +804,92 @@ def learning_quiz(v: Visit) -> None:
     v.goto(f"/learning/{learning_module(time_limit_minutes=20).slug}/quizzes/quiz")
 
 
+LEARNING_QUESTIONS = [
+    {"kind": "single", "text_md": f"Hvilken lov krever aktsomhetsvurderinger? {LONG_WORD}",
+     "spec": {"options": [{"id": "a", "text": "Åpenhetsloven", "fraction": 1},
+                          {"id": "b", "text": LONG_WORD, "fraction": 0}]}},
+    {"kind": "multiple", "text_md": "Hvilke er ILOs kjernekonvensjoner?",
+     "spec": {"options": [{"id": "a", "text": "C29 Tvangsarbeid", "weight": "0.5"},
+                          {"id": "b", "text": "C138 Minstealder", "weight": "0.5"},
+                          {"id": "c", "text": "C999 Oppdiktet", "weight": "-1"}]}},
+    {"kind": "truefalse", "text_md": "Bestikkelser av utenlandske tjenestemenn er korrupsjon.",
+     "spec": {"answer": True}},
+    {"kind": "short", "text_md": "Hva heter loven om åpenhet i leverandørkjeder?",
+     "spec": {"answers": [{"text": "åpenhetsloven"}]}},
+    {"kind": "numeric", "text_md": "Hvor mange prosent skal klima og miljø vektes minst?",
+     "spec": {"answers": [{"value": "30"}], "unit": "%"}},
+    {"kind": "matching", "text_md": "Koble konvensjonen til temaet.",
+     "spec": {"pairs": [{"id": "p1", "prompt": "C29", "answer": "Tvangsarbeid"},
+                        {"id": "p2", "prompt": "C138", "answer": "Minstealder"}]}},
+    {"kind": "essay", "text_md": "Beskriv en risiko i leverandørkjeden deres.", "spec": {}},
+    {"kind": "likert", "text_md": "Jeg følger opp leverandørenes arbeidsvilkår.",
+     "spec": {"points": 5, "labels": ["Aldri", "Alltid"]}},
+]  # fmt: skip
+
+
+def _learning_attempt(v: Visit, **settings):
+    """A started attempt at a quiz with one question of every type (and a time limit)."""
+    from learning_support import make_module
+
+    from lms.learning.attempts import start_attempt
+
+    settings.setdefault("time_limit_minutes", 30)
+    settings.setdefault("review", {"immediately": ["score", "answers", "right_answers",
+                                                   "feedback"]})  # fmt: skip
+    module = make_module(title=f"{LONG_WORD} i praksis", questions=LEARNING_QUESTIONS, **settings)
+    attempt = start_attempt(v.user, module.quizzes[0].id)
+    db.session.commit()
+    return module, attempt
+
+
+def learning_attempt(v: Visit) -> None:
+    _module, attempt = _learning_attempt(v)
+    v.goto(f"/learning/attempts/{attempt.id}")
+
+
+def learning_quiz_history(v: Visit) -> None:
+    """The quiz's page with an attempt in progress and one submitted."""
+    from lms.learning.attempts import start_attempt, submit_attempt
+
+    module, attempt = _learning_attempt(v, attempts_allowed=3)
+    submit_attempt(v.user, attempt.id)
+    start_attempt(v.user, module.quizzes[0].id)
+    db.session.commit()
+    v.goto(f"/learning/{module.slug}/quizzes/quiz")
+
+
+def learning_submit(v: Visit) -> None:
+    _module, attempt = _learning_attempt(v)
+    v.goto(f"/learning/attempts/{attempt.id}/submit")
+
+
+def learning_review(v: Visit) -> None:
+    from lms.learning.attempts import save_answers, submit_attempt
+
+    _module, attempt = _learning_attempt(v)
+    slot = {a.question_version.kind: a.slot for a in attempt.answers}
+    save_answers(v.user, attempt.id, {slot["single"]: "b", slot["multiple"]: ["a"],
+                                      slot["matching"]: {"p1": "Tvangsarbeid"}},
+                 revision=0)  # fmt: skip
+    submit_attempt(v.user, attempt.id)
+    db.session.commit()
+    v.goto(f"/learning/attempts/{attempt.id}/review")
+
+
+def learning_review_later(v: Visit) -> None:
+    """A review that shows only the score now and says when the rest comes."""
+    from datetime import timedelta
+
+    from lms.learning.attempts import submit_attempt
+    from lms.timeutil import utcnow
+
+    review = {"immediately": ["score"], "closed": ["answers", "right_answers", "feedback"]}
+    _module, attempt = _learning_attempt(v, review=review, closes_at=utcnow() + timedelta(days=9))
+    submit_attempt(v.user, attempt.id)
+    db.session.commit()
+    v.goto(f"/learning/attempts/{attempt.id}/review")
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -980,6 +1066,11 @@ PAGES: list[PageSpec] = [
     ),
     *_for((ANONYMOUS, "participant"), "learning-lesson", "lms_learning.lesson", learning_lesson),
     PageSpec("learning-quiz", "participant", "lms_learning.quiz", learning_quiz),
+    PageSpec("learning-quiz-history", "participant", "lms_learning.quiz", learning_quiz_history),
+    PageSpec("learning-attempt", "participant", "lms_learning.attempt", learning_attempt),
+    PageSpec("learning-submit", "participant", "lms_learning.submit", learning_submit),
+    PageSpec("learning-review", "participant", "lms_learning.review", learning_review),
+    PageSpec("learning-review-later", "participant", "lms_learning.review", learning_review_later),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),
