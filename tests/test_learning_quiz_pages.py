@@ -353,3 +353,18 @@ def test_no_attempts_left_is_said_and_refused(client, factory, login):
     assert not [f for f in page.all("form") if f.get("action", "").endswith("/start")]
     response = client.post(f"{path}/start", data={"csrf_token": csrf_token(client, path)})
     assert response.status_code == 409
+
+
+def test_the_attempt_page_reads_as_many_queries_for_few_questions_as_for_many(
+    client, factory, login, count_queries
+):
+    login(factory.user())
+    counts = []
+    for questions in (QUESTIONS[:2], QUESTIONS * 3):
+        module = make_module(questions=questions, review={"immediately": ALL_PARTS})
+        attempt_id = start(client, module)
+        client.get(f"/learning/attempts/{attempt_id}")  # warm
+        with count_queries() as statements:
+            assert client.get(f"/learning/attempts/{attempt_id}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

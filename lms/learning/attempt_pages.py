@@ -16,7 +16,7 @@ from lms.core.markdown import render_markdown
 from lms.learning import question_types as qt
 from lms.learning.answer_forms import Asked, is_answered
 from lms.learning.attempt_models import Attempt
-from lms.learning.attempt_rules import quiz_entry, when
+from lms.learning.attempt_rules import quiz_entry, versions_of, when
 from lms.learning.models import REVIEW_MOMENTS, REVIEW_PARTS
 from lms.learning.review import IMMEDIATELY, review_moment
 
@@ -79,8 +79,9 @@ def questions_of(attempt: Attempt, responses: dict[int, Any] | None = None) -> l
     """The attempt's questions in slot order, with the saved responses (or ``responses``,
     what a form just sent, where given)."""
     found = []
+    versions = versions_of(attempt.answers)  # one query, however many questions
     for answer in attempt.answers:
-        version = answer.question_version
+        version = versions[answer.question_version_id]
         response = answer.response
         if responses is not None and answer.slot in responses:
             response = responses[answer.slot]
