@@ -9,14 +9,16 @@ import threading
 from datetime import timedelta
 
 import pytest
+from huey.api import PeriodicTask
 from learning_support import SAMPLE_QUESTIONS, draw_by_tag, make_module
+from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import attempts
 from lms.learning.attempt_models import Attempt
-from lms.learning.attempt_review import attempts_of, quiz_state, review
+from lms.learning.attempt_review import answer_sheet, attempts_of, quiz_state, review
 from lms.learning.attempt_rules import open_attempt_of, quiz_entry
 from lms.learning.attempts import (
     AttemptOpen,
@@ -155,6 +157,33 @@ def test_options_are_shuffled_once_and_shown_in_that_order_on_every_device(app, 
     assert len(orders) > 1  # 8! orders: six attempts in one order would be a broken shuffle
 
 
+def test_the_answer_sheet_resumes_with_the_order_and_what_was_saved(app, factory):
+    learner = factory.user()
+    attempt = start_attempt(learner, quiz_of(make_module()).id)
+    save_answers(learner, attempt.id, by_slot(attempt, RIGHT), revision=0, seconds={1: 9})
+    db.session.commit()
+    db.session.expire_all()
+    sheet = answer_sheet(learner, db.session.get(Attempt, attempt.id))
+    assert sheet.revision == 1 and [i.slot for i in sheet.items] == [1, 2, 3, 4, 5]
+    assert {i.slot: i.response for i in sheet.items} == by_slot(attempt, RIGHT)
+    single = next(i for i in sheet.items if i.kind == "single")
+    order = next(a.option_order for a in attempt.answers if a.slot == single.slot)
+    assert [o["id"] for o in single.learner_view["options"]] == order
+    assert sheet.items[0].seconds_spent == 9 and sheet.items[0].saved_at is not None
+    with pytest.raises(LearningError) as refused:
+        answer_sheet(factory.user(), attempt)
+    assert code_of(refused) == "not_found"
+
+
+def test_granting_time_on_something_that_does_not_exist(app, factory):
+    organiser = factory.user(roles=("organiser",))
+    quiz_id = quiz_of(make_module(time_limit_minutes=20)).id
+    for quiz, person in ((quiz_id + 1000, organiser.id), (quiz_id, organiser.id + 1000)):
+        with pytest.raises(LearningError) as refused:
+            grant_time(organiser, quiz, person, 2)
+        assert code_of(refused) == "not_found"
+
+
 def test_no_shuffle_keeps_the_authors_order(app, factory):
     learner = factory.user()
     attempt = start_attempt(learner, quiz_of(make_module(shuffle_options=False)).id)
@@ -220,8 +249,8 @@ def test_the_deadline_never_runs_past_the_close(app, factory):
     assert start_attempt(factory.user(), quiz_of(module).id).deadline_at == closes
 
 
-@pytest.mark.parametrize("factor", [0.5, 0, -1, True])
-def test_a_factor_below_one_is_refused(app, factory, factor):
+@pytest.mark.parametrize("factor", [0.5, 0, -1, True, 10.5, float("inf"), float("nan"), "2"])
+def test_a_factor_below_one_or_beyond_reason_is_refused(app, factory, factor):
     organiser = factory.user(roles=("organiser",))
     module = make_module(time_limit_minutes=20)
     with pytest.raises(LearningError) as refused:
@@ -287,6 +316,18 @@ def test_the_periodic_task_closes_attempts_past_their_deadline_only(app, factory
     assert db.session.get(Attempt, late.id).finished_at == late.deadline_at
     assert db.session.get(Attempt, running.id).state == "open"
     assert close_expired_attempts() == 0
+
+
+def test_the_periodic_task_runs_every_minute_and_commits_its_work(app, factory):
+    task = app.extensions["lms"].huey.lms_tasks["close_expired_attempts"]
+    assert issubclass(task.task_class, PeriodicTask)
+    quiz_id = quiz_of(make_module(time_limit_minutes=10)).id
+    late = start_attempt(factory.user(), quiz_id, now=utcnow() - timedelta(minutes=11))
+    db.session.commit()
+    assert task.call_local() == 1
+    with db.engine.connect() as other:  # seen from outside the task's session: committed
+        state = other.execute(select(Attempt.state).where(Attempt.id == late.id)).scalar()
+    assert state == "submitted"
 
 
 def test_grading_on_submit_item_by_item(app, factory):

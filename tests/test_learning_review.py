@@ -4,6 +4,7 @@ each grading method, and the overall feedback band a score reaches."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lms.learning.attempts import drawn_versions
 from lms.learning.review import (
     IMMEDIATELY,
     overall_feedback_for,
@@ -152,3 +154,38 @@ def test_the_band_shown_is_never_above_the_score(percent):
     band = next(b for b in BANDS if b["text_md"] == text)
     assert band["min_percent"] <= percent
     assert not any(band["min_percent"] < b["min_percent"] <= percent for b in BANDS)
+
+
+# --- the draw (pure: a snapshot's draws and a seeded generator) ------------------------
+
+DRAW = st.lists(
+    st.one_of(
+        st.builds(lambda v: {"question_version_id": v}, st.integers(1, 30)),
+        st.builds(
+            lambda pool, count: {"tag": "t", "count": count, "pool": pool},
+            st.lists(st.integers(1, 30), unique=True, max_size=10),
+            st.integers(1, 5),
+        ),
+    ),
+    max_size=6,
+)
+
+
+@given(DRAW, st.booleans(), st.integers(0, 2**31 - 1))
+def test_a_draw_asks_each_question_once_within_its_pools_and_again_from_its_seed(
+    draws, shuffle, seed
+):
+    entry = {"draws": draws, "shuffle_questions": shuffle}
+    chosen = drawn_versions(entry, random.Random(seed))
+    assert len(chosen) == len(set(chosen))
+    allowed = {d.get("question_version_id") for d in draws} | {
+        v for d in draws for v in d.get("pool", [])
+    }
+    assert set(chosen) <= allowed
+    fixed = {d["question_version_id"] for d in draws if "question_version_id" in d}
+    assert fixed <= set(chosen)
+    assert drawn_versions(entry, random.Random(seed)) == chosen  # the seed gives it again
+    if not shuffle:  # fixed questions keep their place relative to each other
+        order = [v for v in chosen if v in fixed]
+        assert order == list(dict.fromkeys(d["question_version_id"] for d in draws
+                                           if "question_version_id" in d))  # fmt: skip

@@ -29,8 +29,8 @@ from lms.core.errors import api_error
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import attempts
-from lms.learning.attempt_models import Answer, Attempt
-from lms.learning.attempt_review import review, summary_of
+from lms.learning.attempt_models import Attempt
+from lms.learning.attempt_review import answer_sheet, review, summary_of
 from lms.learning.attempt_rules import is_past_deadline, quiz_entry
 from lms.learning.attempts import AttemptOpen, BadAnswer, LearningError, StaleRevision, TimeUp
 from lms.learning.models import Module, ModuleVersion
@@ -129,11 +129,11 @@ def module(module_id: int):
 
 
 def _with_questions(attempt_id: int) -> Attempt:
-    """The attempt with its answers and their question versions, in two queries."""
+    """The attempt with its answers, read fresh, in two queries."""
     return db.session.scalars(
         select(Attempt)
         .where(Attempt.id == attempt_id)
-        .options(selectinload(Attempt.answers).selectinload(Answer.question_version))
+        .options(selectinload(Attempt.answers))
         .execution_options(populate_existing=True)
     ).one()
 
@@ -149,7 +149,7 @@ def start_attempt(quiz_id: int):
     db.session.commit()
     attempt = _with_questions(started.id)
     headers = {"Location": url_for("lms_api.attempt", attempt_id=attempt.id)}
-    return open_attempt(attempt), 201, headers
+    return open_attempt(attempt, answer_sheet(current_user, attempt)), 201, headers
 
 
 def _review_body(attempt_id: int) -> dict[str, Any]:
@@ -170,7 +170,8 @@ def attempt(attempt_id: int):
         db.session.commit()
         return _review_body(submitted.id)
     if found.state == "open":
-        return open_attempt(_with_questions(attempt_id))
+        found = _with_questions(attempt_id)
+        return open_attempt(found, answer_sheet(current_user, found))
     return _review_body(attempt_id)
 
 

@@ -13,9 +13,8 @@ from typing import Any
 
 from lms.api.serialise import iso
 from lms.core.markdown import render_markdown
-from lms.learning import question_types as qt
-from lms.learning.attempt_models import Answer, Attempt
-from lms.learning.attempt_review import AttemptReview, AttemptSummary, ReviewItem
+from lms.learning.attempt_models import Attempt
+from lms.learning.attempt_review import AnswerSheet, AttemptReview, AttemptSummary, ReviewItem
 from lms.learning.attempt_rules import when
 from lms.learning.models import Module, ModuleVersion
 
@@ -102,24 +101,24 @@ def attempt_head(attempt: Attempt) -> dict[str, Any]:
     }
 
 
-def question(answer: Answer) -> dict[str, Any]:
-    """A question of an attempt as its learner answers it, with what they saved."""
-    version = answer.question_version
-    return {
-        "slot": answer.slot,
-        "kind": version.kind,
-        "text": _text(version.text_md),
-        "points": answer.max_score,
-        "learner_view": qt.learner_view(version.kind, version.spec, answer.option_order),
-        "response": answer.response,
-        "saved_at": iso(answer.saved_at),
-        "seconds_spent": answer.seconds_spent,
-    }
-
-
-def open_attempt(attempt: Attempt) -> dict[str, Any]:
+def open_attempt(attempt: Attempt, sheet: AnswerSheet) -> dict[str, Any]:
     """An attempt being answered: its head and its questions with the saved answers."""
-    return {"attempt": attempt_head(attempt), "questions": [question(a) for a in attempt.answers]}
+    return {
+        "attempt": attempt_head(attempt),
+        "questions": [
+            {
+                "slot": item.slot,
+                "kind": item.kind,
+                "text": _text(item.text_md),
+                "points": item.points,
+                "learner_view": item.learner_view,
+                "response": item.response,
+                "saved_at": iso(item.saved_at),
+                "seconds_spent": item.seconds_spent,
+            }
+            for item in sheet.items
+        ],
+    }
 
 
 def reviewed_question(item: ReviewItem, parts: frozenset[str]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""What a learner may see of their attempts: the review of one (each question as the
-quiz's review options allow at this moment), the history per quiz, and where they stand
+"""What a learner may see of their attempts: the sheet of an open one (its questions as
+they are answered, with what was saved), the review of a submitted one (each question as
+the quiz's review options allow at this moment), the history per quiz, and where they stand
 (attempts left, an open attempt to continue, the grade by the quiz's grading method).
 
 Plain data for the pages and the API alike, so both show exactly the same: a right
@@ -68,6 +69,72 @@ class AttemptReview:
     passed: bool | None
     overall_feedback_md: str | None
     items: tuple[ReviewItem, ...]
+
+
+@dataclass(frozen=True)
+class SheetItem:
+    """One question of an open attempt as its learner answers it: the text, what to
+    choose from (``learner_view``, in the attempt's order) and what was saved."""
+
+    slot: int
+    kind: str
+    text_md: str
+    points: float
+    learner_view: dict[str, Any]
+    response: Any
+    saved_at: datetime | None
+    seconds_spent: int
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """An open attempt to answer or resume (on any device: the same order, the answers
+    saved so far). ``revision`` goes back with the next save."""
+
+    attempt_id: int
+    quiz_id: int
+    quiz_title: str
+    number: int
+    purpose: str
+    started_at: datetime
+    deadline_at: datetime | None
+    revision: int
+    items: tuple[SheetItem, ...]
+
+
+def answer_sheet(user, attempt: Attempt) -> AnswerSheet:
+    """``user``'s attempt as a sheet to answer (anyone else's: ``not_found``). Nothing of
+    a key is in it; a submitted attempt is shown by ``review`` instead."""
+    if not getattr(user, "is_authenticated", False) or attempt.user_id != user.id:
+        raise LearningError("not_found")
+    entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
+    versions = versions_of(attempt.answers)
+    items = []
+    for answer in attempt.answers:
+        version = versions[answer.question_version_id]
+        items.append(
+            SheetItem(
+                slot=answer.slot,
+                kind=version.kind,
+                text_md=version.text_md,
+                points=answer.max_score,
+                learner_view=qt.learner_view(version.kind, version.spec, answer.option_order),
+                response=answer.response,
+                saved_at=answer.saved_at,
+                seconds_spent=answer.seconds_spent or 0,
+            )
+        )
+    return AnswerSheet(
+        attempt_id=attempt.id,
+        quiz_id=attempt.quiz_id,
+        quiz_title=entry.get("title", ""),
+        number=attempt.number,
+        purpose=attempt.purpose,
+        started_at=attempt.started_at,
+        deadline_at=attempt.deadline_at,
+        revision=attempt.revision,
+        items=tuple(items),
+    )
 
 
 def parts_now(attempt: Attempt, entry: dict[str, Any], now: datetime) -> frozenset[str]:

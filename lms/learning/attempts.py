@@ -11,6 +11,7 @@ and a save that read an older revision is refused (``stale``) rather than lost.
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime
 from fractions import Fraction
@@ -42,6 +43,8 @@ from lms.learning.publishing import LearningError, require_editor
 from lms.timeutil import utcnow
 
 MAX_SECONDS_PER_SAVE = 24 * 60 * 60  # more time than this between two saves is a bad clock
+# More time than ten times the limit is no limit: grant that (factor None) instead.
+MAX_FACTOR = 10
 UNKNOWN_SLOT = _l("There is no such question in this attempt.")
 BAD_SECONDS = _l("The time spent must be a whole number of seconds.")
 BAD_SHAPE = _l("Send the answers as question numbers with their answers.")
@@ -142,14 +145,16 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
 
 def drawn_versions(entry: dict[str, Any], rng: random.Random) -> list[int]:
     """The question versions an attempt asks, in order: each fixed one, and ``count``
-    drawn from each pool (never one already asked); shuffled if the quiz says so."""
+    drawn from each pool (never one asked elsewhere in the quiz); shuffled if the quiz
+    says so."""
+    fixed = {d["question_version_id"] for d in entry["draws"] if "question_version_id" in d}
     chosen: list[int] = []
     for draw in entry["draws"]:
         if "question_version_id" in draw:
             if draw["question_version_id"] not in chosen:
                 chosen.append(draw["question_version_id"])
             continue
-        pool = [v for v in draw["pool"] if v not in chosen]
+        pool = [v for v in draw["pool"] if v not in chosen and v not in fixed]
         chosen.extend(rng.sample(pool, min(draw["count"], len(pool))))
     if entry.get("shuffle_questions"):
         rng.shuffle(chosen)
@@ -216,7 +221,7 @@ def own_attempt(user, attempt_id: int) -> Attempt:
 def _slot(key: Any) -> int | None:
     if isinstance(key, int) and not isinstance(key, bool):
         return key
-    if isinstance(key, str) and key.isdigit():
+    if isinstance(key, str) and key.isascii() and key.isdigit():
         return int(key)
     return None
 
@@ -355,17 +360,24 @@ def close_expired_attempts(now: datetime | None = None) -> int:
     return closed
 
 
+def _fair_factor(factor: Any) -> bool:
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)):
+        return False
+    return math.isfinite(factor) and 1 <= factor <= MAX_FACTOR
+
+
 def grant_time(actor, quiz_id: int, user_id: int, factor: float | None) -> TimeAccommodation:
-    """Give ``user_id`` ``factor`` times the quiz's time limit (None: no limit), without
-    changing the quiz for anyone else; an attempt of theirs now open gets the new
-    deadline. Only the module's instructors and organisers (``Module.can_edit``)."""
+    """Give ``user_id`` ``factor`` times the quiz's time limit (1 to ``MAX_FACTOR``; None:
+    no limit), without changing the quiz for anyone else; an attempt of theirs now open
+    gets the new deadline. Only the module's instructors and organisers may
+    (``Module.can_edit``); ``bad_factor`` for anything else."""
     quiz = db.session.get(Quiz, quiz_id)
     if quiz is None:
         raise LearningError("not_found")
     require_editor(actor, quiz.module)
     if db.session.get(User, user_id) is None:
         raise LearningError("not_found")
-    if factor is not None and (isinstance(factor, bool) or not factor >= 1):
+    if factor is not None and not _fair_factor(factor):
         raise LearningError("bad_factor")
     accommodation = accommodation_of(user_id, quiz_id)
     if accommodation is None:
