@@ -102,6 +102,8 @@ def start(slug: str, key: str):
         return redirect(url_for(".attempt", attempt_id=error.attempt_id))
     except LearningError as error:
         db.session.rollback()
+        if error.code == "not_found":
+            abort(404)
         flash(str(ERRORS.get(error.code, ERRORS["closed"])), "error")
         return _render_quiz(published, found, STATUS.get(error.code, 422))
     db.session.commit()
