@@ -26,6 +26,7 @@
   var saving = false;
   var again = false;
   var timer = null;
+  var waitingSubmit = null;
   var spent = {};
   var focusSlot = null;
   var focusSince = 0;
@@ -219,6 +220,13 @@
       })
       .then(function () {
         saving = false;
+        if (waitingSubmit) {
+          var submitter = waitingSubmit === true ? undefined : waitingSubmit;
+          waitingSubmit = null;
+          again = false;
+          form.requestSubmit(submitter);
+          return;
+        }
         if (again) {
           again = false;
           save();
@@ -242,7 +250,15 @@
     var box = event.target.closest("fieldset[data-slot]");
     noteFocus(box ? box.getAttribute("data-slot") : null);
   });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    window.clearTimeout(timer);
+    if (saving) {
+      // A save is on its way: send the form once it is back, with the revision it
+      // returns (sent now, the form would be refused as stale).
+      event.preventDefault();
+      waitingSubmit = event.submitter || true;
+      return;
+    }
     dirty = false; // the form itself carries the answers now
   });
   window.setInterval(save, 30000);
