@@ -54,7 +54,7 @@ def _quiz_or_404(slug: str, key: str):
 
 def _render_quiz(published, quiz, status: int = 200):
     state = attempt_review.quiz_state(current_user, quiz["id"])
-    opens_at = quiz_facts.moment(quiz["opens_at"])
+    opens_at = attempt_rules.when(quiz["opens_at"])
     accommodation = attempt_rules.accommodation_of(current_user.id, quiz["id"])
     return render_template(
         "lms/learning/quiz.html",
@@ -67,7 +67,7 @@ def _render_quiz(published, quiz, status: int = 200):
         questions=quiz_facts.question_count(quiz),
         opens_at=opens_at,
         not_yet_open=opens_at is not None and opens_at > utcnow(),
-        closes_at=quiz_facts.moment(quiz["closes_at"]),
+        closes_at=attempt_rules.when(quiz["closes_at"]),
     ), status
 
 
