@@ -151,6 +151,16 @@ MATRIX = [
         "/api/v1/events/999999/registrations",
         members(404, anonymous=401),
     ),
+    # Learning: a published module's files are public; a draft's only for its editors.
+    Route(
+        "GET", "lms_learning.attachment", "/learning/{module_slug}/files/clauses.txt", everyone(200)
+    ),
+    Route(
+        "GET",
+        "lms_learning.attachment",
+        "/learning/{draft_slug}/files/clauses.txt",
+        (404, 404, 404, 200, 200),
+    ),
     # The learning API; the roles on a real module and attempt are in test_api_learning.py.
     Route("GET", "lms_api.modules", "/api/v1/modules", members(200, anonymous=200)),
     Route("GET", "lms_api.module", "/api/v1/modules/999999", members(404, anonymous=404)),
@@ -242,9 +252,58 @@ MATRIX = [
             ),
             ("GET", "check_in", "/check-in", 200, {}),
             ("POST", "mark_attendance", "/check-in/{registration}", 302, {"attended": "yes"}),
+            (
+                "POST",
+                "mark_session",
+                "/check-in/{registration}/sessions/{reg_session}",
+                302,  # check-in has not opened: back to the list with a message
+                {"present": "yes"},
+            ),
             ("GET", "attendance_list", "/attendance-list", 200, {}),
         )
     ],
+    # Learning: progress, course rules and certificates ({certificate} is someone else's,
+    # of a module the matrix's instructor does not teach).
+    Route("GET", "lms_learning.my_learning", "/me/learning", members(200)),
+    Route(
+        "GET",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(302),
+        {"min_attendance_percent": "50"},
+    ),
+    Route(
+        "GET",
+        "lms_learning.certificate_download",
+        "/me/certificates/{certificate}.pdf",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route("GET", "lms_learning.verify_certificate", "/certificates/{certificate}", everyone(200)),
+    Route(
+        "GET",
+        "lms_learning.verify_certificate",
+        "/certificates/AAAAAAAAAAAAAAAAAAAAAA",
+        everyone(404),
+    ),
+    Route(
+        "GET",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 302, 302),
+        {"reason": "Feil person"},
+    ),
     # Events: the catalogue and pages; managing offerings (organisers, and instructors of
     # their own offerings — the matrix's instructor teaches none); networks.
     Route("GET", "lms_events.catalogue", "/events", everyone(200)),
@@ -337,15 +396,38 @@ MATRIX = [
     # Learning, participants' pages: anyone reads published modules and lessons; quizzes
     # and attempts need login, and another person's attempt is not found.
     Route("GET", "lms_learning.modules", "/learning", everyone(200)),
-    Route("GET", "lms_learning.module", "/learning/{module}", everyone(200)),
-    Route("GET", "lms_learning.lesson", "/learning/{module}/lessons/lesson-1", everyone(200)),
-    Route("GET", "lms_learning.quiz", "/learning/{module}/quizzes/quiz", members(200)),
-    Route("POST", "lms_learning.start", "/learning/{module}/quizzes/quiz/start", members(302)),
+    Route("GET", "lms_learning.module", "/learning/{learner_module}", everyone(200)),
+    Route(
+        "GET", "lms_learning.lesson", "/learning/{learner_module}/lessons/lesson-1", everyone(200)
+    ),
+    Route("GET", "lms_learning.quiz", "/learning/{learner_module}/quizzes/quiz", members(200)),
+    Route(
+        "POST", "lms_learning.start", "/learning/{learner_module}/quizzes/quiz/start", members(302)
+    ),
     Route("GET", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
     Route("POST", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
     Route("GET", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
     Route("POST", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
     Route("GET", "lms_learning.review", "/learning/attempts/{attempt}/review", members(404)),
+    # Learning: a module's GIFT import and download, for organisers and the module's own
+    # instructors (the matrix's instructor teaches another module; the module's own
+    # instructor is tested in test_learning_gift_pages.py).
+    Route(
+        "GET", "lms_learning.gift_import", "/manage/learning/modules/{module}/gift", managers(200)
+    ),
+    Route(
+        "POST",
+        "lms_learning.gift_import",
+        "/manage/learning/modules/{module}/gift",
+        managers(302),
+        {"text": "::matrix::A statement.{T}", "quiz": ""},
+    ),
+    Route(
+        "GET",
+        "lms_learning.gift_export",
+        "/manage/learning/modules/{module}/questions.gift",
+        managers(200),
+    ),
 ]
 
 
@@ -378,6 +460,7 @@ def someone_else(factory):
         | _registration_fixtures(other)
         | _network_fixtures(other)
         | _learner_fixtures(other)
+        | _learning_fixtures(other)
     )
 
 
@@ -391,7 +474,34 @@ def _learner_fixtures(other) -> dict:
     module = make_module()
     attempt = start_attempt(other, module.quizzes[0].id)
     db.session.commit()
-    return {"module": module.slug, "attempt": attempt.id}
+    return {"learner_module": module.slug, "attempt": attempt.id}
+
+
+def _learning_fixtures(other) -> dict:
+    """A published module taught by an instructor who is none of the matrix's visitors,
+    completed by ``other`` (with their certificate), and a draft nobody teaches; each has
+    a file."""
+    from learning_support import make_module
+    from progress_support import submit, view_lessons
+
+    from lms.learning.attachments import store_attachment
+    from lms.learning.certificates import issue_certificates_if_complete
+
+    teacher = services.create_user("module.teacher@example.no", "pw", "T", roles=("instructor",))
+    module = make_module(instructor=teacher)
+    draft = make_module(published=False)
+    for each in (module, draft):
+        store_attachment(each, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
+    view_lessons(other, module)
+    submit(other, module, passed=True)
+    [certificate] = issue_certificates_if_complete(other, module.id)
+    db.session.commit()
+    return {
+        "module": module.id,
+        "module_slug": module.slug,
+        "draft_slug": draft.slug,
+        "certificate": certificate.code,
+    }
 
 
 def _network_fixtures(other) -> dict:
@@ -427,7 +537,11 @@ def _registration_fixtures(other) -> dict:
     db.session.commit()
     registration = registrations.register(other, offering.id)
     db.session.commit()
-    return {"reg_offering": offering.id, "registration": registration.id}
+    return {
+        "reg_offering": offering.id,
+        "registration": registration.id,
+        "reg_session": offering.sessions[0].id,
+    }
 
 
 def _calendar_fixtures(other) -> dict:
