@@ -52,12 +52,6 @@ def viewed_lessons(user, lesson_ids: list[int]) -> set[int]:
     )
 
 
-def next_lesson(lessons: list[dict[str, Any]], viewed: set[int]) -> dict[str, Any] | None:
-    """Where "continue" leads: the first lesson not viewed yet, in order (None when all
-    are viewed or there are none)."""
-    return next((lesson for lesson in lessons if lesson["id"] not in viewed), None)
-
-
 def neighbours(lessons: list[dict[str, Any]], key: str) -> tuple[dict | None, dict | None]:
     """The lessons before and after the one called ``key``."""
     keys = [lesson["key"] for lesson in lessons]
