@@ -73,3 +73,63 @@ def test_markdown_title_attribute_cannot_break_out():
     html = render_markdown('[x](https://a.no "t\\" onmouseover=\\"alert(1)")')
     links = [attrs for tag, attrs in elements(html) if tag == "a"]
     assert links and set(links[0]) <= {"href", "title", "rel"}, links
+
+
+# --- lessons: images, attachments, video links ------------------------------------------
+
+
+def lesson(text: str) -> Markup:
+    return render_markdown(
+        text,
+        images=True,
+        file_url=lambda name: f"/learning/m/files/{name}",
+        video_note=lambda site: f"Video on {site}",
+        top_heading=2,
+    )
+
+
+def test_descriptions_keep_no_images():
+    assert not [tag for tag, _ in elements(render_markdown("![Kart](https://a.no/k.png)"))
+                if tag == "img"]  # fmt: skip
+
+
+def test_lesson_images_keep_their_alt_text_from_http_or_the_modules_files():
+    html = lesson(
+        '![Kart over leverandørkjeden](files/kart.png "Kart")\n\n![Logo](https://a.no/l.png)'
+    )
+    images = [attrs for tag, attrs in elements(html) if tag == "img"]
+    assert images == [
+        {"src": "/learning/m/files/kart.png", "alt": "Kart over leverandørkjeden", "title": "Kart"},
+        {"src": "https://a.no/l.png", "alt": "Logo"},
+    ]
+
+
+def test_lesson_images_from_elsewhere_lose_their_source():
+    html = lesson(
+        "![a](javascript:alert(1)) ![b](data:image/png;base64,AAAA) ![c](//evil.example/x)"
+    )
+    sources = [attrs.get("src") for tag, attrs in elements(html) if tag == "img"]
+    # markdown-it itself refuses the javascript: one; the others lose their source.
+    assert sources == [None, None], sources
+
+
+def test_links_to_files_point_at_the_attachment():
+    html = lesson("[Kontraktsklausul](files/klausul%20v2.docx) og [ut](files/../x)")
+    hrefs = [attrs.get("href") for tag, attrs in elements(html) if tag == "a"]
+    assert hrefs[0] == "/learning/m/files/klausul v2.docx"
+    assert hrefs[1] == "files/../x"  # not a file name: left as a (broken) relative link
+
+
+def test_a_video_link_alone_on_its_line_gets_its_note():
+    html = lesson(
+        "[Om åpenhetsloven](https://www.youtube.com/watch?v=abc)\n\n"
+        "Se <https://vimeo.com/1> her.\n\n<https://vimeo.com/2>\n\n[x](https://evil.example/v)"
+    )
+    assert html.count('class="lms-video"') == 2
+    assert "Video on YouTube" in html and "Video on Vimeo" in html
+    assert "<iframe" not in html  # the CSP allows no frames: a link, never an embed
+
+
+def test_lesson_headings_start_at_h2():
+    html = lesson("# A\n\n### C")
+    assert "<h2>A</h2>" in html and "<h3>C</h3>" in html

@@ -393,6 +393,22 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),
     ),
+    # Learning, participants' pages: anyone reads published modules and lessons; quizzes
+    # and attempts need login, and another person's attempt is not found.
+    Route("GET", "lms_learning.modules", "/learning", everyone(200)),
+    Route("GET", "lms_learning.module", "/learning/{learner_module}", everyone(200)),
+    Route(
+        "GET", "lms_learning.lesson", "/learning/{learner_module}/lessons/lesson-1", everyone(200)
+    ),
+    Route("GET", "lms_learning.quiz", "/learning/{learner_module}/quizzes/quiz", members(200)),
+    Route(
+        "POST", "lms_learning.start", "/learning/{learner_module}/quizzes/quiz/start", members(302)
+    ),
+    Route("GET", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
+    Route("POST", "lms_learning.attempt", "/learning/attempts/{attempt}", members(404)),
+    Route("GET", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
+    Route("POST", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
+    Route("GET", "lms_learning.review", "/learning/attempts/{attempt}/review", members(404)),
     # Learning: a module's GIFT import and download, for organisers and the module's own
     # instructors (the matrix's instructor teaches another module; the module's own
     # instructor is tested in test_learning_gift_pages.py).
@@ -443,8 +459,22 @@ def someone_else(factory):
         | _calendar_fixtures(other)
         | _registration_fixtures(other)
         | _network_fixtures(other)
+        | _learner_fixtures(other)
         | _learning_fixtures(other)
     )
+
+
+def _learner_fixtures(other) -> dict:
+    """A published module with lessons and a quiz (nobody in the matrix teaches it), and
+    ``other``'s attempt at the quiz."""
+    from learning_support import make_module
+
+    from lms.learning.attempts import start_attempt
+
+    module = make_module()
+    attempt = start_attempt(other, module.quizzes[0].id)
+    db.session.commit()
+    return {"learner_module": module.slug, "attempt": attempt.id}
 
 
 def _learning_fixtures(other) -> dict:

@@ -13,10 +13,12 @@ def init_area(app: Flask, lms: LMSState) -> None:
     from lms.learning import (  # noqa: F401  (tables and routes)
         attachment_views,
         attempt_models,
+        attempt_views,
         certificate_views,
         cli,
         gift_views,
         models,
+        module_views,
         progress_models,
         progress_views,
         tasks,

@@ -781,6 +781,138 @@ def network_leave_confirm(v: Visit) -> None:
     v.goto(f"/networks/{network.id}/leave")
 
 
+# --- learning: participants ----------------------------------------------------------------
+
+LESSON_MD = (
+    "# Åpenhetsloven\n\nÅpenhetsloven krever aktsomhetsvurderinger av større virksomheter.\n\n"
+    f"## {LONG_WORD}\n\n- kartlegge risiko\n- iverksette tiltak\n\n"
+    "| Plikt | Paragraf |\n|---|---|\n| Aktsomhetsvurderinger | § 4 |\n| Redegjørelse | § 5 |\n\n"
+    "[Last ned kontraktsklausulen](files/klausul.docx)\n\n"
+    "[Film om aktsomhetsvurderinger](https://www.youtube.com/watch?v=abc)\n"
+)
+
+
+def learning_module(**quiz_settings):
+    """A published module with three lessons (the first one rich) and a quiz."""
+    from learning_support import make_module
+
+    from lms.learning.publishing import publish
+
+    module = make_module(
+        title=f"{LONG_WORD}: menneskerettigheter i leverandørkjeden",
+        lessons=3,
+        published=False,
+        **quiz_settings,
+    )
+    module.lessons[0].body_md = LESSON_MD
+    publish(None, module, check_permission=False)
+    db.session.commit()
+    return module
+
+
+def learning_modules(v: Visit) -> None:
+    learning_module()
+    v.goto("/learning")
+
+
+def learning_module_page(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module().slug}")
+
+
+def learning_lesson(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module().slug}/lessons/lesson-1")
+
+
+def learning_quiz(v: Visit) -> None:
+    v.goto(f"/learning/{learning_module(time_limit_minutes=20).slug}/quizzes/quiz")
+
+
+LEARNING_QUESTIONS = [
+    {"kind": "single", "text_md": f"Hvilken lov krever aktsomhetsvurderinger? {LONG_WORD}",
+     "spec": {"options": [{"id": "a", "text": "Åpenhetsloven", "fraction": 1},
+                          {"id": "b", "text": LONG_WORD, "fraction": 0}]}},
+    {"kind": "multiple", "text_md": "Hvilke er ILOs kjernekonvensjoner?",
+     "spec": {"options": [{"id": "a", "text": "C29 Tvangsarbeid", "weight": "0.5"},
+                          {"id": "b", "text": "C138 Minstealder", "weight": "0.5"},
+                          {"id": "c", "text": "C999 Oppdiktet", "weight": "-1"}]}},
+    {"kind": "truefalse", "text_md": "Bestikkelser av utenlandske tjenestemenn er korrupsjon.",
+     "spec": {"answer": True}},
+    {"kind": "short", "text_md": "Hva heter loven om åpenhet i leverandørkjeder?",
+     "spec": {"answers": [{"text": "åpenhetsloven"}]}},
+    {"kind": "numeric", "text_md": "Hvor mange prosent skal klima og miljø vektes minst?",
+     "spec": {"answers": [{"value": "30"}], "unit": "%"}},
+    {"kind": "matching", "text_md": "Koble konvensjonen til temaet.",
+     "spec": {"pairs": [{"id": "p1", "prompt": "C29", "answer": "Tvangsarbeid"},
+                        {"id": "p2", "prompt": "C138", "answer": "Minstealder"}]}},
+    {"kind": "essay", "text_md": "Beskriv en risiko i leverandørkjeden deres.", "spec": {}},
+    {"kind": "likert", "text_md": "Jeg følger opp leverandørenes arbeidsvilkår.",
+     "spec": {"points": 5, "labels": ["Aldri", "Alltid"]}},
+]  # fmt: skip
+
+
+def _learning_attempt(v: Visit, **settings):
+    """A started attempt at a quiz with one question of every type (and a time limit)."""
+    from learning_support import make_module
+
+    from lms.learning.attempts import start_attempt
+
+    settings.setdefault("time_limit_minutes", 30)
+    settings.setdefault("review", {"immediately": ["score", "answers", "right_answers",
+                                                   "feedback"]})  # fmt: skip
+    module = make_module(title=f"{LONG_WORD} i praksis", questions=LEARNING_QUESTIONS, **settings)
+    attempt = start_attempt(v.user, module.quizzes[0].id)
+    db.session.commit()
+    return module, attempt
+
+
+def learning_attempt(v: Visit) -> None:
+    _module, attempt = _learning_attempt(v)
+    v.goto(f"/learning/attempts/{attempt.id}")
+
+
+def learning_quiz_history(v: Visit) -> None:
+    """The quiz's page with an attempt in progress and one submitted."""
+    from lms.learning.attempts import start_attempt, submit_attempt
+
+    module, attempt = _learning_attempt(v, attempts_allowed=3)
+    submit_attempt(v.user, attempt.id)
+    start_attempt(v.user, module.quizzes[0].id)
+    db.session.commit()
+    v.goto(f"/learning/{module.slug}/quizzes/quiz")
+
+
+def learning_submit(v: Visit) -> None:
+    _module, attempt = _learning_attempt(v)
+    v.goto(f"/learning/attempts/{attempt.id}/submit")
+
+
+def learning_review(v: Visit) -> None:
+    from lms.learning.attempts import save_answers, submit_attempt
+
+    _module, attempt = _learning_attempt(v)
+    slot = {a.question_version.kind: a.slot for a in attempt.answers}
+    save_answers(v.user, attempt.id, {slot["single"]: "b", slot["multiple"]: ["a"],
+                                      slot["matching"]: {"p1": "Tvangsarbeid"}},
+                 revision=0)  # fmt: skip
+    submit_attempt(v.user, attempt.id)
+    db.session.commit()
+    v.goto(f"/learning/attempts/{attempt.id}/review")
+
+
+def learning_review_later(v: Visit) -> None:
+    """A review that shows only the score now and says when the rest comes."""
+    from datetime import timedelta
+
+    from lms.learning.attempts import submit_attempt
+    from lms.timeutil import utcnow
+
+    review = {"immediately": ["score"], "closed": ["answers", "right_answers", "feedback"]}
+    _module, attempt = _learning_attempt(v, review=review, closes_at=utcnow() + timedelta(days=9))
+    submit_attempt(v.user, attempt.id)
+    db.session.commit()
+    v.goto(f"/learning/attempts/{attempt.id}/review")
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -979,6 +1111,19 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
     *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
+    # Learning: participants' pages.
+    *_for(EVERYONE, "learning", "lms_learning.modules", learning_modules),
+    PageSpec("learning-none", ANONYMOUS, "lms_learning.modules", "/learning?theme=anti_corruption"),
+    *_for(
+        (ANONYMOUS, "participant"), "learning-module", "lms_learning.module", learning_module_page
+    ),
+    *_for((ANONYMOUS, "participant"), "learning-lesson", "lms_learning.lesson", learning_lesson),
+    PageSpec("learning-quiz", "participant", "lms_learning.quiz", learning_quiz),
+    PageSpec("learning-quiz-history", "participant", "lms_learning.quiz", learning_quiz_history),
+    PageSpec("learning-attempt", "participant", "lms_learning.attempt", learning_attempt),
+    PageSpec("learning-submit", "participant", "lms_learning.submit", learning_submit),
+    PageSpec("learning-review", "participant", "lms_learning.review", learning_review),
+    PageSpec("learning-review-later", "participant", "lms_learning.review", learning_review_later),
     # Learning: a module's GIFT import (its instructor, or an organiser).
     *_for(("instructor", "organiser"), "gift-import", "lms_learning.gift_import", gift_import_page),
     PageSpec(

@@ -1,0 +1,43 @@
+"""Words for the learning area's codes, translated when shown (templates get them as
+``lms_quiz_purpose_labels``)."""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal
+from flask_babel import lazy_gettext as _l
+
+PURPOSE_LABELS = {
+    "practice": _l("Practice"),
+    "graded": _l("Graded quiz"),
+    "pretest": _l("Pre-test"),
+    "posttest": _l("Post-test"),
+    "selfassessment": _l("Self-assessment"),
+}
+
+# What each purpose is for, said to the learner before they start.
+PURPOSE_TEXTS = {
+    "practice": _l("For practice: the result does not count."),
+    "graded": _l("Graded: the result counts towards completing the module."),
+    "pretest": _l("A pre-test: what you know before the lessons. It is not graded as a pass."),
+    "posttest": _l("A post-test: what you know after the lessons, on the same objectives."),
+    "selfassessment": _l("A self-assessment: there are no right or wrong answers."),
+}
+
+# The parts of a review, as "you can also see: …" lists them.
+REVIEW_PART_LABELS = {
+    "score": _l("your score"),
+    "answers": _l("your answers"),
+    "right_answers": _l("the right answers"),
+    "feedback": _l("the feedback"),
+}
+
+
+def points(value: float | None, decimals: int = 2) -> str:
+    """A score as people write it: whole numbers without decimals, others with at most
+    ``decimals``, in the page's language (1,5 in Norwegian)."""
+    if value is None:
+        return ""
+    rounded = round(float(value), decimals)
+    if rounded == int(rounded):
+        return format_decimal(int(rounded))
+    return format_decimal(rounded, format="#,##0." + "#" * decimals)
