@@ -356,3 +356,21 @@ def test_a_second_certificate_for_the_same_module_is_refused_by_the_database(app
         certificates._existing = original
     db.session.commit()
     assert db.session.scalars(db.select(Certificate)).all() == [first]
+
+
+def test_viewing_the_last_lesson_issues_the_certificate_when_the_quiz_is_passed(app, factory):
+    from progress_support import submit
+
+    from lms.learning.lessons import record_lesson_view
+    from lms.learning.progress_models import Certificate
+
+    learner = factory.user()
+    module = make_module()
+    submit(learner, module, passed=True)
+    first, last = module.lessons
+    record_lesson_view(learner, first.id)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 0
+    record_lesson_view(learner, last.id)
+    db.session.commit()
+    [certificate] = db.session.scalars(db.select(Certificate)).all()
+    assert certificate.user_id == learner.id and certificate.module_id == module.id

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.extensions import db
+from lms.learning.certificates import issue_certificates_if_complete
 from lms.learning.models import Lesson
 from lms.learning.progress_models import LessonView
 from lms.timeutil import utcnow
@@ -23,7 +24,8 @@ def record_lesson_view(user, lesson_id: int) -> bool:
     collide on the primary key."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if db.session.get(Lesson, lesson_id) is None:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None:
         return False
     now = utcnow()
     dialect = db.session.get_bind().dialect.name
@@ -36,6 +38,8 @@ def record_lesson_view(user, lesson_id: int) -> bool:
         set_={"last_viewed_at": now},
     )
     db.session.execute(statement)
+    # The last lesson viewed may complete the module (or a course it belongs to).
+    issue_certificates_if_complete(user, lesson.module_id)
     return True
 
 
