@@ -11,8 +11,12 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
     from lms.learning import (  # noqa: F401  (tables and routes)
         attempt_models,
+        authoring_views,
         models,
+        preview_views,
         progress_models,
+        question_views,
+        quiz_views,
     )
     from lms.learning.blueprint import bp
 
