@@ -32,6 +32,8 @@ from lms.learning.quiz_authoring import QUIZ_FIELDS
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 KEY_MESSAGE = _l("Use lower case letters, digits and hyphens only (e.g. “my-module”).")
 MAX_ROWS = 50
+# Shown as the browser's own control writes it; read with or without seconds.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 PURPOSE_LABELS = {
     "practice": _l("Practice"),
     "graded": _l("Graded"),
@@ -175,8 +177,12 @@ class QuizForm(FlaskForm):
         _l("Time limit in minutes (empty: none)"),
         validators=[Optional(), NumberRange(min=1, max=1440)],
     )
-    opens_at = DateTimeLocalField(_l("Opens (Norwegian time)"), validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes (Norwegian time)"), validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        _l("Opens (Norwegian time)"), format=LOCAL_FORMATS, validators=[Optional()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes (Norwegian time)"), format=LOCAL_FORMATS, validators=[Optional()]
+    )
     grading_method = SelectField(_l("Grading method"), choices=options(GRADING_LABELS.items()))
     pass_percent = IntegerField(
         _l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=0, max=100)]

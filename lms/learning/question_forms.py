@@ -111,6 +111,8 @@ EDITORS: dict[str, Editor] = {
 ROW_COLUMNS = ("text", "fraction", "weight", "feedback", "value", "tolerance", "min", "max",
                "prompt", "answer")  # fmt: skip
 NUMBER_COLUMNS = ("fraction", "weight")
+SETTINGS = ("answer", "feedback_true", "feedback_false", "case_sensitive", "unit",
+            "scale_points", "label_low", "label_high")  # fmt: skip
 
 
 class Row(Form):
@@ -147,7 +149,9 @@ class QuestionForm(FlaskForm):
     )
     rows = FieldList(FormField(Row), min_entries=0, max_entries=MAX_ROWS)
     answer = SelectField(
-        _l("The statement is"), choices=options([("true", _l("True")), ("false", _l("False"))])
+        _l("The statement is"),
+        choices=options([("true", _l("True")), ("false", _l("False"))]),
+        default="true",
     )
     feedback_true = StringField(_l("Feedback to “true”"), validators=[Optional(), Length(max=2000)])
     feedback_false = StringField(
@@ -179,6 +183,15 @@ class QuestionForm(FlaskForm):
     @property
     def editor(self) -> Editor:
         return EDITORS[self.kind.data]
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the common fields and the type's own: a setting another type uses is
+        neither shown nor checked."""
+        super().validate(extra_validators)
+        for name in SETTINGS:
+            if name not in self.editor.settings:
+                self[name].errors = []
+        return not any(f.errors for f in self)
 
     def set_choices(self, module, quiz_tag) -> None:
         """The module's objectives and quizzes as tag checkboxes."""
