@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from accounts_support import csrf_token
 from factories import at_ten_in_oslo, year_like
+from learning_authoring_matrix import AUTHORING_ROUTES, authoring_fixtures
 
 from lms.accounts import services
 from lms.extensions import db
@@ -311,6 +312,8 @@ MATRIX = [
         "/manage/networks/{network}/meetings/{meeting}/skip",
         managers(200),
     ),
+    # Authoring modules (tests/learning_authoring_matrix.py).
+    *[Route(m, f"lms_learning.{e}", p, x, d) for m, e, p, x, d in AUTHORING_ROUTES],
 ]
 
 
@@ -338,7 +341,11 @@ def someone_else(factory):
     mail = db.session.scalar(db.select(OutboxMessage))
     ids = {"user": other.id, "token": token.id, "mail": mail.id}
     return (
-        ids | _calendar_fixtures(other) | _registration_fixtures(other) | _network_fixtures(other)
+        ids
+        | _calendar_fixtures(other)
+        | _registration_fixtures(other)
+        | _network_fixtures(other)
+        | authoring_fixtures()
     )
 
 
