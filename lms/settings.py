@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "LMS_REDIS_URL": "",
     "LMS_REMINDER_DAYS": 2,
     "LMS_OVERVIEW_WEEKS": 6,  # how far ahead the organisers' overview looks
+    # The largest attachment a module may have (an upload or a file in courses/), bytes.
+    "LMS_LEARNING_MAX_ATTACHMENT": 5 * 1024 * 1024,
     "LMS_ARGON2_TIME_COST": 3,
     "LMS_ARGON2_MEMORY_COST": 65536,
     "LMS_ARGON2_PARALLELISM": 4,

@@ -11,7 +11,8 @@ from learning_support import make_module
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.learning.models import Module, ModuleVersion, QuestionVersion, QuizDraw
+from lms.learning.attachments import store_attachment
+from lms.learning.models import Attachment, Module, ModuleVersion, QuestionVersion, QuizDraw
 from lms.learning.publishing import snapshot
 
 
@@ -29,7 +30,7 @@ def _state(module_id: int):
     module = db.session.get(Module, module_id)
     counts = [
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Module, ModuleVersion, QuestionVersion, QuizDraw)
+        for model in (Module, ModuleVersion, QuestionVersion, QuizDraw, Attachment)
     ]
     return snapshot(module), module.status, counts
 
@@ -44,9 +45,11 @@ def _attack(path: str, data: dict | None = None):
         module = make_module(instructor=victim, published=False)
         draw = QuizDraw(tag="objective:MR1", count=1, position=0)
         module.quizzes[0].draws.append(draw)
+        stored = store_attachment(module, "vilkar.txt", b"Vilk\xc3\xa5r")
         db.session.commit()
         ids = {"module": module.id, "lesson": module.lessons[1].id, "draw": draw.id,
-               "quiz": module.quizzes[0].id, "question": module.questions[0].id}  # fmt: skip
+               "quiz": module.quizzes[0].id, "question": module.questions[0].id,
+               "file": stored.id}  # fmt: skip
         before = _state(module.id)
 
         def unchanged():
@@ -85,4 +88,6 @@ LEARNING_AUTHORING_CSRF_ATTACKS = {
                                   "pass_percent": "50"}),
     "lms_learning.add_draw": _attack(f"{M}/quizzes/{{quiz}}/draws", {"tag": "x", "count": "1"}),
     "lms_learning.remove_draw": _attack(f"{M}/quizzes/{{quiz}}/draws/{{draw}}/delete"),
+    "lms_learning.manage_attachments": _attack(f"{M}/attachments"),
+    "lms_learning.delete_attachment": _attack(f"{M}/attachments/{{file}}/delete"),
 }  # fmt: skip

@@ -5,6 +5,7 @@ version, publishing refused with its faults, and the preview being the snapshot.
 
 from __future__ import annotations
 
+import io
 from contextlib import contextmanager
 
 import pytest
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import authoring, quiz_authoring
-from lms.learning.models import Lesson, Module, ModuleVersion, Quiz
+from lms.learning.models import Attachment, Lesson, Module, ModuleVersion, Quiz
 from lms.learning.publishing import latest_version, snapshot
 
 Y2031 = year_like(2031)
@@ -345,3 +346,49 @@ def test_the_preview_is_the_unsaved_snapshot_through_the_participant_templates(
     assert "Which act requires due diligence" in text and "The Transparency Act" in text
     assert "åpenhetsloven" not in text.lower()  # an accepted answer: not shown before review
     assert client.get(f"{base}/lessons/no-such").status_code == 404
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def _png_with_metadata() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (4, 3), "red")
+    exif = Image.Exif()
+    exif[0x010E] = "Hemmelig beskrivelse"  # ImageDescription
+    out = io.BytesIO()
+    image.save(out, format="PNG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_files_are_uploaded_listed_with_their_markdown_and_deleted(client, login, instructor):
+    module = make_module(instructor=instructor)
+    login(instructor)
+    path = f"/manage/learning/{module.id}/attachments"
+    upload = {"file": (io.BytesIO(_png_with_metadata()), "figur.png")}
+    response = post_form(client, path, upload, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stored = db.session.scalar(select(Attachment))
+    assert stored.content_type == "image/png" and b"Hemmelig" not in stored.data
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="![figur](files/figur.png)"' in page
+    delete = f"{path}/{stored.id}/delete"
+    assert post_form(client, delete, {}, form_page=path).status_code == 302
+    assert count(Attachment) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("virus.exe", b"MZ"), ("bilde.png", b"not an image"), ("../x.pdf", b"%")]
+)
+def test_a_file_refused_answers_400_with_why_and_stores_nothing(
+    client, login, instructor, name, data
+):
+    module = make_module(instructor=instructor)
+    login(instructor)
+    path = f"/manage/learning/{module.id}/attachments"
+    upload = {"file": (io.BytesIO(data), name)}
+    response = post_form(client, path, upload, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert 'id="file-error"' in response.get_data(as_text=True)
+    assert count(Attachment) == 0

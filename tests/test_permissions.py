@@ -152,6 +152,14 @@ MATRIX = [
         "/api/v1/events/999999/registrations",
         members(404, anonymous=401),
     ),
+    # Learning: a published module's files are public; a draft's only for its editors.
+    Route("GET", "lms_learning.attachment", "/learning/{module}/files/clauses.txt", everyone(200)),
+    Route(
+        "GET",
+        "lms_learning.attachment",
+        "/learning/{draft_module}/files/clauses.txt",
+        (404, 404, 404, 200, 200),
+    ),
     # Calendar: downloads are public except drafts; a feed token is the only key it needs.
     Route("GET", "lms_calendar.offering_ics", "/events/{offering}/calendar.ics", everyone(200)),
     Route(
@@ -345,8 +353,24 @@ def someone_else(factory):
         | _calendar_fixtures(other)
         | _registration_fixtures(other)
         | _network_fixtures(other)
+        | _learning_fixtures(other)
         | authoring_fixtures()
     )
+
+
+def _learning_fixtures(other) -> dict:
+    """A published and a draft module (nobody's as instructor), each with a file."""
+    from learning_support import make_module
+
+    from lms.learning.attachments import store_attachment
+
+    made = {}
+    for key, published in (("module", True), ("draft_module", False)):
+        module = make_module(published=published)
+        store_attachment(module, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
+        made[key] = module.slug
+    db.session.commit()
+    return made
 
 
 def _network_fixtures(other) -> dict:

@@ -10,7 +10,9 @@ from lms.core.areas import LMSState
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
     from lms.learning import (  # noqa: F401  (tables and routes)
+        attachment_views,
         attempt_models,
+        authoring_file_views,
         authoring_views,
         models,
         preview_views,

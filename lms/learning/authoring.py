@@ -21,7 +21,15 @@ from lms.core.service_errors import PermissionDenied
 from lms.events.manage import instructor_choices
 from lms.events.models import THEMES, Offering
 from lms.extensions import db
-from lms.learning.models import Lesson, Module, ModuleVersion, Objective, module_courses
+from lms.learning.attachments import is_image, store_attachment
+from lms.learning.models import (
+    Attachment,
+    Lesson,
+    Module,
+    ModuleVersion,
+    Objective,
+    module_courses,
+)
 from lms.learning.publishing import (
     LearningError,
     latest_version,
@@ -321,3 +329,42 @@ def delete_lesson(user, lesson: Lesson) -> None:
     module.lessons.remove(lesson)
     _renumber(module.lessons)
     db.session.flush()
+
+
+# --- attachments ----------------------------------------------------------------------
+
+
+def upload_attachment(user, module: Module, filename: str, data: bytes) -> Attachment:
+    """Store a file of the module (``attachments.store_attachment``: the type and size
+    checked, images re-encoded; ``AttachmentError`` otherwise); a file of the same name
+    is replaced."""
+    require_editor(user, module)
+    return store_attachment(module, filename, data)
+
+
+def delete_attachment(user, attachment: Attachment) -> None:
+    """Delete a file (lessons that show or link it then point at nothing)."""
+    module = db.session.get(Module, attachment.module_id)
+    require_editor(user, module)
+    db.session.delete(attachment)
+    db.session.flush()
+
+
+def attachments_of(module: Module) -> list[Attachment]:
+    """The module's files by name."""
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .where(Attachment.module_id == module.id)
+            .order_by(Attachment.filename)
+        )
+    )
+
+
+def snippet(attachment: Attachment) -> str:
+    """The Markdown that puts the file in a lesson: an image (its alt text to be
+    written) or a download link."""
+    path = f"files/{attachment.filename}"
+    if is_image(attachment):
+        return f"![{attachment.filename.rsplit('.', 1)[0]}]({path})"
+    return f"[{attachment.filename}]({path})"

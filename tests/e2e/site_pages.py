@@ -40,6 +40,7 @@ NOT_PAGES = {
     "lms_calendar.personal_feed": "an .ics calendar feed, not HTML",
     "lms_calendar.network_feed": "an .ics calendar feed, not HTML",
     "lms_registrations.export": "a CSV or XLSX download, not HTML",
+    "lms_learning.attachment": "a module's file (an image or a download), not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
