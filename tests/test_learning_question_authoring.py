@@ -193,7 +193,7 @@ def test_editing_a_question_that_has_answers_makes_a_new_version(
     )
     response = post_form(client, path, data, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "version 2" in page
+    assert "Lagret som versjon 2; forsøk som alt er gjort, beholder versjonen" in page
     db.session.expire_all()
     question = db.session.get(Question, question.id)
     assert [v.number for v in question.versions] == [1, 2]

@@ -115,6 +115,18 @@ SETTINGS = ("answer", "feedback_true", "feedback_false", "case_sensitive", "unit
             "scale_points", "label_low", "label_high")  # fmt: skip
 
 
+class MarksField(FloatField):
+    """Marks as typed: a decimal comma read too, a whole number shown without ".0"."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.replace(",", ".") for v in valuelist])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data:g}"
+
+
 class Row(Form):
     """One row of options, accepted answers or pairs; only the type's columns are shown."""
 
@@ -140,7 +152,7 @@ class QuestionForm(FlaskForm):
     text_md = TextAreaField(
         _l("Question (Markdown)"), validators=[DataRequired(), Length(max=20000)]
     )
-    points = FloatField(
+    points = MarksField(
         _l("Marks"), default=1.0, validators=[InputRequired(), NumberRange(min=0, max=1000)]
     )
     feedback_md = TextAreaField(
