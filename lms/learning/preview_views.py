@@ -1,4 +1,4 @@
-""" "Preview as a participant": a module, its lessons and a quiz's questions rendered from
+"""Preview as a participant: a module, its lessons and a quiz's questions rendered from
 ``publishing.snapshot(module)`` (the working copy, unsaved) with the templates
 participants get, passed ``content`` (the snapshot) and ``preview=True``."""
 
@@ -11,6 +11,14 @@ from lms.learning.authoring_views import editable
 from lms.learning.blueprint import bp
 from lms.learning.publishing import snapshot
 from lms.learning.quiz_authoring import versions_by_id
+
+# The participants' templates render the preview: until they are merged, these stand in
+# (each takes ``content``, the snapshot, and ``preview``).
+TEMPLATES = {
+    "module": "lms/learning/preview/module.html",
+    "lesson": "lms/learning/preview/lesson.html",
+    "quiz": "lms/learning/preview/quiz.html",
+}
 
 
 def _one(items: list[dict], key: str) -> dict:
@@ -25,7 +33,7 @@ def _one(items: list[dict], key: str) -> dict:
 def preview_module(module_id: int):
     module = editable(module_id)
     return render_template(
-        "lms/learning/preview/module.html", module=module, content=snapshot(module), preview=True
+        TEMPLATES["module"], module=module, content=snapshot(module), preview=True
     )
 
 
@@ -38,7 +46,7 @@ def preview_lesson(module_id: int, key: str):
     keys = [item["key"] for item in content["lessons"]]
     index = keys.index(key)
     return render_template(
-        "lms/learning/preview/lesson.html",
+        TEMPLATES["lesson"],
         module=module,
         content=content,
         lesson=lesson,
@@ -58,7 +66,7 @@ def preview_quiz(module_id: int, key: str):
     quiz = _one(content["quizzes"], key)
     ids = [i for d in quiz["draws"] for i in d.get("pool", [d.get("question_version_id")])]
     return render_template(
-        "lms/learning/preview/quiz.html",
+        TEMPLATES["quiz"],
         module=module,
         content=content,
         quiz=quiz,
