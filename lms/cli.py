@@ -21,8 +21,15 @@ def lms_cli() -> None:
 def load_demo() -> None:
     """Create demo users for every role (and demo content); safe to run again."""
     from lms.demo import DEMO_PASSWORD, load_demo_data
+    from lms.learning.course_yaml import CourseTreeError
 
-    created = load_demo_data()
+    try:
+        created = load_demo_data()
+    except CourseTreeError as error:  # courses/ is broken: say where, change nothing
+        db.session.rollback()
+        for line in error.errors:
+            click.echo(line, err=True)
+        raise SystemExit(1) from None
     db.session.commit()
     click.echo(f"Demo data ready ({created} new users). Log in with password {DEMO_PASSWORD!r}:")
     from lms.demo import DEMO_USERS

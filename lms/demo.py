@@ -1,14 +1,17 @@
 """Demo content for ``flask lms load-demo``: idempotent, safe to run on every start.
 
 Besides a login per role it adds a year of offerings on the four themes (seminars and
-courses, some full with a waiting list, some past with attendance recorded), and three
-networks with monthly meetings. Everything is keyed on a unique name (an e-mail, a
-title, a network's name), so a second run adds nothing.
+courses, some full with a waiting list, some past with attendance recorded), three
+networks with monthly meetings, and the self-paced modules of ``courses/`` (imported as
+``flask lms import-courses`` does, taught by the demo instructor). Everything is keyed on
+a unique name (an e-mail, a title, a network's name, a module's slug), so a second run
+adds nothing.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -17,6 +20,9 @@ from sqlalchemy import select
 from lms.accounts import services
 from lms.accounts.models import User
 from lms.extensions import db
+from lms.learning.course_import import import_courses
+from lms.learning.models import Module
+from lms.paths import COURSES_DIR
 from lms.timeutil import utcnow
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (published demo login, not a secret)
@@ -127,7 +133,27 @@ def load_demo_data() -> int:
     created += _load_participants()
     _load_offerings()
     _load_networks()
+    load_courses(COURSES_DIR)
     return created
+
+
+def load_courses(folder: Path) -> int:
+    """Import the course tree at ``folder`` (nothing while it holds no module yet) and
+    make the demo instructor an instructor of each module; the number of modules."""
+    if not any((child / "module.yaml").is_file() for child in _folders(folder)):
+        return 0
+    report = import_courses(folder)
+    instructor = _user("instructor@demo.lms")
+    slugs = [module.slug for module in report.modules]
+    for module in db.session.scalars(select(Module).where(Module.slug.in_(slugs))):
+        if instructor is not None and instructor not in module.instructors:
+            module.instructors.append(instructor)
+    db.session.flush()
+    return len(slugs)
+
+
+def _folders(folder: Path) -> list[Path]:
+    return [child for child in folder.iterdir() if child.is_dir()] if folder.is_dir() else []
 
 
 def _user(email: str) -> User:

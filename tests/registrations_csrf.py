@@ -256,6 +256,30 @@ def csrf_mark_attendance(factory, login, client):
     )
 
 
+def csrf_mark_session(factory, login, client):
+    from registrations_support import begin_now
+
+    from lms.registrations.models import SessionAttendance
+
+    _organiser(factory, login)
+    [person] = _people(factory, 1)
+    offering = make.offering(capacity=2)
+    _enrol(offering, person)
+    begin_now(offering)  # check-in is open: the same POST with a token would check in
+    registration = registration_of(person, offering)
+
+    def nobody_checked_in():
+        _status(person, offering, "confirmed")()
+        assert db.session.scalar(select(func.count()).select_from(SessionAttendance)) == 0
+
+    return _attack(
+        _manage(offering, f"/check-in/{registration.id}/sessions/{offering.sessions[0].id}"),
+        {"present": "yes"},
+        offering,
+        nobody_checked_in,
+    )
+
+
 def csrf_bulk_action(factory, login, client):
     _organiser(factory, login)
     [person] = _people(factory, 1)
@@ -283,4 +307,5 @@ REGISTRATIONS_CSRF_ATTACKS = {
     "lms_registrations.import_csv": csrf_import,
     "lms_registrations.message": csrf_message,
     "lms_registrations.mark_attendance": csrf_mark_attendance,
+    "lms_registrations.mark_session": csrf_mark_session,
 }

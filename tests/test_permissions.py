@@ -153,13 +153,38 @@ MATRIX = [
         members(404, anonymous=401),
     ),
     # Learning: a published module's files are public; a draft's only for its editors.
-    Route("GET", "lms_learning.attachment", "/learning/{module}/files/clauses.txt", everyone(200)),
+    Route(
+        "GET", "lms_learning.attachment", "/learning/{module_slug}/files/clauses.txt", everyone(200)
+    ),
     Route(
         "GET",
         "lms_learning.attachment",
-        "/learning/{draft_module}/files/clauses.txt",
+        "/learning/{draft_slug}/files/clauses.txt",
         (404, 404, 404, 200, 200),
     ),
+    # The learning API; the roles on a real module and attempt are in test_api_learning.py.
+    Route("GET", "lms_api.modules", "/api/v1/modules", members(200, anonymous=200)),
+    Route("GET", "lms_api.module", "/api/v1/modules/999999", members(404, anonymous=404)),
+    Route(
+        "POST",
+        "lms_api.start_attempt",
+        "/api/v1/quizzes/999999/attempts",
+        members(404, anonymous=401),
+    ),
+    Route("GET", "lms_api.attempt", "/api/v1/attempts/999999", members(404, anonymous=401)),
+    Route(
+        "PUT",
+        "lms_api.save_answers",
+        "/api/v1/attempts/999999/answers",
+        members(404, anonymous=401),
+    ),
+    Route(
+        "POST",
+        "lms_api.submit_attempt",
+        "/api/v1/attempts/999999/submit",
+        members(404, anonymous=401),
+    ),
+    Route("GET", "lms_api.my_results", "/api/v1/me/results", members(200, anonymous=401)),
     # Calendar: downloads are public except drafts; a feed token is the only key it needs.
     Route("GET", "lms_calendar.offering_ics", "/events/{offering}/calendar.ics", everyone(200)),
     Route(
@@ -228,9 +253,58 @@ MATRIX = [
             ),
             ("GET", "check_in", "/check-in", 200, {}),
             ("POST", "mark_attendance", "/check-in/{registration}", 302, {"attended": "yes"}),
+            (
+                "POST",
+                "mark_session",
+                "/check-in/{registration}/sessions/{reg_session}",
+                302,  # check-in has not opened: back to the list with a message
+                {"present": "yes"},
+            ),
             ("GET", "attendance_list", "/attendance-list", 200, {}),
         )
     ],
+    # Learning: progress, course rules and certificates ({certificate} is someone else's,
+    # of a module the matrix's instructor does not teach).
+    Route("GET", "lms_learning.my_learning", "/me/learning", members(200)),
+    Route(
+        "GET",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.course_rule",
+        "/manage/learning/courses/{reg_offering}/rule",
+        managers(302),
+        {"min_attendance_percent": "50"},
+    ),
+    Route(
+        "GET",
+        "lms_learning.certificate_download",
+        "/me/certificates/{certificate}.pdf",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route("GET", "lms_learning.verify_certificate", "/certificates/{certificate}", everyone(200)),
+    Route(
+        "GET",
+        "lms_learning.verify_certificate",
+        "/certificates/AAAAAAAAAAAAAAAAAAAAAA",
+        everyone(404),
+    ),
+    Route(
+        "GET",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 200, 200),
+    ),
+    Route(
+        "POST",
+        "lms_learning.revoke_certificate",
+        "/certificates/{certificate}/revoke",
+        (LOGIN, 404, 404, 302, 302),
+        {"reason": "Feil person"},
+    ),
     # Events: the catalogue and pages; managing offerings (organisers, and instructors of
     # their own offerings — the matrix's instructor teaches none); networks.
     Route("GET", "lms_events.catalogue", "/events", everyone(200)),
@@ -322,6 +396,25 @@ MATRIX = [
     ),
     # Authoring modules (tests/learning_authoring_matrix.py).
     *[Route(m, f"lms_learning.{e}", p, x, d) for m, e, p, x, d in AUTHORING_ROUTES],
+    # Learning: a module's GIFT import and download, for organisers and the module's own
+    # instructors (the matrix's instructor teaches another module; the module's own
+    # instructor is tested in test_learning_gift_pages.py).
+    Route(
+        "GET", "lms_learning.gift_import", "/manage/learning/modules/{module}/gift", managers(200)
+    ),
+    Route(
+        "POST",
+        "lms_learning.gift_import",
+        "/manage/learning/modules/{module}/gift",
+        managers(302),
+        {"text": "::matrix::A statement.{T}", "quiz": ""},
+    ),
+    Route(
+        "GET",
+        "lms_learning.gift_export",
+        "/manage/learning/modules/{module}/questions.gift",
+        managers(200),
+    ),
 ]
 
 
@@ -359,18 +452,30 @@ def someone_else(factory):
 
 
 def _learning_fixtures(other) -> dict:
-    """A published and a draft module (nobody's as instructor), each with a file."""
+    """A published module taught by an instructor who is none of the matrix's visitors,
+    completed by ``other`` (with their certificate), and a draft nobody teaches; each has
+    a file."""
     from learning_support import make_module
+    from progress_support import submit, view_lessons
 
     from lms.learning.attachments import store_attachment
+    from lms.learning.certificates import issue_certificates_if_complete
 
-    made = {}
-    for key, published in (("module", True), ("draft_module", False)):
-        module = make_module(published=published)
-        store_attachment(module, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
-        made[key] = module.slug
+    teacher = services.create_user("module.teacher@example.no", "pw", "T", roles=("instructor",))
+    module = make_module(instructor=teacher)
+    draft = make_module(published=False)
+    for each in (module, draft):
+        store_attachment(each, "clauses.txt", b"Kontraktsvilk\xc3\xa5r")
+    view_lessons(other, module)
+    submit(other, module, passed=True)
+    [certificate] = issue_certificates_if_complete(other, module.id)
     db.session.commit()
-    return made
+    return {
+        "module": module.id,
+        "module_slug": module.slug,
+        "draft_slug": draft.slug,
+        "certificate": certificate.code,
+    }
 
 
 def _network_fixtures(other) -> dict:
@@ -406,7 +511,11 @@ def _registration_fixtures(other) -> dict:
     db.session.commit()
     registration = registrations.register(other, offering.id)
     db.session.commit()
-    return {"reg_offering": offering.id, "registration": registration.id}
+    return {
+        "reg_offering": offering.id,
+        "registration": registration.id,
+        "reg_session": offering.sessions[0].id,
+    }
 
 
 def _calendar_fixtures(other) -> dict:

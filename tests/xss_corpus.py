@@ -11,12 +11,12 @@ from __future__ import annotations
 
 PAYLOADS = [
     "<script id=xss1>alert('xss1')</script>",
-    '<img id=xss2 src=x onerror="alert(\'xss2\')">',
+    "<img id=xss2 src=x onerror=\"alert('xss2')\">",
     '"><img id=xss3 src=x onerror=alert(3)>',
     "'><svg id=xss4 onload=alert(4)>",
     "[klikk](javascript:alert('xss5'))",
     "[klikk](JaVaScRiPt:alert(6))",
-    "![bilde](x\" onerror=\"alert(7))",
+    '![bilde](x" onerror="alert(7))',
     "<a id=xss8 href=javascript:alert(8)>lenke</a>",
     "<iframe id=xss9 srcdoc='<script>parent.alert(9)</script>'></iframe>",
     "[data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxMCk8L3NjcmlwdD4=)",

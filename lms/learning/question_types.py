@@ -1,4 +1,5 @@
-"""Question types: a registry of classes, each validating its own spec and grading a response.
+"""Question types: a registry of classes, each validating its own spec, grading a response,
+and saying what a learner may see of it and, at review, what was right.
 
 Pure functions of plain data (no database, no request): a question's ``spec`` is the JSON
 an instructor's form, a course file or a GIFT import makes, and a ``response`` is what a
@@ -6,48 +7,40 @@ learner's answer form or the API sends. Grading gives a fraction of the question
 in [0, 1] as a ``Fraction`` (exact: marks add up without float drift), or ``None`` for
 what a person grades (essays) and nothing for what is not scored (Likert items).
 
-A new type is a subclass with a ``name``, ``validate`` and ``grade``, registered with
-``@register``; nothing else changes.
+A new type is a subclass of ``QuestionType`` (``question_base``) with a ``name`` and its
+methods, registered with ``@register``; nothing else changes.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as ngettext  # lazy; the extractor knows the name
 
-TYPES: dict[str, type[QuestionType]] = {}
+from lms.learning.question_base import (
+    AWAITS_GRADING,
+    ESSAY_MAX_LENGTH,
+    SHORT_MAX_LENGTH,
+    TYPES,
+    UNSCORED,
+    WEIGHT_SLACK,
+    ChoiceType,
+    Grade,
+    QuestionType,
+    feedback_of,
+    in_order,
+    normalised,
+    number,
+    option_faults,
+    options_of,
+    register,
+    text_fault,
+    weight,
+)
 
-
-@dataclass(frozen=True)
-class Grade:
-    """What one response earned: ``fraction`` of the marks (None: a person grades it),
-    ``right`` (None where right and wrong do not apply), and whether it counts at all."""
-
-    fraction: Fraction | None
-    right: bool | None
-    scored: bool = True
-
-
-UNSCORED = Grade(None, None, scored=False)
-# Thirds are written 33.33333 % in GIFT files and Moodle: weights that add up to 1 within
-# this much are accepted (the score is capped at 1 all the same).
-WEIGHT_SLACK = Fraction(1, 10_000)
-AWAITS_GRADING = Grade(None, None)
-
-
-def register(cls: type[QuestionType]) -> type[QuestionType]:
-    """Add a question type to the registry under its ``name``."""
-    if cls.name in TYPES:
-        raise ValueError(f"question type {cls.name!r} is registered twice")
-    TYPES[cls.name] = cls
-    return cls
+__all__ = ["TYPES", "Grade", "QuestionType", "normalised", "number", "register"]
 
 
 def question_type(name: str) -> QuestionType:
@@ -70,57 +63,47 @@ def grade(kind: str, spec: dict[str, Any], response: Any) -> Grade:
     return question_type(kind).grade(spec, response)
 
 
-class QuestionType:
-    """One kind of question. ``validate`` lists faults in a spec; ``grade`` never raises
-    for a bad response (a learner's browser can send anything): it earns 0."""
-
-    name: ClassVar[str] = ""
-
-    def validate(self, spec: dict[str, Any]) -> list[str]:
-        raise NotImplementedError
-
-    def grade(self, spec: dict[str, Any], response: Any) -> Grade:
-        raise NotImplementedError
+def learner_view(kind: str, spec: dict[str, Any], option_order: list[str]) -> dict[str, Any]:
+    """What a learner may see of a question before any review: no key, no feedback."""
+    return question_type(kind).learner_view(spec, list(option_order or []))
 
 
-def _options(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    options = spec.get("options")
-    return options if isinstance(options, list) else []
+def right_answer(kind: str, spec: dict[str, Any]) -> Any:
+    """The fully right answer, for a review that shows right answers."""
+    return question_type(kind).right_answer(spec)
 
 
-def _option_faults(spec: dict[str, Any], at_least: int) -> list[str]:
-    options = _options(spec)
-    faults = []
-    if len(options) < at_least:
-        faults.append(
-            ngettext("Give at least %(num)s option.", "Give at least %(num)s options.", at_least)
-        )
-    ids = [o.get("id") for o in options if isinstance(o, dict)]
-    if len(ids) != len(options) or not all(isinstance(i, str) and i for i in ids):
-        faults.append(_l("Every option needs an id."))
-    elif len(set(ids)) != len(ids):
-        faults.append(_l("Two options have the same id."))
-    if any(not str(o.get("text", "")).strip() for o in options if isinstance(o, dict)):
-        faults.append(_l("Every option needs a text."))
-    return faults
+def option_feedback(kind: str, spec: dict[str, Any], response: Any) -> list[str]:
+    """The feedback written for what ``response`` chose, for a review that shows it."""
+    return question_type(kind).option_feedback(spec, response)
 
 
-def _weight(value: Any) -> Fraction | None:
-    try:
-        return Fraction(str(value))
-    except (ValueError, ZeroDivisionError):
+def response_fault(kind: str, spec: dict[str, Any], response: Any) -> str | None:
+    """None when ``response`` may be saved as an answer (None, no answer, always may)."""
+    if response is None:
         return None
+    return question_type(kind).response_fault(spec, response)
+
+
+def shuffles(kind: str) -> bool:
+    """Whether a question of ``kind`` has options an attempt may shuffle."""
+    return question_type(kind).shuffles
+
+
+def option_ids(kind: str, spec: dict[str, Any]) -> list[str]:
+    """The ids an attempt's shuffle puts in order."""
+    return question_type(kind).option_ids(spec)
 
 
 @register
-class SingleChoice(QuestionType):
+class SingleChoice(ChoiceType):
     """One option is chosen; each option carries its fraction (the right one 1)."""
 
     name = "single"
 
     def validate(self, spec):
-        faults = _option_faults(spec, 2)
-        weights = [_weight(o.get("fraction", 0)) for o in _options(spec) if isinstance(o, dict)]
+        faults = option_faults(spec, 2)
+        weights = [weight(o.get("fraction", 0)) for o in options_of(spec) if isinstance(o, dict)]
         if any(w is None or not 0 <= w <= 1 for w in weights):
             faults.append(_l("An option's fraction must be between 0 and 1."))
         elif weights and max(weights) != 1:
@@ -128,15 +111,23 @@ class SingleChoice(QuestionType):
         return faults
 
     def grade(self, spec, response):
-        for option in _options(spec):
+        for option in options_of(spec):
             if option["id"] == response:
-                fraction = _weight(option.get("fraction", 0)) or Fraction(0)
+                fraction = weight(option.get("fraction", 0)) or Fraction(0)
                 return Grade(fraction, fraction == 1)
         return Grade(Fraction(0), False)
 
+    def right_answer(self, spec):
+        return next((o["id"] for o in options_of(spec) if weight(o.get("fraction", 0)) == 1), None)
+
+    def response_fault(self, spec, response):
+        if isinstance(response, str) and response in self.option_ids(spec):
+            return None
+        return _l("Choose one of the options.")
+
 
 @register
-class MultipleResponse(QuestionType):
+class MultipleResponse(ChoiceType):
     """Several options may be chosen. Each option carries a weight: the right ones add up
     to 1, a wrong one may take marks away (down to -1). The score is the sum of what was
     chosen, never below 0 (Moodle's rule for multiple answers with weights), so ticking
@@ -145,8 +136,8 @@ class MultipleResponse(QuestionType):
     name = "multiple"
 
     def validate(self, spec):
-        faults = _option_faults(spec, 2)
-        weights = [_weight(o.get("weight", 0)) for o in _options(spec) if isinstance(o, dict)]
+        faults = option_faults(spec, 2)
+        weights = [weight(o.get("weight", 0)) for o in options_of(spec) if isinstance(o, dict)]
         if any(w is None or not -1 <= w <= 1 for w in weights):
             faults.append(_l("An option's weight must be between -1 and 1."))
         elif weights and abs(sum(w for w in weights if w > 0) - 1) > WEIGHT_SLACK:
@@ -156,12 +147,25 @@ class MultipleResponse(QuestionType):
     def grade(self, spec, response):
         chosen = set(response) if isinstance(response, (list, tuple, set)) else set()
         total = sum(
-            (_weight(o.get("weight", 0)) or Fraction(0))
-            for o in _options(spec)
+            (weight(o.get("weight", 0)) or Fraction(0))
+            for o in options_of(spec)
             if o["id"] in chosen
         )
         fraction = min(max(Fraction(total), Fraction(0)), Fraction(1))
         return Grade(fraction, fraction == 1)
+
+    def right_answer(self, spec):
+        return [o["id"] for o in options_of(spec) if (weight(o.get("weight", 0)) or 0) > 0]
+
+    def response_fault(self, spec, response):
+        ids = self.option_ids(spec)
+        if (
+            isinstance(response, list)
+            and all(isinstance(i, str) and i in ids for i in response)
+            and len(set(response)) == len(response)
+        ):
+            return None
+        return _l("Choose among the options, each at most once.")
 
 
 @register
@@ -177,13 +181,17 @@ class TrueFalse(QuestionType):
         right = isinstance(response, bool) and response is spec["answer"]
         return Grade(Fraction(int(right)), right)
 
+    def right_answer(self, spec):
+        return spec["answer"]
 
-def normalised(text: Any, case_sensitive: bool = False) -> str:
-    """Text as short answers compare it: Unicode NFC, spaces collapsed and trimmed, and
-    without case unless the question says case matters."""
-    value = unicodedata.normalize("NFC", str(text))
-    value = re.sub(r"\s+", " ", value).strip()
-    return value if case_sensitive else value.casefold()
+    def option_feedback(self, spec, response):
+        if not isinstance(response, bool):
+            return []
+        key = "feedback_true" if response else "feedback_false"
+        return feedback_of({"feedback": spec.get(key)})
+
+    def response_fault(self, spec, response):
+        return None if isinstance(response, bool) else _l("Answer true or false.")
 
 
 @register
@@ -199,7 +207,7 @@ class ShortAnswer(QuestionType):
         faults = []
         if any(not normalised(a.get("text", "")) for a in answers if isinstance(a, dict)):
             faults.append(_l("An accepted answer is empty."))
-        weights = [_weight(a.get("fraction", 1)) for a in answers if isinstance(a, dict)]
+        weights = [weight(a.get("fraction", 1)) for a in answers if isinstance(a, dict)]
         if len(weights) != len(answers) or any(w is None or not 0 < w <= 1 for w in weights):
             faults.append(_l("An accepted answer's fraction must be above 0 and at most 1."))
         elif max(weights) != 1:
@@ -213,7 +221,7 @@ class ShortAnswer(QuestionType):
         given = normalised(response, case)
         fraction = max(
             (
-                _weight(a.get("fraction", 1)) or Fraction(0)
+                weight(a.get("fraction", 1)) or Fraction(0)
                 for a in spec["answers"]
                 if normalised(a["text"], case) == given
             ),
@@ -221,24 +229,29 @@ class ShortAnswer(QuestionType):
         )
         return Grade(fraction, fraction == 1)
 
+    def learner_view(self, spec, option_order):
+        return {"max_length": SHORT_MAX_LENGTH}
 
-def number(text: Any, unit: str = "") -> Decimal | None:
-    """A typed number as a Decimal: a decimal comma as well as a point (Norwegian writes
-    3,5), spaces between thousands, and the question's unit after it if given."""
-    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
-        return None
-    value = str(text).strip().replace("\u00a0", " ")
-    if unit and value.casefold().endswith(unit.casefold()):
-        value = value[: -len(unit)].strip()
-    value = value.replace(" ", "").replace("\u2212", "-").replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", value):
-        return None
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        return None
+    def right_answer(self, spec):
+        return [a["text"] for a in spec["answers"] if weight(a.get("fraction", 1)) == 1]
+
+    def option_feedback(self, spec, response):
+        if not isinstance(response, str):
+            return []
+        case = bool(spec.get("case_sensitive"))
+        given = normalised(response, case)
+        return [
+            text
+            for a in spec["answers"]
+            if normalised(a["text"], case) == given
+            for text in feedback_of(a)
+        ][:1]
+
+    def response_fault(self, spec, response):
+        return text_fault(response, SHORT_MAX_LENGTH)
 
 
+NUMBER_MAX_LENGTH = 100
 NUMERIC_FAULT = _l(
     "An accepted answer needs a value (and a tolerance of 0 or more) or a range whose "
     "lower end is not above its upper end."
@@ -280,9 +293,33 @@ class Numeric(QuestionType):
         for answer in spec["answers"]:
             low, high = self._bounds(answer)
             if low <= given <= high:
-                fraction = _weight(answer.get("fraction", 1)) or Fraction(0)
+                fraction = weight(answer.get("fraction", 1)) or Fraction(0)
                 return Grade(fraction, fraction == 1)
         return Grade(Fraction(0), False)
+
+    def learner_view(self, spec, option_order):
+        return {"unit": str(spec.get("unit", ""))}
+
+    def right_answer(self, spec):
+        keys = ("value", "tolerance", "min", "max")
+        return [
+            {k: str(a[k]) for k in keys if k in a}
+            for a in spec["answers"]
+            if weight(a.get("fraction", 1)) == 1
+        ]
+
+    def option_feedback(self, spec, response):
+        given = number(response, spec.get("unit", ""))
+        if given is None or not given.is_finite():
+            return []
+        for answer in spec["answers"]:
+            low, high = self._bounds(answer)
+            if low <= given <= high:
+                return feedback_of(answer)
+        return []
+
+    def response_fault(self, spec, response):
+        return text_fault(response, NUMBER_MAX_LENGTH)
 
 
 @register
@@ -290,6 +327,7 @@ class Matching(QuestionType):
     """Each prompt is matched to one of the answers; every right match earns its share."""
 
     name = "matching"
+    shuffles = True  # the answers to choose from
 
     def validate(self, spec):
         pairs = spec.get("pairs")
@@ -319,6 +357,39 @@ class Matching(QuestionType):
         fraction = Fraction(right, len(pairs))
         return Grade(fraction, fraction == 1)
 
+    def option_ids(self, spec):
+        return [p["id"] for p in spec["pairs"]]
+
+    @staticmethod
+    def _answers(spec, option_order):
+        """The answers to choose from, each once. Without a shuffled order they go in
+        alphabetical order: the spec's order would pair them with their prompts."""
+        pairs = spec["pairs"]
+        if option_order:
+            texts = [p["answer"] for p in in_order(pairs, option_order)]
+        else:
+            texts = sorted((p["answer"] for p in pairs), key=normalised)
+        return list(dict.fromkeys(texts))
+
+    def learner_view(self, spec, option_order):
+        return {
+            "prompts": [{"id": p["id"], "text": p["prompt"]} for p in spec["pairs"]],
+            "answers": self._answers(spec, option_order),
+        }
+
+    def right_answer(self, spec):
+        return {p["id"]: p["answer"] for p in spec["pairs"]}
+
+    def response_fault(self, spec, response):
+        answers = set(self._answers(spec, []))
+        ids = set(self.option_ids(spec))
+        if isinstance(response, dict) and all(
+            key in ids and isinstance(value, str) and value in answers
+            for key, value in response.items()
+        ):
+            return None
+        return _l("Match each prompt to one of the answers.")
+
 
 @register
 class Essay(QuestionType):
@@ -331,6 +402,12 @@ class Essay(QuestionType):
 
     def grade(self, spec, response):
         return AWAITS_GRADING
+
+    def learner_view(self, spec, option_order):
+        return {"max_length": ESSAY_MAX_LENGTH}
+
+    def response_fault(self, spec, response):
+        return text_fault(response, ESSAY_MAX_LENGTH)
 
 
 @register
@@ -346,3 +423,14 @@ class Likert(QuestionType):
 
     def grade(self, spec, response):
         return UNSCORED
+
+    def learner_view(self, spec, option_order):
+        labels = spec.get("labels")
+        labels = [str(x) for x in labels] if isinstance(labels, list) else []
+        return {"points": spec.get("points", 5), "labels": labels}
+
+    def response_fault(self, spec, response):
+        points = spec.get("points", 5)
+        if isinstance(response, int) and not isinstance(response, bool) and 1 <= response <= points:
+            return None
+        return _l("Choose a point on the scale from 1 to %(points)s.", points=points)

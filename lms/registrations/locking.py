@@ -1,9 +1,7 @@
 """Serialise the writers of one offering, so a seat is never sold twice.
 
-PostgreSQL: ``SELECT … FOR UPDATE`` on the offering row, inside the request's
-transaction, with a lock timeout so a stuck writer cannot hang everyone.
-SQLite has no row locks: the write transaction starts with ``BEGIN IMMEDIATE``,
-which takes the database's write lock up front (others wait on the busy timeout).
+The lock is ``core.locking.lock_row`` on the offering row (PostgreSQL ``SELECT … FOR
+UPDATE`` with a lock timeout; SQLite ``BEGIN IMMEDIATE``).
 
 Either way the caller re-counts seats *after* taking the lock. ``LMS_REGISTRATION_LOCKING``
 exists only so the control test can show that, without the lock, the race is real.
@@ -14,12 +12,12 @@ from __future__ import annotations
 import time
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
 
+from lms.core.locking import LOCK_TIMEOUT, lock_row
 from lms.events.models import Offering
 from lms.extensions import db
 
-LOCK_TIMEOUT = "10s"  # a writer stuck longer than this fails rather than hang everyone
+__all__ = ["LOCK_TIMEOUT", "lock_offering", "take_offering_lock", "widen_race_window"]
 
 
 def lock_offering(offering_id: int) -> Offering | None:
@@ -33,28 +31,8 @@ def take_offering_lock(offering_id: int) -> None:
 
     Anything read *after* this call sees every registration committed before it.
     """
-    if not current_app.config["LMS_REGISTRATION_LOCKING"]:
-        return
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK_ROW, {"id": offering_id})
-    elif connection.dialect.name == "sqlite":
-        raw = connection.connection.driver_connection
-        if not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-_offerings = Offering.__table__
-# The filter sets ``lock_timeout`` for the transaction (``SET LOCAL``) as the row is read,
-# before the row lock is waited for: one round trip instead of two.
-_LOCK_ROW = (
-    select(_offerings.c.id)
-    .where(
-        _offerings.c.id == bindparam("id"),
-        func.set_config("lock_timeout", LOCK_TIMEOUT, True).is_not(None),
-    )
-    .with_for_update()
-)
+    if current_app.config["LMS_REGISTRATION_LOCKING"]:
+        lock_row(Offering.__table__, offering_id)
 
 
 def widen_race_window() -> None:

@@ -15,7 +15,16 @@ from lms.events.forms import QUESTION_LABELS
 from lms.events.models import QUESTIONS, Offering
 from lms.events.services import CapacityWarning
 from lms.extensions import db
-from lms.registrations import exports, forms, imports, log_notes, manage, messages, services
+from lms.registrations import (
+    exports,
+    forms,
+    imports,
+    log_notes,
+    manage,
+    messages,
+    services,
+    session_attendance,
+)
 from lms.registrations.models import Registration
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError
@@ -283,14 +292,33 @@ def import_csv(offering_id: int):
     ), status
 
 
+def _chosen_session(offering: Offering):
+    """The session the check-in page ticks: ``?session=<id>`` when it is one of the
+    offering's that take place, else today's, else the first (None: no session)."""
+    sessions = offering.active_sessions
+    wanted = request.args.get("session", type=int)
+    chosen = next((s for s in sessions if s.id == wanted), None)
+    return chosen or session_attendance.default_session(sessions)
+
+
+def _back_to_person(offering: Offering, registration: Registration, session_id: int | None):
+    query = {"q": q} if (q := request.args.get("q", "")[:200]) else {}
+    if session_id:
+        query["session"] = session_id
+    target = url_for(".check_in", offering_id=offering.id, **query)
+    return redirect(f"{target}#person-{registration.id}")
+
+
 @bp.get("/manage/offerings/<lms_id:offering_id>/check-in")
 @login_required
 def check_in(offering_id: int):
-    """A phone-sized list of confirmed people with attended / no-show buttons."""
+    """A phone-sized list of confirmed people: a check-in at the chosen session, and the
+    offering's summary (attended / no-show)."""
     offering = _managed(offering_id)
     search = forms.CheckInSearchForm(request.args)
     query = (search.q.data or "").strip() if search.validate() else ""
     everyone = manage.confirmed_participants(offering)
+    session = _chosen_session(offering)
     return render_template(
         "lms/registrations/check_in.html",
         offering=offering,
@@ -299,6 +327,9 @@ def check_in(offering_id: int):
         everyone=everyone,
         registrations=manage.confirmed_participants(offering, query) if query else everyone,
         can_record=manage.attendance_can_be_recorded(offering),
+        session=session,
+        sessions=offering.active_sessions,
+        here=session_attendance.checked_in_at(session.id) if session else set(),
     )
 
 
@@ -319,9 +350,34 @@ def mark_attendance(offering_id: int, registration_id: int):
         if attended
         else _("%(name)s: did not come.", name=name),
     )
-    query = {"q": q} if (q := request.args.get("q", "")[:200]) else {}
-    target = url_for(".check_in", offering_id=offering.id, **query)
-    return redirect(f"{target}#person-{registration.id}")
+    return _back_to_person(offering, registration, request.args.get("session", type=int))
+
+
+@bp.post(
+    "/manage/offerings/<lms_id:offering_id>/check-in/<lms_id:registration_id>"
+    "/sessions/<lms_id:session_id>"
+)
+@login_required
+def mark_session(offering_id: int, registration_id: int, session_id: int):
+    """Check a person in at one session (which also records them as attended), or take
+    the check-in back; then back to the same person on the same session."""
+    offering = _managed(offering_id)
+    registration = _registration_in(offering, registration_id)
+    session = next((s for s in offering.active_sessions if s.id == session_id), None)
+    if session is None:
+        abort(404)
+    answer = request.form.get("present")
+    if answer not in ("yes", "no"):
+        abort(400)
+    name = registration.user.name
+    if answer == "yes":
+        operation = session_attendance.check_in_session
+        message = _("%(name)s is checked in.", name=name)
+    else:
+        operation = session_attendance.undo_check_in_session
+        message = _("The check-in of %(name)s is taken back.", name=name)
+    _attempt(lambda: operation(current_user, registration, session), message)
+    return _back_to_person(offering, registration, session.id)
 
 
 @bp.get("/manage/offerings/<lms_id:offering_id>/attendance-list")

@@ -24,6 +24,7 @@ from lms.accounts import services
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
+from . import progress_pages as progress
 from .learning_authoring_pages import AUTHORING_PAGES
 
 # Years ahead with the calendars the dates below were written for (factories.year_like).
@@ -43,6 +44,8 @@ NOT_PAGES = {
     "lms_calendar.network_feed": "an .ics calendar feed, not HTML",
     "lms_registrations.export": "a CSV or XLSX download, not HTML",
     "lms_learning.attachment": "a module's file (an image or a download), not HTML",
+    "lms_learning.gift_export": "a GIFT (text) download, not HTML",
+    "lms_learning.certificate_download": "a PDF certificate, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -145,6 +148,24 @@ def login(page, email: str, password: str = PASSWORD) -> None:
 
 
 # --- openers: drive the browser to a page that needs data or a form submission -------------
+
+
+def _gift_module(v: Visit):
+    """A published module with a quiz, taught by the visitor unless an organiser."""
+    from learning_support import make_module
+
+    instructors = v.user if v.user and not v.user.has_role("organiser") else None
+    return make_module(instructor=instructors, title=f"Modul {LONG_WORD}")
+
+
+def gift_import_page(v: Visit) -> None:
+    v.goto(f"/manage/learning/modules/{_gift_module(v).id}/gift")
+
+
+def gift_import_with_errors(v: Visit) -> None:
+    v.goto(f"/manage/learning/modules/{_gift_module(v).id}/gift")
+    text = f"{LONG_WORD} uten svar.\n\n::to::Velg én.{{=a ~%-50%b}}"
+    v.submit("main form", {"text": text}, status=400)
 
 
 def login_with_errors(v: Visit) -> None:
@@ -878,6 +899,36 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "attendance-list", "organiser", "lms_registrations.attendance_list", attendance_list_page
     ),
+    # Learning: progress, course rules, certificates (the verification page is public).
+    *_for(ROLES, "my-learning", "lms_learning.my_learning", "/me/learning"),
+    PageSpec(
+        "my-learning-full", "participant", "lms_learning.my_learning", progress.my_learning_full
+    ),
+    *_for(EVERYONE, "certificate", "lms_learning.verify_certificate", progress.verify_valid),
+    PageSpec(
+        "certificate-revoked", ANONYMOUS, "lms_learning.verify_certificate", progress.verify_revoked
+    ),
+    PageSpec(
+        "certificate-unknown",
+        ANONYMOUS,
+        "lms_learning.verify_certificate",
+        "/certificates/AAAAAAAAAAAAAAAAAAAAAA",
+        404,
+    ),
+    PageSpec("revoke", "organiser", "lms_learning.revoke_certificate", progress.revoke_page),
+    PageSpec(
+        "revoke-errors", "organiser", "lms_learning.revoke_certificate", progress.revoke_with_errors
+    ),
+    PageSpec("course-rule", "organiser", "lms_learning.course_rule", progress.course_rule_page),
+    PageSpec(
+        "course-rule-errors",
+        "organiser",
+        "lms_learning.course_rule",
+        progress.course_rule_with_errors,
+    ),
+    PageSpec(
+        "check-in-sessions", "organiser", "lms_registrations.check_in", progress.check_in_sessions
+    ),
     # Events: catalogue, offering pages, management, networks.
     *_for(EVERYONE, "events", "lms_events.catalogue", events_catalogue),
     PageSpec("events-none", ANONYMOUS, "lms_events.catalogue", "/events?q=nothing-matches"),
@@ -929,6 +980,11 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
     *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
+    # Learning: a module's GIFT import (its instructor, or an organiser).
+    *_for(("instructor", "organiser"), "gift-import", "lms_learning.gift_import", gift_import_page),
+    PageSpec(
+        "gift-import-errors", "instructor", "lms_learning.gift_import", gift_import_with_errors
+    ),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
     PageSpec("admin-users-no-match", "admin", "lms_admin.users", "/admin/users?q=nobody-here"),
