@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 from accounts_support import csrf_token
 from factories import at_ten_in_oslo, year_like
+from learning_authoring_matrix import AUTHORING_ROUTES, authoring_fixtures
 
 from lms.accounts import services
 from lms.extensions import db
@@ -409,6 +410,8 @@ MATRIX = [
     Route("GET", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
     Route("POST", "lms_learning.submit", "/learning/attempts/{attempt}/submit", members(404)),
     Route("GET", "lms_learning.review", "/learning/attempts/{attempt}/review", members(404)),
+    # Authoring modules (tests/learning_authoring_matrix.py).
+    *[Route(m, f"lms_learning.{e}", p, x, d) for m, e, p, x, d in AUTHORING_ROUTES],
     # Learning: a module's GIFT import and download, for organisers and the module's own
     # instructors (the matrix's instructor teaches another module; the module's own
     # instructor is tested in test_learning_gift_pages.py).
@@ -461,6 +464,7 @@ def someone_else(factory):
         | _network_fixtures(other)
         | _learner_fixtures(other)
         | _learning_fixtures(other)
+        | authoring_fixtures()
     )
 
 

@@ -18,6 +18,7 @@ from accounts_support import (
 )
 from calendar_csrf import CALENDAR_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
+from learning_authoring_csrf import LEARNING_AUTHORING_CSRF_ATTACKS
 from learning_gift_csrf import LEARNING_GIFT_CSRF_ATTACKS
 from learning_pages_csrf import LEARNER_CSRF_ATTACKS
 from progress_csrf import PROGRESS_CSRF_ATTACKS
@@ -165,6 +166,7 @@ CSRF_ATTACKS.update(EVENTS_CSRF_ATTACKS)  # the events area's forms (tests/event
 CSRF_ATTACKS.update(REGISTRATIONS_CSRF_ATTACKS)  # registration forms (tests/registrations_csrf.py)
 CSRF_ATTACKS.update(CALENDAR_CSRF_ATTACKS)  # the calendar forms (tests/calendar_csrf.py)
 CSRF_ATTACKS.update(LEARNER_CSRF_ATTACKS)  # quiz forms (tests/learning_pages_csrf.py)
+CSRF_ATTACKS.update(LEARNING_AUTHORING_CSRF_ATTACKS)  # tests/learning_authoring_csrf.py
 CSRF_ATTACKS.update(LEARNING_GIFT_CSRF_ATTACKS)  # GIFT import (tests/learning_gift_csrf.py)
 CSRF_ATTACKS.update(PROGRESS_CSRF_ATTACKS)  # progress and certificates (tests/progress_csrf.py)
 

@@ -14,13 +14,18 @@ def init_area(app: Flask, lms: LMSState) -> None:
         attachment_views,
         attempt_models,
         attempt_views,
+        authoring_file_views,
+        authoring_views,
         certificate_views,
         cli,
         gift_views,
         models,
         module_views,
+        preview_views,
         progress_models,
         progress_views,
+        question_views,
+        quiz_views,
         tasks,
     )
     from lms.learning.blueprint import bp

@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
 from . import progress_pages as progress
+from .learning_authoring_pages import AUTHORING_PAGES
 
 # Years ahead with the calendars the dates below were written for (factories.year_like).
 Y2031 = year_like(2031)
@@ -1141,6 +1142,12 @@ PAGES: list[PageSpec] = [
     PageSpec("admin-mail-message", "admin", "lms_admin.mail_message", admin_mail_message),
     PageSpec("admin-mail-missing", "admin", "lms_admin.mail_message", "/admin/mail/999999", 404),
     PageSpec("not-found", "admin", None, "/no-such-page", 404),
+    # Authoring modules (tests/e2e/learning_authoring_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in AUTHORING_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
 ]
 
 
