@@ -13,6 +13,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         attempt_models,
         models,
         progress_models,
+        results_views,
     )
     from lms.learning.blueprint import bp
 
