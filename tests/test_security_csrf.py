@@ -18,6 +18,7 @@ from accounts_support import (
 )
 from calendar_csrf import CALENDAR_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
+from learning_results_csrf import LEARNING_RESULTS_CSRF_ATTACKS
 from registrations_csrf import REGISTRATIONS_CSRF_ATTACKS
 from sqlalchemy import select
 
@@ -161,6 +162,7 @@ CSRF_ATTACKS = {
 CSRF_ATTACKS.update(EVENTS_CSRF_ATTACKS)  # the events area's forms (tests/events_csrf.py)
 CSRF_ATTACKS.update(REGISTRATIONS_CSRF_ATTACKS)  # registration forms (tests/registrations_csrf.py)
 CSRF_ATTACKS.update(CALENDAR_CSRF_ATTACKS)  # the calendar forms (tests/calendar_csrf.py)
+CSRF_ATTACKS.update(LEARNING_RESULTS_CSRF_ATTACKS)  # essays, regrades (learning_results_csrf.py)
 
 
 def same(actual, expected):
