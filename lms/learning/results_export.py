@@ -10,6 +10,8 @@ Numbers stay numbers (score, maximum, seconds), dates are dates in the LMS time 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import gettext as _
 
 from lms.learning.answer_text import response_text
@@ -42,6 +44,7 @@ WIDTHS = (28, 32, 9, 12, 18, 18, 14, 9, 36, 40, 9, 9, 8, 10)
 def item_rows(records, versions) -> list[list]:
     """One typed row per answer, from ``results.export_records``."""
     table = []
+    local = lru_cache(maxsize=None)(local_time)  # an attempt's dates recur on each answer
     for row in records:
         key, version = versions[row.question_version_id]
         table.append(
@@ -50,8 +53,8 @@ def item_rows(records, versions) -> list[list]:
                 row.email,
                 row.number,
                 row.purpose,
-                local_time(row.started_at),
-                local_time(row.finished_at),
+                local(row.started_at),
+                local(row.finished_at),
                 key,
                 version.number,
                 " ".join(row.tags or []),
