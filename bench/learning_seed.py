@@ -24,18 +24,43 @@ import sqlalchemy as sa
 
 # One question of each machine-graded type; the first one's key is "fixed" by the regrade.
 QUESTIONS = [
-    ("single", "Which act requires due diligence?",
-     {"options": [{"id": "a", "text": "Åpenhetsloven", "fraction": 1},
-                  {"id": "b", "text": "Plan- og bygningsloven", "fraction": 0}]}, ["a", "b"]),
-    ("multiple", "Which are ILO core conventions?",
-     {"options": [{"id": "a", "text": "C29", "weight": "0.5"}, {"id": "b", "text": "C138", "weight": "0.5"},
-                  {"id": "c", "text": "C999", "weight": "-1"}]}, [["a", "b"], ["a"], ["c"]]),
+    (
+        "single",
+        "Which act requires due diligence?",
+        {
+            "options": [
+                {"id": "a", "text": "Åpenhetsloven", "fraction": 1},
+                {"id": "b", "text": "Plan- og bygningsloven", "fraction": 0},
+            ]
+        },
+        ["a", "b"],
+    ),
+    (
+        "multiple",
+        "Which are ILO core conventions?",
+        {
+            "options": [
+                {"id": "a", "text": "C29", "weight": "0.5"},
+                {"id": "b", "text": "C138", "weight": "0.5"},
+                {"id": "c", "text": "C999", "weight": "-1"},
+            ]
+        },
+        [["a", "b"], ["a"], ["c"]],
+    ),
     ("truefalse", "Bribing a foreign official is corruption.", {"answer": True}, [True, False]),
-    ("short", "Name the act (one word).", {"answers": [{"text": "åpenhetsloven", "fraction": 1}]},
-     ["Åpenhetsloven", "plan"]),
-    ("numeric", "Minimum climate weight (%)?", {"answers": [{"value": "30", "tolerance": "0"}], "unit": "%"},
-     ["30 %", "10"]),
-]  # fmt: skip
+    (
+        "short",
+        "Name the act (one word).",
+        {"answers": [{"text": "åpenhetsloven", "fraction": 1}]},
+        ["Åpenhetsloven", "plan"],
+    ),
+    (
+        "numeric",
+        "Minimum climate weight (%)?",
+        {"answers": [{"value": "30", "tolerance": "0"}], "unit": "%"},
+        ["30 %", "10"],
+    ),
+]
 
 
 def parse_db_args(parser) -> None:
@@ -112,9 +137,12 @@ def seed(attempts: int, per_learner: int = 2) -> dict:
     from lms.timeutil import utcnow
 
     organiser = services.create_user(
-        "organiser@bench.lms", "bench-password", "Bench Organiser", roles=("organiser",),
+        "organiser@bench.lms",
+        "bench-password",
+        "Bench Organiser",
+        roles=("organiser",),
         verified=True,
-    )  # fmt: skip
+    )
     module = Module(slug="bench-module", title="Ansvarlige leverandørkjeder", language="nb")
     quiz = Quiz(key="quiz", title="Sluttprøve", purpose="graded", pass_percent=80, position=0)
     module.quizzes.append(quiz)
@@ -132,11 +160,16 @@ def seed(attempts: int, per_learner: int = 2) -> dict:
     db.session.execute(
         sa.insert(User),
         [
-            {"email": f"learner{n}@bench.lms", "password_hash": "!", "name": f"Deltaker Ødegård {n:05}",
-             "organisation": "Benchkommune", "email_verified_at": utcnow()}
+            {
+                "email": f"learner{n}@bench.lms",
+                "password_hash": "!",
+                "name": f"Deltaker Ødegård {n:05}",
+                "organisation": "Benchkommune",
+                "email_verified_at": utcnow(),
+            }
             for n in range(learners)
         ],
-    )  # fmt: skip
+    )
     user_ids = db.session.scalars(
         sa.select(User.id).where(User.email.like("learner%@bench.lms")).order_by(User.id)
     ).all()
@@ -159,19 +192,41 @@ def seed(attempts: int, per_learner: int = 2) -> dict:
             fraction, right = graded[key]
             score += fraction
             answer_rows.append(
-                {"attempt_id": attempt_id, "slot": slot, "question_version_id": question.id,
-                 "tags": list(question.question.tags), "option_order": [], "response": response,
-                 "saved_at": finished, "seconds_spent": 20 + n % 40, "fraction": fraction,
-                 "score": fraction, "max_score": 1.0, "right": right, "scored": True,
-                 "grader_comment": ""}
-            )  # fmt: skip
+                {
+                    "attempt_id": attempt_id,
+                    "slot": slot,
+                    "question_version_id": question.id,
+                    "tags": list(question.question.tags),
+                    "option_order": [],
+                    "response": response,
+                    "saved_at": finished,
+                    "seconds_spent": 20 + n % 40,
+                    "fraction": fraction,
+                    "score": fraction,
+                    "max_score": 1.0,
+                    "right": right,
+                    "scored": True,
+                    "grader_comment": "",
+                }
+            )
         attempt_rows.append(
-            {"id": attempt_id, "quiz_id": quiz.id, "module_version_id": version.id,
-             "user_id": user_ids[n // per_learner], "number": 1 + n % per_learner,
-             "purpose": "graded", "state": "submitted", "started_at": finished - timedelta(minutes=9),
-             "finished_at": finished, "score": score, "max_score": float(len(QUESTIONS)),
-             "passed": passes(score, len(QUESTIONS), 80), "revision": 1, "seed": n}
-        )  # fmt: skip
+            {
+                "id": attempt_id,
+                "quiz_id": quiz.id,
+                "module_version_id": version.id,
+                "user_id": user_ids[n // per_learner],
+                "number": 1 + n % per_learner,
+                "purpose": "graded",
+                "state": "submitted",
+                "started_at": finished - timedelta(minutes=9),
+                "finished_at": finished,
+                "score": score,
+                "max_score": float(len(QUESTIONS)),
+                "passed": passes(score, len(QUESTIONS), 80),
+                "revision": 1,
+                "seed": n,
+            }
+        )
     db.session.execute(sa.insert(Attempt), attempt_rows)
     db.session.execute(sa.insert(Answer), answer_rows)
     db.session.commit()

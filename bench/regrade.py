@@ -68,8 +68,10 @@ def main(argv=None) -> int:
 
     with bench_app(args):
         ids = seed(args.attempts)
-        print(f"{platform.python_version()} on {db.engine.dialect.name}: {args.attempts} attempts, "
-              f"{ids['answers']} answers")  # fmt: skip
+        print(
+            f"{platform.python_version()} on {db.engine.dialect.name}: {args.attempts} attempts, "
+            f"{ids['answers']} answers"
+        )
         actor = db.session.get(User, ids["organiser_id"])
         baseline, planned, regraded, changed, queries = [], [], [], [], []
         for number in range(args.rounds):
@@ -79,11 +81,12 @@ def main(argv=None) -> int:
             earlier = [v.id for v in question.versions[:-1]]
             began = time.perf_counter()
             rows = db.session.execute(
-                sa.select(Answer.id, Answer.attempt_id, Answer.response, Answer.fraction,
-                          Answer.max_score)
+                sa.select(
+                    Answer.id, Answer.attempt_id, Answer.response, Answer.fraction, Answer.max_score
+                )
                 .join(Attempt, Attempt.id == Answer.attempt_id)
                 .where(Answer.question_version_id.in_(earlier), Attempt.state == "submitted")
-            ).all()  # fmt: skip
+            ).all()
             baseline.append(time.perf_counter() - began)
             db.session.rollback()
 
@@ -122,10 +125,14 @@ def main(argv=None) -> int:
     base = median(baseline)
     print(f"rows read per round: {plan.considered}; answers changed per round: {changed}")
     print(f"baseline SELECT of the rows : {base * 1000:8.1f} ms")
-    print(f"plan_regrade (read-only)    : {median(planned) * 1000:8.1f} ms  "
-          f"({median(planned) / base:5.1f}x baseline)")  # fmt: skip
-    print(f"regrade_question + commit   : {median(regraded) * 1000:8.1f} ms  "
-          f"({median(regraded) / base:5.1f}x baseline, {median(queries)} statements)")  # fmt: skip
+    print(
+        f"plan_regrade (read-only)    : {median(planned) * 1000:8.1f} ms  "
+        f"({median(planned) / base:5.1f}x baseline)"
+    )
+    print(
+        f"regrade_question + commit   : {median(regraded) * 1000:8.1f} ms  "
+        f"({median(regraded) / base:5.1f}x baseline, {median(queries)} statements)"
+    )
     print(f"per attempt                 : {median(regraded) / args.attempts * 1e6:8.1f} µs")
     return 0
 

@@ -79,11 +79,17 @@ def main(argv=None) -> int:
 
         def plain_select():
             db.session.execute(
-                sa.select(Attempt.user_id, User.name, User.email, Attempt.score,
-                          Attempt.max_score, Attempt.finished_at)
+                sa.select(
+                    Attempt.user_id,
+                    User.name,
+                    User.email,
+                    Attempt.score,
+                    Attempt.max_score,
+                    Attempt.finished_at,
+                )
                 .join(User, User.id == Attempt.user_id)
                 .where(Attempt.quiz_id == quiz, Attempt.state == "submitted")
-            ).all()  # fmt: skip
+            ).all()
             db.session.rollback()
 
         targets = [
@@ -93,8 +99,10 @@ def main(argv=None) -> int:
             ("results.csv", get(f"/manage/learning/quizzes/{quiz}/results.csv")),
             ("results.xlsx", get(f"/manage/learning/quizzes/{quiz}/results.xlsx")),
         ]
-        print(f"{platform.python_version()} on {db.engine.dialect.name}: {args.attempts} "
-              f"attempts, {ids['answers']} answers; median of {args.rounds}")  # fmt: skip
+        print(
+            f"{platform.python_version()} on {db.engine.dialect.name}: {args.attempts} "
+            f"attempts, {ids['answers']} answers; median of {args.rounds}"
+        )
         figures = {}
         for name, action in targets:
             action()  # warm: templates compiled, caches filled
@@ -104,8 +112,10 @@ def main(argv=None) -> int:
             figures[name] = (seconds, len(statements))
         base = figures["SELECT of the attempts (baseline)"][0]
         for name, (seconds, queries) in figures.items():
-            print(f"{name:36} {seconds * 1000:9.1f} ms  {seconds / base:6.1f}x SELECT  "
-                  f"{queries:3} queries")  # fmt: skip
+            print(
+                f"{name:36} {seconds * 1000:9.1f} ms  {seconds / base:6.1f}x SELECT  "
+                f"{queries:3} queries"
+            )
     return 0
 
 
