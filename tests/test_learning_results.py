@@ -264,7 +264,18 @@ def test_another_instructor_neither_sees_nor_grades_the_essay(essay_module, fact
 def _export_module(teacher, factory):
     module = make_module(instructor=teacher)
     submit_attempt(module, _learner(factory, "Åse Ødegård Bråten"), _mixed(right=4))
+    half = right_answers()
+    half[1] = ["a"]  # one of the two right options: half the marks
+    submit_attempt(module, _learner(factory, "Zeno Halvpart"), half)
     return module
+
+
+def _csv(client, module, sep: str) -> list[list[str]]:
+    response = client.get(f"/manage/learning/quizzes/{module.quizzes[0].id}/results.csv?sep={sep}")
+    assert response.status_code == 200 and response.content_type.startswith("text/csv")
+    assert response.data.startswith("\ufeff".encode()), "a BOM: spreadsheets read UTF-8"
+    delimiter = ";" if sep == "semicolon" else ","
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_csv_export_reads_back_with_norwegian_letters_and_one_row_per_answer(
@@ -272,18 +283,20 @@ def test_csv_export_reads_back_with_norwegian_letters_and_one_row_per_answer(
 ):
     module = _export_module(teacher, factory)
     login(teacher)
-    response = client.get(
-        f"/manage/learning/quizzes/{module.quizzes[0].id}/results.csv?sep=semicolon"
-    )
-    assert response.status_code == 200 and response.content_type.startswith("text/csv")
-    assert response.data.startswith("\ufeff".encode())
-    table = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
-    assert len(table) == 1 + len(SAMPLE_QUESTIONS)
-    first = dict(zip(table[0], table[1], strict=True))
-    assert "Åse Ødegård Bråten" in table[1]
-    assert table[1][6] == "q1" and table[1][9] == "The Transparency Act"
-    assert [row[12] for row in table[1:]] == ["1", "1", "1", "1", "0"]
-    assert len(first) == 14
+    table = _csv(client, module, "semicolon")
+    assert len(table) == 1 + 2 * len(SAMPLE_QUESTIONS) and len(table[0]) == 14
+    ase = [row for row in table if row[0] == "Åse Ødegård Bråten"]
+    assert ase[0][1:3] == ["åse.ødegård.bråten@example.no", "1"]
+    assert (ase[0][6], ase[0][7], ase[0][9]) == ("q1", "1", "The Transparency Act")
+    assert [row[12] for row in ase] == ["1", "1", "1", "1", "0"]
+    assert _half(table)[10] == "0,5", "a Norwegian spreadsheet's decimal comma"
+    assert _half(_csv(client, module, "comma"))[10] == "0.5"
+
+
+def _half(table):
+    """The row of the answer that earned half the marks."""
+    [row] = [row for row in table if row[0] == "Zeno Halvpart" and row[6] == "q2"]
+    return row
 
 
 def test_xlsx_export_keeps_numbers_as_numbers_and_dates_as_dates(teacher, factory, client, login):
@@ -293,18 +306,14 @@ def test_xlsx_export_keeps_numbers_as_numbers_and_dates_as_dates(teacher, factor
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert len(rows) == 1 + len(SAMPLE_QUESTIONS)
-    name, _email, number, purpose, started, finished, key, version = rows[1][:8]
-    assert name == "Åse Ødegård Bråten" and (number, purpose, key, version) == (
-        1,
-        "graded",
-        "q1",
-        1,
-    )
+    assert len(rows) == 1 + 2 * len(SAMPLE_QUESTIONS)
+    ase = [row for row in rows if row[0] == "Åse Ødegård Bråten"]
+    _name, _email, number, purpose, started, finished, key, version = ase[0][:8]
+    assert (number, purpose, key, version) == (1, "graded", "q1", 1)
     assert isinstance(started, datetime) and isinstance(finished, datetime)
-    score, max_score, right, seconds = rows[5][10:14]
-    assert (score, max_score, right, seconds) == (0, 1, 0, 30)
-    assert isinstance(rows[1][10], (int, float))
+    assert finished - started == timedelta(minutes=10)
+    assert tuple(ase[4][10:14]) == (0, 1, 0, 30), "numbers, not texts"
+    assert _half(rows)[10] == 0.5 and isinstance(_half(rows)[10], float)
 
 
 # --- regrading --------------------------------------------------------------------------
@@ -462,3 +471,18 @@ def test_permission_matrix(who, roles, allowed, module, teacher, factory, client
             results.editable_quiz(user, quiz.id)
     essays_status = client.get("/manage/learning/essays").status_code
     assert essays_status == (403 if who == "participant" else 200)
+
+
+def test_the_sql_rule_for_editable_modules_is_can_edit(module, teacher, factory):
+    from lms.learning.models import Module
+
+    others = make_module(instructor=factory.user("other@example.no", roles=("instructor",)))
+    people = [
+        teacher,
+        others.instructors[0],
+        factory.user("org@example.no", roles=("organiser",)),
+        factory.user("plain@example.no"),
+    ]
+    for person in people:
+        listed = set(db.session.scalars(select(Module.id).where(results.editable_modules(person))))
+        assert listed == {m.id for m in (module, others) if m.can_edit(person)}, person.email

@@ -84,22 +84,28 @@ def _xml_text(value):
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def _csv_cell(value):
+def _csv_cell(value, decimal: str):
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, float):
+        text = repr(value)
+        return (text[:-2] if text.endswith(".0") else text).replace(".", decimal)
     return _safe_cell(value)
 
 
 def write_csv(heading: list, table, separator: str = "comma") -> bytes:
     """``heading`` and the typed rows of ``table`` as CSV text with a BOM, separated by
-    ``SEPARATORS[separator]``: dates as ``YYYY-MM-DD HH:MM``, None as an empty cell."""
+    ``SEPARATORS[separator]``: dates as ``YYYY-MM-DD HH:MM``, None as an empty cell, and
+    decimals with the decimal sign the separator implies (a semicolon file is for a
+    spreadsheet where the comma is the decimal sign: ``2,5``)."""
+    decimal = "," if separator == "semicolon" else "."
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATORS[separator])
     writer.writerow([str(h) for h in heading])
     for row in table:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, decimal) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
