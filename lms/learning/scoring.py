@@ -5,14 +5,15 @@ An attempt's score is the sum of its scored answers' scores, its maximum the sum
 maxima, and it is passed when the score reaches the pass mark of the quiz *as the attempt
 saw it* (the module version it started on). While a scored answer waits for a person's
 grading, the score and ``passed`` stay None. Done in bulk (a few statements per 2,000
-attempts), so regrading thousands of attempts is a handful of round trips.
+attempts, summed by the database), so regrading thousands of attempts is a handful of
+round trips.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 
 from lms.extensions import db
 from lms.learning.attempt_models import Answer, Attempt
@@ -30,63 +31,60 @@ def passes(score: float | None, max_score: float | None, pass_percent: float) ->
     return 100 * score / max_score + EPSILON >= pass_percent
 
 
-def _pass_marks(rows) -> dict[tuple[int, int], float]:
-    """The pass mark of each (module version, quiz) pair, read from the snapshots."""
-    version_ids = {version_id for _id, version_id, _quiz in rows}
+def _pass_marks(pairs) -> dict[tuple[int, int], float]:
+    """The pass mark of each (module version, quiz) pair, read from the snapshots (the
+    quiz's live setting for a snapshot without it)."""
+    version_ids = {version_id for version_id, _quiz in pairs}
     marks: dict[tuple[int, int], float] = {}
     for version_id, content in db.session.execute(
         select(ModuleVersion.id, ModuleVersion.content).where(ModuleVersion.id.in_(version_ids))
     ):
         for quiz in (content or {}).get("quizzes", []):
             marks[(version_id, quiz["id"])] = float(quiz.get("pass_percent", 0))
-    missing = {quiz_id for _id, version_id, quiz_id in rows if (version_id, quiz_id) not in marks}
-    if missing:  # a snapshot without the quiz: its live setting
+    missing = {quiz_id for version_id, quiz_id in pairs if (version_id, quiz_id) not in marks}
+    if missing:
         live = dict(
-            db.session.execute(select(Quiz.id, Quiz.pass_percent).where(Quiz.id.in_(missing))).all()
+            db.session.execute(select(Quiz.id, Quiz.pass_percent).where(Quiz.id.in_(missing)))
         )
-        for _id, version_id, quiz_id in rows:
-            marks.setdefault((version_id, quiz_id), float(live.get(quiz_id, 100)))
+        for pair in pairs:
+            marks.setdefault(pair, float(live.get(pair[1], 100)))
     return marks
 
 
 def recompute_attempts(attempt_ids: Iterable[int]) -> int:
     """Store again the score, maximum and ``passed`` of these submitted attempts from
-    their answers; returns how many attempts were updated."""
+    their answers (``passes``' rule, written in SQL); returns how many were updated.
+
+    One ``UPDATE`` per chunk of ids and pass mark, with the sums as correlated
+    subqueries: the database adds the answers up where they are."""
     ids = sorted(set(attempt_ids))
     updated = 0
+    mine = and_(Answer.attempt_id == Attempt.id, Answer.scored.is_(True))
+    score = select(func.coalesce(func.sum(Answer.score), 0.0)).where(mine).scalar_subquery()
+    maximum = select(func.coalesce(func.sum(Answer.max_score), 0.0)).where(mine)
+    maximum = maximum.scalar_subquery()
+    waits = exists().where(mine, Answer.fraction.is_(None))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        scored = Answer.scored.is_(True)
-        totals = db.session.execute(
-            select(
-                Answer.attempt_id,
-                func.sum(case((scored, Answer.score), else_=0)),
-                func.sum(case((scored, Answer.max_score), else_=0)),
-                func.sum(case((and_(scored, Answer.fraction.is_(None)), 1), else_=0)),
-            )
-            .where(Answer.attempt_id.in_(chunk))
-            .group_by(Answer.attempt_id)
+        submitted = and_(Attempt.id.in_(chunk), Attempt.state == "submitted")
+        pairs = db.session.execute(
+            select(Attempt.module_version_id, Attempt.quiz_id).where(submitted).distinct()
         ).all()
-        rows = db.session.execute(
-            select(Attempt.id, Attempt.module_version_id, Attempt.quiz_id).where(
-                Attempt.id.in_(chunk), Attempt.state == "submitted"
+        for (version_id, quiz_id), mark in _pass_marks([tuple(p) for p in pairs]).items():
+            reached = 100 * score + EPSILON >= mark * maximum
+            result = db.session.execute(
+                update(Attempt)
+                .where(
+                    submitted,
+                    Attempt.module_version_id == version_id,
+                    Attempt.quiz_id == quiz_id,
+                )
+                .values(
+                    score=case((waits, None), else_=score),
+                    max_score=maximum,
+                    passed=case((or_(waits, maximum == 0), None), else_=reached),
+                )
+                .execution_options(synchronize_session=False)
             )
-        ).all()
-        marks = _pass_marks(rows)
-        by_attempt = {a: (s or 0.0, m or 0.0, w or 0) for a, s, m, w in totals}
-        values = []
-        for attempt_id, version_id, quiz_id in rows:
-            score, max_score, waiting = by_attempt.get(attempt_id, (0.0, 0.0, 0))
-            score = None if waiting else round(score, 6)
-            values.append(
-                {
-                    "id": attempt_id,
-                    "score": score,
-                    "max_score": round(max_score, 6),
-                    "passed": passes(score, max_score, marks[(version_id, quiz_id)]),
-                }
-            )
-        if values:
-            db.session.execute(update(Attempt), values)
-        updated += len(values)
+            updated += result.rowcount
     return updated
