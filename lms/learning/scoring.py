@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from lms.extensions import db
 from lms.learning.attempt_models import Answer, Attempt
@@ -55,34 +55,45 @@ def recompute_attempts(attempt_ids: Iterable[int]) -> int:
     """Store again the score, maximum and ``passed`` of these submitted attempts from
     their answers (``passes``' rule, written in SQL); returns how many were updated.
 
-    One ``UPDATE`` per chunk of ids and pass mark, with the sums as correlated
-    subqueries: the database adds the answers up where they are."""
+    One ``UPDATE … FROM`` per chunk of ids and pass mark, from one aggregate of the
+    chunk's answers: the database adds the answers up where they are."""
     ids = sorted(set(attempt_ids))
     updated = 0
-    mine = and_(Answer.attempt_id == Attempt.id, Answer.scored.is_(True))
-    score = select(func.coalesce(func.sum(Answer.score), 0.0)).where(mine).scalar_subquery()
-    maximum = select(func.coalesce(func.sum(Answer.max_score), 0.0)).where(mine)
-    maximum = maximum.scalar_subquery()
-    waits = exists().where(mine, Answer.fraction.is_(None))
+    scored = Answer.scored.is_(True)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         submitted = and_(Attempt.id.in_(chunk), Attempt.state == "submitted")
         pairs = db.session.execute(
             select(Attempt.module_version_id, Attempt.quiz_id).where(submitted).distinct()
         ).all()
+        totals = (
+            select(
+                Answer.attempt_id.label("attempt_id"),
+                func.sum(case((scored, Answer.score), else_=0.0)).label("score"),
+                func.sum(case((scored, Answer.max_score), else_=0.0)).label("maximum"),
+                func.sum(case((and_(scored, Answer.fraction.is_(None)), 1), else_=0)).label(
+                    "waiting"
+                ),
+            )
+            .where(Answer.attempt_id.in_(chunk))
+            .group_by(Answer.attempt_id)
+            .subquery()
+        )
+        waits = totals.c.waiting > 0
         for (version_id, quiz_id), mark in _pass_marks([tuple(p) for p in pairs]).items():
-            reached = 100 * score + EPSILON >= mark * maximum
+            reached = 100 * totals.c.score + EPSILON >= mark * totals.c.maximum
             result = db.session.execute(
                 update(Attempt)
                 .where(
                     submitted,
+                    Attempt.id == totals.c.attempt_id,
                     Attempt.module_version_id == version_id,
                     Attempt.quiz_id == quiz_id,
                 )
                 .values(
-                    score=case((waits, None), else_=score),
-                    max_score=maximum,
-                    passed=case((or_(waits, maximum == 0), None), else_=reached),
+                    score=case((waits, None), else_=totals.c.score),
+                    max_score=totals.c.maximum,
+                    passed=case((or_(waits, totals.c.maximum == 0), None), else_=reached),
                 )
                 .execution_options(synchronize_session=False)
             )
