@@ -392,6 +392,22 @@ def test_regrade_changes_passed_by_the_attempts_pass_mark_and_keeps_the_version(
     assert (answer.fraction, answer.score, answer.right) == (0.0, 0.0, False)
 
 
+def test_regrade_leaves_answers_a_new_type_cannot_read_and_graded_essays(teacher, factory):
+    module = make_module(instructor=teacher, questions=WITH_ESSAY)
+    attempt = submit_attempt(module, _learner(factory, "Ola Nordmann"), right_answers(WITH_ESSAY))
+    first, essay = module.questions[0], module.questions[-1]
+    set_question_content(first, kind="truefalse", text_md="Now true or false?",
+                         spec={"answer": True})  # fmt: skip
+    set_question_content(essay, kind="essay", text_md="Explain again.", spec={})
+    db.session.commit()
+    assert regrade.plan_regrade(teacher, first.id).considered == 0, "a single-choice answer"
+    assert regrade.plan_regrade(teacher, essay.id).considered == 0, "a person grades essays"
+    regrade.regrade_question(teacher, first.id)
+    db.session.commit()
+    assert db.session.get(Attempt, attempt.id).max_score == 6.0
+    assert db.session.scalar(select(func.count(Regrade.id))) == 0
+
+
 def test_another_instructor_may_not_regrade(module, factory):
     question = _fix_key(module, None)
     with pytest.raises(PermissionDenied):
