@@ -307,6 +307,26 @@ MATRIX = [
     ),
     # Events: the catalogue and pages; managing offerings (organisers, and instructors of
     # their own offerings — the matrix's instructor teaches none); networks.
+    # Learning results: organisers, and a module's own instructors (the matrix's teaches none).
+    *[
+        Route(method, f"lms_learning.{endpoint}", f"/manage/learning{path}", managers(status), data)
+        for method, endpoint, path, status, data in (
+            ("GET", "quiz_results", "/quizzes/{quiz}/results", 200, {}),
+            ("GET", "learner_results", "/quizzes/{quiz}/results/{user}", 200, {}),
+            ("GET", "export_results", "/quizzes/{quiz}/results.csv", 200, {}),
+            ("GET", "export_results", "/quizzes/{quiz}/results.xlsx", 200, {}),
+            ("POST", "grade_essay", "/essays/{essay}", 400, {}),  # no score: the form's error
+            ("GET", "regrade_question", "/questions/{question}/regrade", 200, {}),
+            ("POST", "regrade_question", "/questions/{question}/regrade", 302, {}),
+        )
+    ],
+    # The queue is every grader's (an instructor sees their own modules' essays: none).
+    Route(
+        "GET", "lms_learning.essay_queue", "/manage/learning/essays", (LOGIN, 403, 200, 200, 200)
+    ),
+    Route(
+        "GET", "lms_api.quiz_results", "/api/v1/quizzes/{quiz}/results", (401, 403, 403, 200, 200)
+    ),
     Route("GET", "lms_events.catalogue", "/events", everyone(200)),
     Route("GET", "lms_events.detail", "/events/{offering}", everyone(200)),
     Route("GET", "lms_events.detail", "/events/{draft}", (404, 404, 404, 200, 200)),
@@ -465,6 +485,7 @@ def someone_else(factory):
         | _learner_fixtures(other)
         | _learning_fixtures(other)
         | authoring_fixtures()
+        | _learning_results_fixtures(other)
     )
 
 
@@ -506,6 +527,22 @@ def _learning_fixtures(other) -> dict:
         "draft_slug": draft.slug,
         "certificate": certificate.code,
     }
+
+
+def _learning_results_fixtures(other) -> dict:
+    """A module nobody in the matrix teaches, where ``other`` submitted an attempt whose
+    essay waits for grading."""
+    from learning_results_support import WITH_ESSAY, right_answers, submit_attempt
+    from learning_support import make_module
+
+    from lms.learning.attempt_models import Answer
+
+    module = make_module(questions=WITH_ESSAY)
+    attempt = submit_attempt(module, other, right_answers(WITH_ESSAY))
+    essay = db.session.scalar(
+        db.select(Answer.id).where(Answer.attempt_id == attempt.id, Answer.fraction.is_(None))
+    )
+    return {"quiz": module.quizzes[0].id, "essay": essay, "question": module.questions[0].id}
 
 
 def _network_fixtures(other) -> dict:

@@ -21,6 +21,7 @@ from events_csrf import EVENTS_CSRF_ATTACKS
 from learning_authoring_csrf import LEARNING_AUTHORING_CSRF_ATTACKS
 from learning_gift_csrf import LEARNING_GIFT_CSRF_ATTACKS
 from learning_pages_csrf import LEARNER_CSRF_ATTACKS
+from learning_results_csrf import LEARNING_RESULTS_CSRF_ATTACKS
 from progress_csrf import PROGRESS_CSRF_ATTACKS
 from registrations_csrf import REGISTRATIONS_CSRF_ATTACKS
 from sqlalchemy import select
@@ -169,6 +170,7 @@ CSRF_ATTACKS.update(LEARNER_CSRF_ATTACKS)  # quiz forms (tests/learning_pages_cs
 CSRF_ATTACKS.update(LEARNING_AUTHORING_CSRF_ATTACKS)  # tests/learning_authoring_csrf.py
 CSRF_ATTACKS.update(LEARNING_GIFT_CSRF_ATTACKS)  # GIFT import (tests/learning_gift_csrf.py)
 CSRF_ATTACKS.update(PROGRESS_CSRF_ATTACKS)  # progress and certificates (tests/progress_csrf.py)
+CSRF_ATTACKS.update(LEARNING_RESULTS_CSRF_ATTACKS)  # essays, regrades (learning_results_csrf.py)
 
 
 def same(actual, expected):

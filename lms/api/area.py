@@ -9,7 +9,13 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Mount the API; it checks CSRF itself when a browser session calls it."""
-    from lms.api import catalogue, events, learning, views  # noqa: F401  (routes on the blueprint)
+    from lms.api import (  # noqa: F401  (routes on the blueprint)
+        catalogue,
+        events,
+        learning,
+        learning_results,
+        views,
+    )
     from lms.api.blueprint import bp
 
     lms.add_blueprint(bp, "/api/v1")

