@@ -169,3 +169,16 @@ def test_anonymous_visitors_cannot_open_a_quiz(client):
     response = client.get(f"/learning/{module.slug}/quizzes/quiz")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_a_newcomer_starts_with_the_pre_test_and_then_the_lessons(client, factory, login):
+    module = make_module(purpose="pretest")
+    quiz_link = f'href="/learning/{module.slug}/quizzes/quiz"'
+    assert quiz_link in client.get(f"/learning/{module.slug}").get_data(as_text=True)
+    learner = factory.user()
+    login(learner)
+    page = client.get(f"/learning/{module.slug}").get_data(as_text=True)
+    assert quiz_link in page and "Begynn: Final quiz" in page
+    client.get(f"/learning/{module.slug}/lessons/lesson-1")
+    page = client.get(f"/learning/{module.slug}").get_data(as_text=True)
+    assert f'href="/learning/{module.slug}/lessons/lesson-2"' in page

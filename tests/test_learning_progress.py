@@ -57,6 +57,30 @@ def test_lessons_only_module_is_complete_when_every_lesson_is_viewed():
 
 
 @pytest.mark.pure
+def test_the_next_step_follows_the_modules_path():
+    """Pre-test first, the lessons, the graded quiz, then the post-test and the
+    self-assessment; a pre-test is no longer offered once a lesson has been read."""
+    rules = content(lessons=2, quizzes=(False, True, False, False))
+    for quiz, purpose in zip(rules["quizzes"], ("pretest", "graded", "posttest", "selfassessment"),
+                             strict=True):  # fmt: skip
+        quiz["purpose"] = purpose
+
+    def step(**done):
+        return progress_of(1, rules, Activity(**done)).next_step.key
+
+    assert step() == "q0"
+    assert step(attempted=frozenset({50})) == "l0"
+    assert step(viewed=frozenset({10}), last_viewed=10) == "l1", "the pre-test is past"
+    lessons = frozenset({10, 11})
+    assert step(viewed=lessons, attempted=frozenset({50})) == "q1"
+    passed = {"viewed": lessons, "attempted": frozenset({50, 51}), "passed": frozenset({51})}
+    assert step(**passed) == "q2"
+    assert step(**{**passed, "attempted": frozenset({50, 51, 52})}) == "q3"
+    finished = {**passed, "attempted": frozenset({50, 51, 52, 53}), "last_viewed": 11}
+    assert step(**finished) == "l1", "all done: back to the lesson read last"
+
+
+@pytest.mark.pure
 def test_quiz_only_module_ignores_lessons():
     rules = content(lessons=3, quizzes=(True, False), needs_lessons=False)
     none = progress_of(1, rules, Activity())

@@ -21,7 +21,7 @@ from lms.learning import catalogue, lessons
 from lms.learning.attempt_review import quiz_state
 from lms.learning.blueprint import bp
 from lms.learning.labels import PURPOSE_LABELS, PURPOSE_TEXTS, REVIEW_PART_LABELS, points
-from lms.learning.progress import module_progress
+from lms.learning.progress import Activity, module_progress, progress_of
 
 VIDEO_NOTE = _l("Video on %(site)s: the link opens the video on the site that hosts it.")
 ATTACHMENT_ENDPOINT = "lms_learning.attachment"
@@ -64,9 +64,10 @@ def module(slug: str):
     published = _published_or_404(slug)
     content = published.content
     viewed = lessons.viewed_lessons(current_user, [x["id"] for x in content["lessons"]])
-    progress = None
     if current_user.is_authenticated:
         progress = module_progress(current_user, published.version)
+    else:  # where a newcomer begins: the module's path with nothing done
+        progress = progress_of(published.version.module_id, content, Activity())
     return render_template(
         "lms/learning/module.html",
         published=published,

@@ -77,8 +77,9 @@ def progress_of(module_id: int, content: dict[str, Any], activity: Activity) -> 
     module that would need nothing needs its lessons, so a certificate always rests on
     something done. The percentage counts the steps the rule needs.
 
-    The next step is the first lesson not viewed, else the first required quiz not passed,
-    else the lesson viewed last (else the first lesson or quiz)."""
+    The next step follows the module's path: a pre-test not yet taken while no lesson has
+    been opened, the first lesson not viewed, the first required quiz not passed, a
+    post-test or self-assessment not yet taken, else the lesson viewed last."""
     lessons = content.get("lessons") or []
     quizzes = content.get("quizzes") or []
     required = [q for q in quizzes if q.get("required_for_completion")]
@@ -104,11 +105,31 @@ def progress_of(module_id: int, content: dict[str, Any], activity: Activity) -> 
 
 
 def _next_step(lessons, quizzes, required, activity: Activity) -> Step | None:
+    # The path a module is built for: the pre-test before anything else (taken after the
+    # lessons it would no longer measure what was known before), the lessons, the
+    # quizzes the module needs, then the post-test and the self-assessment.
+    def first_not_attempted(purpose: str):
+        return next(
+            (
+                q
+                for q in quizzes
+                if q.get("purpose") == purpose and q["id"] not in activity.attempted
+            ),
+            None,
+        )
+
+    pretest = first_not_attempted("pretest")
+    if pretest is not None and not activity.viewed & {lesson["id"] for lesson in lessons}:
+        return Step("quiz", pretest["key"], pretest["title"])
     for lesson in lessons:
         if lesson["id"] not in activity.viewed:
             return Step("lesson", lesson["key"], lesson["title"])
     for quiz in required:
         if quiz["id"] not in activity.passed:
+            return Step("quiz", quiz["key"], quiz["title"])
+    for purpose in ("posttest", "selfassessment"):
+        quiz = first_not_attempted(purpose)
+        if quiz is not None:
             return Step("quiz", quiz["key"], quiz["title"])
     for lesson in lessons:
         if lesson["id"] == activity.last_viewed:
