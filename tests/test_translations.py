@@ -29,6 +29,25 @@ def test_catalogues_complete():
     assert i18n.problems() == []
 
 
+def test_no_translation_carries_another_messages_text():
+    """A translation is its own message only: two catalogue changes merged line by line
+    once glued one message's text to another's ("… tidsgrensen.Images to show …")."""
+    for language in ("nb", "en"):
+        path = ROOT / "lms" / "translations" / language / "LC_MESSAGES" / "messages.po"
+        with path.open("rb") as handle:
+            messages = [m for m in read_po(handle) if m.id]
+        long_ids = {m.id if isinstance(m.id, str) else m.id[0] for m in messages}
+        long_ids = {text for text in long_ids if len(text) >= 25}
+        for message in messages:
+            own = message.id if isinstance(message.id, str) else message.id[0]
+            texts = [message.string] if isinstance(message.string, str) else message.string
+            for text in texts:
+                strays = [other for other in long_ids if other != own and other in text]
+                if language == "en":
+                    strays = [other for other in strays if other not in own]
+                assert strays == [], f"{language}: {own!r} carries {strays[0]!r}"
+
+
 def test_home_page_in_norwegian_and_english(client):
     norwegian = client.get("/", headers={"Accept-Language": "nb"}).get_data(as_text=True)
     english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
