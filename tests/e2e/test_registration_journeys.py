@@ -265,14 +265,18 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
     def buttons(person) -> dict[str, str | None]:
         form = page.locator(f"#person-{ids[person.id]} form")
         return {
-            value: form.locator(f"button[value={value}]").get_attribute("aria-pressed")
+            value: form.locator(f"button[name=attended][value={value}]").get_attribute(
+                "aria-pressed"
+            )
             for value in ("yes", "no")
         }
 
     def is_button(person, value: str):
         action = f"/check-in/{ids[person.id]}"
         return lambda info: (
-            info["tag"] == "button" and info["form"].endswith(action) and info["value"] == value
+            info["tag"] == "button"
+            and info["form"].split("?")[0].endswith(action)
+            and info["value"] == value
         )
 
     assert buttons(first) == buttons(second) == {"yes": "false", "no": "false"}
@@ -283,7 +287,10 @@ def test_check_in_on_a_phone_by_keyboard(new_context, live_server, axe_url):
     assert buttons(first) == {"yes": "true", "no": "false"}
     assert buttons(second) == {"yes": "false", "no": "false"}
 
-    # Back at the same person (#person-<id>): Tab goes on from there, not from the top.
+    # Back at the same person (#person-<id>): Tab goes on from there, not from the top,
+    # through the session's own check-in to the offering's summary.
+    page.keyboard.press("Tab")
+    assert "sessions" in focused(page)["form"], focused(page)
     page.keyboard.press("Tab")
     assert is_button(first, "yes")(focused(page)), focused(page)
     page.keyboard.press("Tab")
