@@ -81,7 +81,7 @@ def test_the_home_shows_what_is_next_and_what_waits(client, factory, login):
 
 def test_past_sessions_and_ended_registrations_are_left_out(factory):
     person = factory.user()
-    course = factory.offering("Kurs", starts=at_ten_in_oslo(-7), sessions=3)
+    course = factory.offering("Kurs", starts=at_ten_in_oslo(-6), sessions=3)
     gone = factory.offering("Avmeldt")
     registrations.register(person, gone.id)
     db.session.commit()
