@@ -318,6 +318,9 @@ MATRIX = [
             ("POST", "grade_essay", "/essays/{essay}", 400, {}),  # no score: the form's error
             ("GET", "regrade_question", "/questions/{question}/regrade", 200, {}),
             ("POST", "regrade_question", "/questions/{question}/regrade", 302, {}),
+            ("GET", "quiz_time", "/quizzes/{quiz}/time", 200, {}),
+            ("POST", "grant_quiz_time", "/quizzes/{quiz}/time", 400, {}),  # nobody chosen
+            ("POST", "remove_quiz_time", "/quizzes/{quiz}/time/{user}/delete", 302, {}),
         )
     ],
     # The queue is every grader's (an instructor sees their own modules' essays: none).
@@ -535,13 +538,16 @@ def _learning_results_fixtures(other) -> dict:
     from learning_results_support import WITH_ESSAY, right_answers, submit_attempt
     from learning_support import make_module
 
-    from lms.learning.attempt_models import Answer
+    from lms.learning.attempt_models import Answer, TimeAccommodation
 
     module = make_module(questions=WITH_ESSAY)
     attempt = submit_attempt(module, other, right_answers(WITH_ESSAY))
     essay = db.session.scalar(
         db.select(Answer.id).where(Answer.attempt_id == attempt.id, Answer.fraction.is_(None))
     )
+    # ``other`` has more time on the quiz (the time page's delete button removes it).
+    db.session.add(TimeAccommodation(quiz_id=module.quizzes[0].id, user_id=other.id, factor=2))
+    db.session.commit()
     return {"quiz": module.quizzes[0].id, "essay": essay, "question": module.questions[0].id}
 
 

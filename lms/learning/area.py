@@ -11,6 +11,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata, mount its pages, declare its periodic task
     and commands, and answer the registrations area's check-in signal."""
     from lms.learning import (  # noqa: F401  (tables and routes)
+        accommodation_views,
         attachment_views,
         attempt_models,
         attempt_views,

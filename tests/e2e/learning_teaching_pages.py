@@ -1,0 +1,45 @@
+"""The teaching pages for tests/e2e/site_pages.py's list: a quiz's time page (more time
+for a person) and the results overview, with a module the visiting instructor teaches
+(an organiser sees it anyway) whose title is a long Norwegian word.
+
+``TEACHING_PAGES`` holds (name, roles, endpoint, opener, status), as AUTHORING_PAGES."""
+
+from __future__ import annotations
+
+from factories import make
+from learning_support import make_module
+
+from lms.extensions import db
+from lms.learning.attempt_models import TimeAccommodation
+from lms.learning.attempts import start_attempt
+
+LONG_TITLE = "Leverandørkjedeansvarlighetsvurderinger i offentlige anskaffelser"
+TEACHERS = ("instructor", "organiser")
+E = "lms_learning."
+
+
+def _quiz(v):
+    """A 20-minute quiz of a module the visitor teaches: one learner has begun it, another
+    has one and a half times the limit."""
+    teacher = v.user if v.user.has_role("instructor") else None
+    quiz = make_module(instructor=teacher, title=LONG_TITLE, time_limit_minutes=20).quizzes[0]
+    start_attempt(make.user(name="Åse Ødegård", language=v.lang), quiz.id)
+    other = make.user(name="Per Kristoffersen-Løvenskiold", language=v.lang)
+    db.session.add(TimeAccommodation(quiz_id=quiz.id, user_id=other.id, factor=1.5))
+    db.session.commit()
+    return quiz
+
+
+def quiz_time_page(v) -> None:
+    v.goto(f"/manage/learning/quizzes/{_quiz(v).id}/time")
+
+
+def quiz_time_errors(v) -> None:
+    v.goto(f"/manage/learning/quizzes/{_quiz(v).id}/time")
+    v.submit("main form.lms-form", {"email": "nobody@example.no"}, status=400)
+
+
+TEACHING_PAGES = [
+    ("quiz-time", TEACHERS, f"{E}quiz_time", quiz_time_page, 200),
+    ("quiz-time-errors", ("instructor",), f"{E}quiz_time", quiz_time_errors, 200),
+]
