@@ -327,6 +327,13 @@ MATRIX = [
     Route(
         "GET", "lms_learning.essay_queue", "/manage/learning/essays", (LOGIN, 403, 200, 200, 200)
     ),
+    # The results overview: every grader's (an instructor sees their own modules' quizzes).
+    Route(
+        "GET",
+        "lms_learning.results_overview_page",
+        "/manage/learning/results",
+        (LOGIN, 403, 200, 200, 200),
+    ),
     Route(
         "GET", "lms_api.quiz_results", "/api/v1/quizzes/{quiz}/results", (401, 403, 403, 200, 200)
     ),

@@ -7,6 +7,7 @@ for a person) and the results overview, with a module the visiting instructor te
 from __future__ import annotations
 
 from factories import make
+from learning_results_support import right_answers, submit_attempt
 from learning_support import make_module
 
 from lms.extensions import db
@@ -39,7 +40,21 @@ def quiz_time_errors(v) -> None:
     v.submit("main form.lms-form", {"email": "nobody@example.no"}, status=400)
 
 
+def results_overview_page(v) -> None:
+    quiz = _quiz(v)
+    submit_attempt(quiz.module, make.user(name="Kari Nordmann", language=v.lang), right_answers())
+    v.goto("/manage/learning/results")
+
+
 TEACHING_PAGES = [
     ("quiz-time", TEACHERS, f"{E}quiz_time", quiz_time_page, 200),
     ("quiz-time-errors", ("instructor",), f"{E}quiz_time", quiz_time_errors, 200),
+    ("results-overview", TEACHERS, f"{E}results_overview_page", results_overview_page, 200),
+    (
+        "results-overview-none",
+        ("instructor",),
+        f"{E}results_overview_page",
+        "/manage/learning/results",
+        200,
+    ),
 ]
