@@ -93,3 +93,28 @@ def test_the_page_sends_the_same_queries_for_more_modules_and_attempts(
     few = queries()
     add(4, 5)
     assert queries() == few <= 6
+
+
+def test_one_modules_results_and_the_links_between_the_teaching_pages(
+    client, login, factory, teacher
+):
+    module = make_module(instructor=teacher, title="Own")
+    other = make_module(instructor=teacher, title="Other")
+    quiz = module.quizzes[0]
+    learner = factory.user()
+    submit_attempt(module, learner, right_answers())
+    login(teacher)
+    one = client.get(f"{PATH}?module={module.id}").get_data(as_text=True)
+    assert f"/quizzes/{quiz.id}/results" in one
+    assert f"/quizzes/{other.quizzes[0].id}/results" not in one
+    back = f'href="/manage/learning/{module.id}"'
+    assert back in one, "back to the module"
+    listing = client.get("/manage/learning").get_data(as_text=True)
+    assert f'href="{PATH}?module={module.id}"' in listing
+    assert 'href="/manage/learning/essays"' in listing
+    for page in (f"/quizzes/{quiz.id}/results", f"/quizzes/{quiz.id}/results/{learner.id}"):
+        assert back in client.get(f"/manage/learning{page}").get_data(as_text=True), page
+    # A module the user may not edit shows nothing.
+    stranger = make_module(title="Someone else's")
+    hidden = client.get(f"{PATH}?module={stranger.id}").get_data(as_text=True)
+    assert f"/quizzes/{stranger.quizzes[0].id}/results" not in hidden

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
 
 from lms.core.service_errors import PermissionDenied
@@ -57,15 +57,19 @@ def _overview(quiz: Quiz, rows: list) -> QuizOverview:
     )
 
 
-def results_overview(user) -> list[QuizOverview]:
-    """The quizzes of the modules ``user`` may edit, by module title and quiz order, with
-    their figures; ``PermissionDenied`` for someone who edits no modules at all."""
+def results_overview(user, module_id: int | None = None) -> list[QuizOverview]:
+    """The quizzes of the modules ``user`` may edit (only ``module_id``'s when given), by
+    module title and quiz order, with their figures; ``PermissionDenied`` for someone who
+    edits no modules at all."""
     if not may_see_results(user):
         raise PermissionDenied()
+    shown = editable_modules(user)
+    if module_id is not None:
+        shown = and_(shown, Module.id == module_id)
     quizzes = db.session.scalars(
         select(Quiz)
         .join(Module, Module.id == Quiz.module_id)
-        .where(editable_modules(user))
+        .where(shown)
         .options(contains_eager(Quiz.module))
         .order_by(Module.title, Module.id, Quiz.position, Quiz.id)
     ).all()
@@ -75,7 +79,7 @@ def results_overview(user) -> list[QuizOverview]:
         select(Attempt.quiz_id, Attempt.user_id, Attempt.score, Attempt.max_score)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
         .join(Module, Module.id == Quiz.module_id)
-        .where(editable_modules(user), Attempt.state == "submitted")
+        .where(shown, Attempt.state == "submitted")
         .order_by(Attempt.quiz_id, Attempt.user_id, Attempt.number)
     ).all()
     by_quiz = {quiz_id: list(group) for quiz_id, group in groupby(rows, key=lambda r: r.quiz_id)}

@@ -42,9 +42,12 @@ def _require_grader() -> None:
 @login_required
 def results_overview_page():
     """Every quiz the user may see results of, with its attempts, learners, pass rate
-    and mean grade (organisers: all modules; instructors: their own)."""
-    overview = _or_abort(results_overview.results_overview)
-    return render_template("lms/learning/results/overview.html", overview=overview)
+    and mean grade (organisers: all modules; instructors: their own); ``?module=`` one
+    module's (a module the user may not edit shows nothing)."""
+    module_id = request.args.get("module", type=int)
+    overview = _or_abort(results_overview.results_overview, module_id)
+    module = overview[0].quiz.module if module_id is not None and overview else None
+    return render_template("lms/learning/results/overview.html", overview=overview, module=module)
 
 
 @bp.get("/manage/learning/quizzes/<lms_id:quiz_id>/results")
