@@ -1,6 +1,7 @@
 """The teaching pages for tests/e2e/site_pages.py's list: a quiz's time page (more time
-for a person) and the results overview, with a module the visiting instructor teaches
-(an organiser sees it anyway) whose title is a long Norwegian word.
+for a person), the results overview and a course's page with its e-learning, with a
+module the visiting instructor teaches (an organiser sees it anyway) whose title is a
+long Norwegian word.
 
 ``TEACHING_PAGES`` holds (name, roles, endpoint, opener, status), as AUTHORING_PAGES."""
 
@@ -46,6 +47,16 @@ def results_overview_page(v) -> None:
     v.goto("/manage/learning/results")
 
 
+def course_with_elearning(v) -> None:
+    from lms.learning.authoring import set_courses
+
+    course = make.offering(LONG_TITLE, kind="course")
+    module = make_module(title=LONG_TITLE)
+    set_courses(make.user(roles=("organiser",)), module, [course.id])
+    db.session.commit()
+    v.goto(f"/events/{course.id}")
+
+
 TEACHING_PAGES = [
     ("quiz-time", TEACHERS, f"{E}quiz_time", quiz_time_page, 200),
     ("quiz-time-errors", ("instructor",), f"{E}quiz_time", quiz_time_errors, 200),
@@ -55,6 +66,13 @@ TEACHING_PAGES = [
         ("instructor",),
         f"{E}results_overview_page",
         "/manage/learning/results",
+        200,
+    ),
+    (
+        "course-elearning",
+        ("anonymous", "participant"),
+        "lms_events.detail",
+        course_with_elearning,
         200,
     ),
 ]
