@@ -1,5 +1,6 @@
 """CSRF attacks on the learning results' forms, for tests/test_security_csrf.py's table:
-grading an essay and regrading a question, forged without a token, change nothing."""
+grading an essay, regrading a question, giving and taking away more time, forged without
+a token, change nothing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from learning_support import SAMPLE_QUESTIONS, make_module
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.learning.attempt_models import Answer, Regrade
+from lms.learning.attempt_models import Answer, Regrade, TimeAccommodation
 from lms.learning.publishing import set_question_content
 
 
@@ -62,7 +63,42 @@ def csrf_regrade(factory, login, client):
     return Attack(f"/manage/learning/questions/{question.id}/regrade", {}, unchanged)
 
 
+def _accommodations() -> list:
+    db.session.expire_all()
+    return [(a.user_id, a.factor) for a in db.session.scalars(select(TimeAccommodation))]
+
+
+def csrf_grant_time(factory, login, client):
+    teacher = _teacher(factory, login)
+    quiz = make_module(instructor=teacher, time_limit_minutes=20).quizzes[0]
+    learner = factory.user("learner@example.no")
+
+    def unchanged():
+        assert _accommodations() == []
+
+    return Attack(
+        f"/manage/learning/quizzes/{quiz.id}/time",
+        {"email": learner.email, "factor": "none"},
+        unchanged,
+    )
+
+
+def csrf_remove_time(factory, login, client):
+    teacher = _teacher(factory, login)
+    quiz = make_module(instructor=teacher, time_limit_minutes=20).quizzes[0]
+    learner = factory.user("learner@example.no")
+    db.session.add(TimeAccommodation(quiz_id=quiz.id, user_id=learner.id, factor=2))
+    db.session.commit()
+
+    def unchanged():
+        assert _accommodations() == [(learner.id, 2)]
+
+    return Attack(f"/manage/learning/quizzes/{quiz.id}/time/{learner.id}/delete", {}, unchanged)
+
+
 LEARNING_RESULTS_CSRF_ATTACKS = {
     "lms_learning.grade_essay": csrf_grade_essay,
     "lms_learning.regrade_question": csrf_regrade,
+    "lms_learning.grant_quiz_time": csrf_grant_time,
+    "lms_learning.remove_quiz_time": csrf_remove_time,
 }

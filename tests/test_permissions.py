@@ -318,11 +318,21 @@ MATRIX = [
             ("POST", "grade_essay", "/essays/{essay}", 400, {}),  # no score: the form's error
             ("GET", "regrade_question", "/questions/{question}/regrade", 200, {}),
             ("POST", "regrade_question", "/questions/{question}/regrade", 302, {}),
+            ("GET", "quiz_time", "/quizzes/{quiz}/time", 200, {}),
+            ("POST", "grant_quiz_time", "/quizzes/{quiz}/time", 400, {}),  # nobody chosen
+            ("POST", "remove_quiz_time", "/quizzes/{quiz}/time/{user}/delete", 302, {}),
         )
     ],
     # The queue is every grader's (an instructor sees their own modules' essays: none).
     Route(
         "GET", "lms_learning.essay_queue", "/manage/learning/essays", (LOGIN, 403, 200, 200, 200)
+    ),
+    # The results overview: every grader's (an instructor sees their own modules' quizzes).
+    Route(
+        "GET",
+        "lms_learning.results_overview_page",
+        "/manage/learning/results",
+        (LOGIN, 403, 200, 200, 200),
     ),
     Route(
         "GET", "lms_api.quiz_results", "/api/v1/quizzes/{quiz}/results", (401, 403, 403, 200, 200)
@@ -535,13 +545,16 @@ def _learning_results_fixtures(other) -> dict:
     from learning_results_support import WITH_ESSAY, right_answers, submit_attempt
     from learning_support import make_module
 
-    from lms.learning.attempt_models import Answer
+    from lms.learning.attempt_models import Answer, TimeAccommodation
 
     module = make_module(questions=WITH_ESSAY)
     attempt = submit_attempt(module, other, right_answers(WITH_ESSAY))
     essay = db.session.scalar(
         db.select(Answer.id).where(Answer.attempt_id == attempt.id, Answer.fraction.is_(None))
     )
+    # ``other`` has more time on the quiz (the time page's delete button removes it).
+    db.session.add(TimeAccommodation(quiz_id=module.quizzes[0].id, user_id=other.id, factor=2))
+    db.session.commit()
     return {"quiz": module.quizzes[0].id, "essay": essay, "question": module.questions[0].id}
 
 

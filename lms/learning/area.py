@@ -11,6 +11,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata, mount its pages, declare its periodic task
     and commands, and answer the registrations area's check-in signal."""
     from lms.learning import (  # noqa: F401  (tables and routes)
+        accommodation_views,
         attachment_views,
         attempt_models,
         attempt_views,
@@ -31,7 +32,8 @@ def init_area(app: Flask, lms: LMSState) -> None:
     )
     from lms.learning.blueprint import bp
     from lms.learning.certificates import on_session_checked_in
-    from lms.registrations.signals import session_checked_in
+    from lms.learning.course_links import on_offering_page
+    from lms.registrations.signals import offering_page_sections, session_checked_in
 
     lms.add_blueprint(bp)
     lms.add_periodic_task("close_expired_attempts", tasks.close_expired_attempts, minute="*")
@@ -39,3 +41,5 @@ def init_area(app: Flask, lms: LMSState) -> None:
     lms.add_cli_command(cli.export_course_command)
     # A check-in at a session may complete a course (blinker keeps one connection).
     session_checked_in.connect(on_session_checked_in)
+    # A course's public page lists its e-learning modules (a question: nothing changes).
+    offering_page_sections.connect(on_offering_page)

@@ -77,15 +77,22 @@ class LearnerResult:
     last_at: datetime | None
 
 
+def grade_and_status(quiz: Quiz, scores: list[tuple[float | None, float | None]]):
+    """A learner's grade on ``quiz`` (by its grading method) from their submitted
+    attempts' (score, maximum), in order, and their status: waiting (an essay to grade),
+    unscored, passed or failed (the pass mark)."""
+    fractions = [attempt_fraction(score, max_score) for score, max_score in scores]
+    grade = quiz_grade(fractions, quiz.grading_method)
+    if any(score is None for score, _max in scores):
+        return grade, "waiting"
+    if grade is None:
+        return grade, "unscored"
+    return grade, "passed" if 100 * grade + 1e-9 >= quiz.pass_percent else "failed"
+
+
 def _learner(quiz: Quiz, user_id: int, name: str, email: str, attempts: list) -> LearnerResult:
     fractions = [attempt_fraction(score, max_score) for score, max_score, _at in attempts]
-    grade = quiz_grade(fractions, quiz.grading_method)
-    if any(score is None for score, _max, _at in attempts):
-        status = "waiting"
-    elif grade is None:
-        status = "unscored"
-    else:
-        status = "passed" if 100 * grade + 1e-9 >= quiz.pass_percent else "failed"
+    grade, status = grade_and_status(quiz, [(score, most) for score, most, _at in attempts])
     return LearnerResult(
         user_id=user_id,
         name=name,

@@ -14,7 +14,7 @@ from lms.core.markdown import render_markdown
 from lms.core.paging import page_number
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
-from lms.learning import essays, regrade, results, results_export
+from lms.learning import essays, regrade, results, results_export, results_overview
 from lms.learning.answer_text import response_text, right_answer_text
 from lms.learning.blueprint import bp
 from lms.learning.publishing import LearningError
@@ -36,6 +36,18 @@ def _require_grader() -> None:
     """The queue is for people who may edit modules at all (instructors, organisers)."""
     if not (current_user.has_role("instructor") or current_user.has_role("organiser")):
         abort(403)
+
+
+@bp.get("/manage/learning/results")
+@login_required
+def results_overview_page():
+    """Every quiz the user may see results of, with its attempts, learners, pass rate
+    and mean grade (organisers: all modules; instructors: their own); ``?module=`` one
+    module's (a module the user may not edit shows nothing)."""
+    module_id = request.args.get("module", type=int)
+    overview = _or_abort(results_overview.results_overview, module_id)
+    module = overview[0].quiz.module if module_id is not None and overview else None
+    return render_template("lms/learning/results/overview.html", overview=overview, module=module)
 
 
 @bp.get("/manage/learning/quizzes/<lms_id:quiz_id>/results")

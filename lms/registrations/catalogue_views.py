@@ -21,6 +21,7 @@ from lms.registrations.catalogue import CatalogueFilters, catalogue_page
 from lms.registrations.catalogue_cards import CatalogueFragments
 from lms.registrations.online_links import online_url_for
 from lms.registrations.seats import seat_counts, seat_counts_for
+from lms.registrations.signals import page_sections
 
 
 @bp.get("/events")
@@ -64,6 +65,7 @@ def detail(offering_id: int):
         registration=registration,
         action=register_button.register_action(current_user, offering, counts, registration),
         my_registrations_url=url_or_none("lms_registrations.mine"),
+        sections=page_sections(offering, current_user),
     )
 
 

@@ -26,6 +26,7 @@ from lms.mail.models import OutboxMessage
 
 from . import progress_pages as progress
 from .learning_authoring_pages import AUTHORING_PAGES
+from .learning_teaching_pages import TEACHING_PAGES
 
 # Years ahead with the calendars the dates below were written for (factories.year_like).
 Y2031 = year_like(2031)
@@ -1232,6 +1233,12 @@ PAGES: list[PageSpec] = [
     *[
         spec
         for n, roles, e, opener, status in AUTHORING_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
+    # Teaching: a quiz's time page, the results overview (tests/e2e/learning_teaching_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in TEACHING_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
 ]
