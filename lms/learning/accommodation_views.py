@@ -15,7 +15,7 @@ from lms.learning.blueprint import bp
 from lms.learning.forms import ConfirmForm
 from lms.learning.publishing import LearningError
 from lms.learning.results_forms import TimeForm, factor_label
-from lms.learning.results_views import _or_abort
+from lms.learning.view_lookups import or_abort
 
 # What the form says when the service refuses a valid form.
 REFUSALS = {
@@ -38,7 +38,7 @@ def _time_page(quiz, form: TimeForm, status: int = 200):
 @login_required
 def quiz_time(quiz_id: int):
     """The quiz's accommodations and the form to give one."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     learners = accommodations.quiz_learners(quiz)
     return _time_page(quiz, TimeForm(learners, formdata=None))
 
@@ -47,7 +47,7 @@ def quiz_time(quiz_id: int):
 @login_required
 def grant_quiz_time(quiz_id: int):
     """Give a person a factor; bad input answers 400 with the form's error, saving nothing."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     form = TimeForm(accommodations.quiz_learners(quiz))
     if form.validate():
         try:
@@ -70,7 +70,7 @@ def grant_quiz_time(quiz_id: int):
 @login_required
 def remove_quiz_time(quiz_id: int, user_id: int):
     """Take a person's accommodation away (their quiz's own limit holds again)."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     if not ConfirmForm().validate():
         abort(400)
     try:

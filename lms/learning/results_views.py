@@ -12,24 +12,14 @@ from flask_login import current_user, login_required
 
 from lms.core.markdown import render_markdown
 from lms.core.paging import page_number
-from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import essays, regrade, results, results_export, results_overview
 from lms.learning.answer_text import response_text, right_answer_text
 from lms.learning.blueprint import bp
 from lms.learning.publishing import LearningError
 from lms.learning.results_forms import GRADING_METHOD_LABELS, EssayGradeForm, RegradeForm
+from lms.learning.view_lookups import or_abort
 from lms.registrations.exports import CSV_TYPE, SEPARATORS, XLSX_TYPE, csv_separator
-
-
-def _or_abort(call, *args):
-    """Run a service lookup; its refusals become 404 (not found) or 403 (not yours)."""
-    try:
-        return call(current_user, *args)
-    except PermissionDenied:
-        abort(403)
-    except LearningError:
-        abort(404)
 
 
 def _require_grader() -> None:
@@ -45,7 +35,7 @@ def results_overview_page():
     and mean grade (organisers: all modules; instructors: their own); ``?module=`` one
     module's (a module the user may not edit shows nothing)."""
     module_id = request.args.get("module", type=int)
-    overview = _or_abort(results_overview.results_overview, module_id)
+    overview = or_abort(results_overview.results_overview, module_id)
     module = overview[0].quiz.module if module_id is not None and overview else None
     return render_template("lms/learning/results/overview.html", overview=overview, module=module)
 
@@ -54,7 +44,7 @@ def results_overview_page():
 @login_required
 def quiz_results(quiz_id: int):
     """A row per learner (paged, filtered by status) and a summary per question."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     status = request.args.get("status")
     status = status if status in results.STATUSES else None
     page = results.results_page(quiz, status=status, page=page_number())
@@ -74,7 +64,7 @@ def quiz_results(quiz_id: int):
 @login_required
 def learner_results(quiz_id: int, user_id: int):
     """One learner's attempts, answer by answer, with the right answers."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     try:
         learner, attempts = results.learner_attempts(quiz, user_id)
     except LearningError:
@@ -94,7 +84,7 @@ def learner_results(quiz_id: int, user_id: int):
 @login_required
 def export_results(quiz_id: int, fmt: str):
     """Every answer of the quiz's submitted attempts, one row each, as CSV or XLSX."""
-    quiz = _or_abort(results.editable_quiz, quiz_id)
+    quiz = or_abort(results.editable_quiz, quiz_id)
     records, versions = results.export_records(quiz)
     if fmt == "csv":
         separator = request.args.get("sep")
@@ -139,7 +129,7 @@ def essay_queue():
 def grade_essay(answer_id: int):
     """Grade one essay; a bad score answers 400 with the form's error and saves nothing."""
     _require_grader()
-    _or_abort(essays.gradable_essay, answer_id)
+    or_abort(essays.gradable_essay, answer_id)
     form = EssayGradeForm(prefix=f"essay-{answer_id}")
     if form.validate():
         try:
@@ -161,7 +151,7 @@ def regrade_question(question_id: int):
     quiz_id = request.args.get("quiz", type=int)
     form = RegradeForm()
     if request.method == "POST" and form.validate():
-        plan = _or_abort(regrade.regrade_question, question_id)
+        plan = or_abort(regrade.regrade_question, question_id)
         db.session.commit()
         flash(
             ngettext(
@@ -172,7 +162,7 @@ def regrade_question(question_id: int):
         if quiz_id is not None:
             return redirect(url_for(".quiz_results", quiz_id=quiz_id))
         return redirect(url_for(".regrade_question", question_id=question_id))
-    plan = _or_abort(regrade.plan_regrade, question_id)
+    plan = or_abort(regrade.plan_regrade, question_id)
     return render_template(
         "lms/learning/results/regrade.html",
         plan=plan,
