@@ -88,3 +88,23 @@ def check_in_sessions(v) -> None:
     check_in_session(v.new_user("organiser"), first, course.sessions[0])
     db.session.commit()
     v.goto(f"/manage/offerings/{course.id}/check-in")
+
+
+def _taught_certificate(v):
+    """Another person's certificate for a module the visitor teaches."""
+    holder = v.new_user()
+    module = make_module(title=LONG_TITLE, instructor=v.user)
+    view_lessons(holder, module)
+    submit(holder, module, passed=True)
+    [certificate] = issue_certificates_if_complete(holder, module.id)
+    db.session.commit()
+    return certificate
+
+
+def verify_revocable(v) -> None:
+    """The verification page as the module's instructor sees it: with "Revoke"."""
+    v.goto(f"/certificates/{_taught_certificate(v).code}")
+
+
+def revoke_taught(v) -> None:
+    v.goto(f"/certificates/{_taught_certificate(v).code}/revoke")

@@ -1241,7 +1241,17 @@ PAGES: list[PageSpec] = [
         for n, roles, e, opener, status in TEACHING_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
-]
+    # Learning pages every signed-in role can open, and a module's instructor's certificates.
+    *_for(("instructor", "organiser", "admin"), "learning-module", "lms_learning.module",
+          learning_module_page),
+    *_for(("instructor", "organiser", "admin"), "learning-lesson", "lms_learning.lesson",
+          learning_lesson),
+    *_for(("instructor", "organiser", "admin"), "learning-quiz", "lms_learning.quiz",
+          learning_quiz),
+    PageSpec("certificate-revocable", "instructor", "lms_learning.verify_certificate",
+             progress.verify_revocable),
+    PageSpec("revoke", "instructor", "lms_learning.revoke_certificate", progress.revoke_taught),
+]  # fmt: skip
 
 
 def lms_page_endpoints(app: Flask) -> set[str]:
