@@ -3,9 +3,9 @@
 Besides a login per role it adds a year of offerings on the four themes (seminars and
 courses, some full with a waiting list, some past with attendance recorded), three
 networks with monthly meetings, and the self-paced modules of ``courses/`` (imported as
-``flask lms import-courses`` does, taught by the demo instructor). Everything is keyed on
-a unique name (an e-mail, a title, a network's name, a module's slug), so a second run
-adds nothing.
+``flask lms import-courses`` does, taught by the demo instructor; the demo participant
+has begun one). Everything is keyed on a unique name (an e-mail, a title, a
+network's name, a module's slug), so a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from lms.accounts import services
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.learning.course_import import import_courses
+from lms.learning.lessons import record_lesson_view
 from lms.learning.models import Module
 from lms.paths import COURSES_DIR
 from lms.timeutil import utcnow
 
+DEMO_LEARNER_MODULE = "menneskerettigheter-i-leverandorkjeden"
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (published demo login, not a secret)
 DEMO_USERS = (
     ("participant@demo.lms", "participant", "Pia Deltaker"),
@@ -134,6 +136,7 @@ def load_demo_data() -> int:
     _load_offerings()
     _load_networks()
     load_courses(COURSES_DIR)
+    _load_learning_progress()
     return created
 
 
@@ -150,6 +153,19 @@ def load_courses(folder: Path) -> int:
             module.instructors.append(instructor)
     db.session.flush()
     return len(slugs)
+
+
+def _load_learning_progress() -> None:
+    """The demo participant has read the first lessons of one module, so their learning
+    page has a module to continue. (Only views: starting an attempt commits, and the
+    demo is loaded in one transaction.)"""
+    person = _user("participant@demo.lms")
+    module = db.session.scalar(select(Module).where(Module.slug == DEMO_LEARNER_MODULE))
+    if person is None or module is None:
+        return
+    for lesson in module.lessons[:2]:
+        record_lesson_view(person, lesson.id)
+    db.session.flush()
 
 
 def _folders(folder: Path) -> list[Path]:

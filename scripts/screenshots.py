@@ -40,6 +40,10 @@ PAGES = (
     ("offering-list", "organiser@demo.lms", "/manage/offerings"),
     ("participant-home", "participant@demo.lms", "/me"),
     ("catalogue", None, "/events"),
+    ("learning-catalogue", None, "/learning"),
+    ("module", "participant@demo.lms", "/learning/menneskerettigheter-i-leverandorkjeden"),
+    ("my-learning", "participant@demo.lms", "/me/learning"),
+    ("results-overview", "organiser@demo.lms", "/manage/learning/results"),
 )
 
 
