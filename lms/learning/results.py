@@ -19,9 +19,9 @@ from lms.accounts.models import User
 from lms.core.paging import Page
 from lms.extensions import db
 from lms.learning.attempt_models import Answer, Attempt
-from lms.learning.grading_methods import quiz_grade
 from lms.learning.models import Module, Question, QuestionVersion, Quiz, module_instructors
 from lms.learning.publishing import LearningError, require_editor
+from lms.learning.review import quiz_grade
 
 STATUSES = ("passed", "failed", "waiting")
 PER_PAGE = 50
