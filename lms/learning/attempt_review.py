@@ -29,6 +29,7 @@ from lms.learning.attempt_rules import (
 )
 from lms.learning.publishing import LearningError
 from lms.learning.review import overall_feedback_for, quiz_grade, visible_parts
+from lms.learning.scoring import passes
 from lms.timeutil import utcnow
 
 
@@ -305,7 +306,7 @@ def quiz_state(user, quiz_id: int, now: datetime | None = None) -> QuizState:
                      for s in submitted]  # fmt: skip
         grade = quiz_grade(fractions, entry["grading_method"])
         if grade is not None:
-            passed = grade * 100 >= entry["pass_percent"]
+            passed = passes(grade, 1, entry["pass_percent"])
     if current is not None:
         action = "continue"
     elif not window_open(entry, now):

@@ -38,9 +38,9 @@ from lms.learning.attempt_rules import (
     versions_of,
     window_open,
 )
-from lms.learning.certificates import issue_certificates_if_complete
 from lms.learning.models import QuestionVersion, Quiz
 from lms.learning.publishing import LearningError, require_editor
+from lms.learning.scoring import recompute_attempts
 from lms.timeutil import utcnow
 
 MAX_SECONDS_PER_SAVE = 24 * 60 * 60  # more time than this between two saves is a bad clock
@@ -311,7 +311,9 @@ def submit_attempt(user, attempt_id: int, *, now: datetime | None = None) -> Att
 
 
 def finish(attempt: Attempt, finished_at: datetime) -> None:
-    """Grade every answer of ``attempt`` and mark it submitted at ``finished_at``."""
+    """Grade every answer of ``attempt``, mark it submitted at ``finished_at`` and store
+    its totals (``scoring.recompute_attempts``, which also issues the certificates a pass
+    earns)."""
     versions = versions_of(attempt.answers)
     for answer in attempt.answers:
         version = versions[answer.question_version_id]
@@ -325,25 +327,8 @@ def finish(attempt: Attempt, finished_at: datetime) -> None:
             answer.score = float(result.fraction * Fraction(answer.max_score))
     attempt.state = "submitted"
     attempt.finished_at = finished_at
-    entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
-    tally(attempt, entry.get("pass_percent", 100))
     db.session.flush()
-    if attempt.passed:  # passing may be the last step of the module (or a course)
-        issue_certificates_if_complete(attempt.user, attempt.quiz.module_id)
-
-
-def tally(attempt: Attempt, pass_percent: float) -> None:
-    """The attempt's score and maximum over its scored answers, and whether it passed:
-    None for both while an answer awaits grading, and when nothing is scored."""
-    scored = [a for a in attempt.answers if a.scored]
-    maximum = sum((Fraction(a.max_score) for a in scored), Fraction(0))
-    attempt.max_score = float(maximum)
-    if any(a.score is None for a in scored) or maximum == 0:
-        attempt.score = attempt.passed = None
-        return
-    score = sum((Fraction(a.score) for a in scored), Fraction(0))
-    attempt.score = float(score)
-    attempt.passed = score * 100 / maximum >= Fraction(str(pass_percent))
+    recompute_attempts([attempt.id])
 
 
 def close_expired_attempts(now: datetime | None = None) -> int:

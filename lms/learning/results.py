@@ -22,6 +22,7 @@ from lms.learning.attempt_models import Answer, Attempt
 from lms.learning.models import Module, Question, QuestionVersion, Quiz, module_instructors
 from lms.learning.publishing import LearningError, require_editor
 from lms.learning.review import quiz_grade
+from lms.learning.scoring import passes
 
 STATUSES = ("passed", "failed", "waiting")
 PER_PAGE = 50
@@ -85,7 +86,7 @@ def _learner(quiz: Quiz, user_id: int, name: str, email: str, attempts: list) ->
     elif grade is None:
         status = "unscored"
     else:
-        status = "passed" if 100 * grade + 1e-9 >= quiz.pass_percent else "failed"
+        status = "passed" if passes(grade, 1, quiz.pass_percent) else "failed"
     return LearnerResult(
         user_id=user_id,
         name=name,
