@@ -1,5 +1,6 @@
-"""Words for the learning area's codes, translated when shown (templates get them as
-``lms_quiz_purpose_labels``)."""
+"""Words for the learning area's codes, translated when shown: the one place each is
+written, for the pages, the authoring forms and the results (templates get the purposes
+as ``lms_quiz_purpose_labels``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ PURPOSE_LABELS = {
     "pretest": _l("Pre-test"),
     "posttest": _l("Post-test"),
     "selfassessment": _l("Self-assessment"),
+}
+
+# How a quiz's grade is drawn from the attempts (``models.GRADING_METHODS``).
+GRADING_METHOD_LABELS = {
+    "highest": _l("Highest attempt"),
+    "first": _l("First attempt"),
+    "last": _l("Last attempt"),
+    "average": _l("Average of the attempts"),
 }
 
 # What each purpose is for, said to the learner before they start.

@@ -10,12 +10,6 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 MAX_COMMENT = 5000
-GRADING_METHOD_LABELS = {
-    "highest": _l("highest attempt"),
-    "first": _l("first attempt"),
-    "last": _l("last attempt"),
-    "average": _l("average of the attempts"),
-}
 
 
 def decimal_of(text: str | None) -> Decimal | None:
