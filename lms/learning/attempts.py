@@ -35,6 +35,7 @@ from lms.learning.attempt_rules import (
     open_attempt_of,
     published_quiz,
     quiz_entry,
+    require_owner,
     versions_of,
     window_open,
 )
@@ -199,9 +200,7 @@ def locked_attempt(user, attempt_id: int) -> Attempt:
     """``user``'s attempt, read fresh under its write lock; anyone else's is ``not_found``."""
     _require_person(user)
     lock_row(Attempt.__table__, attempt_id)
-    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    if attempt is None or attempt.user_id != user.id:
-        raise LearningError("not_found")
+    attempt = require_owner(user, db.session.get(Attempt, attempt_id, populate_existing=True))
     db.session.scalars(
         select(Answer)
         .where(Answer.attempt_id == attempt_id)
@@ -213,10 +212,7 @@ def locked_attempt(user, attempt_id: int) -> Attempt:
 def own_attempt(user, attempt_id: int) -> Attempt:
     """``user``'s attempt (no lock); anyone else's is ``not_found``."""
     _require_person(user)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
-        raise LearningError("not_found")
-    return attempt
+    return require_owner(user, db.session.get(Attempt, attempt_id))
 
 
 def _slot(key: Any) -> int | None:
