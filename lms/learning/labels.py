@@ -1,6 +1,6 @@
-"""Words for the learning area's codes, translated when shown: the one place each is
-written, for the pages, the authoring forms and the results (templates get the purposes
-as ``lms_quiz_purpose_labels``)."""
+"""Words for the learning area's codes, translated when shown, and how scores are
+written: the one place each is written, for the pages, the authoring forms and the
+results (templates get the purposes as ``lms_quiz_purpose_labels``)."""
 
 from __future__ import annotations
 
@@ -50,3 +50,13 @@ def points(value: float | None, decimals: int = 2) -> str:
     if rounded == int(rounded):
         return format_decimal(int(rounded))
     return format_decimal(rounded, format="#,##0." + "#" * decimals)
+
+
+def plural_count(value: float | None) -> int:
+    """The count ``ngettext`` picks the form of "points" by: a whole number as it is, any
+    other as 2, since a decimal takes the plural in English and Norwegian ("1.5 points",
+    CLDR's "other") and gettext counts in whole numbers only."""
+    if value is None:
+        return 2
+    number = float(value)
+    return int(number) if number.is_integer() else 2
