@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -98,7 +98,8 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
     Refuses: ``not_found`` (no such published quiz), ``attempt_open`` (``AttemptOpen``:
     one is open; an open one whose time is up is submitted first), ``closed`` (not open
     yet, or closed), ``no_attempts_left``. The questions are drawn and their options
-    shuffled once, from a seed kept on the attempt; each becomes an ``Answer`` row."""
+    shuffled once, from a seed kept on the attempt; each becomes an ``Answer`` row, all
+    inserted in one batch."""
     _require_person(user)
     now = now or utcnow()
     version, entry = published_quiz(quiz_id)
@@ -132,13 +133,17 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
         deadline_at=deadline_for(entry, now, accommodation_of(user.id, quiz_id)),
         revision=0,
         seed=seed,
-        answers=asked_questions(entry, seed),
     )
+    rows = asked_questions(entry, seed)
     try:
         # The partial unique index ux_lms_attempts_one_open is the last word on a race.
         with db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
+            if rows:  # one batch (an executemany), not an INSERT per question
+                db.session.execute(
+                    insert(Answer), [dict(row, attempt_id=attempt.id) for row in rows]
+                )
     except IntegrityError:
         current = open_attempt_of(user.id, quiz_id)
         raise AttemptOpen(current.id if current else None) from None
@@ -163,9 +168,10 @@ def drawn_versions(entry: dict[str, Any], rng: random.Random) -> list[int]:
     return chosen
 
 
-def asked_questions(entry: dict[str, Any], seed: int) -> list[Answer]:
-    """One unanswered ``Answer`` per question drawn with ``seed``: its slot, version, the
-    question's tags as they are now, its options' order, its marks and whether it counts."""
+def asked_questions(entry: dict[str, Any], seed: int) -> list[dict[str, Any]]:
+    """The values of one unanswered ``Answer`` row per question drawn with ``seed``: its
+    slot, version, the question's tags as they are now, its options' order, its marks and
+    whether it counts."""
     rng = random.Random(seed)
     ids = drawn_versions(entry, rng)
     versions = {
@@ -184,14 +190,14 @@ def asked_questions(entry: dict[str, Any], seed: int) -> list[Answer]:
             order = qt.option_ids(version.kind, version.spec)
             rng.shuffle(order)
         answers.append(
-            Answer(
-                slot=slot,
-                question_version_id=version_id,
-                tags=list(version.question.tags or []),
-                option_order=order,
-                max_score=version.points,
-                scored=qt.grade(version.kind, version.spec, None).scored,
-            )
+            {
+                "slot": slot,
+                "question_version_id": version_id,
+                "tags": list(version.question.tags or []),
+                "option_order": order,
+                "max_score": version.points,
+                "scored": qt.grade(version.kind, version.spec, None).scored,
+            }
         )
     return answers
 
