@@ -5,7 +5,8 @@ An attempt's score is the sum of its scored answers' scores, its maximum the sum
 maxima, and it is passed when the score reaches the pass mark of the quiz *as the attempt
 saw it* (the module version it started on). While a scored answer waits for a person's
 grading, the score and ``passed`` stay None. The sums and the comparison are exact
-(``Fraction``), so 7 of 10 reaches a pass mark of 70 % however the scores were added up.
+(each stored score read as the decimal it prints as), so 7 of 10 reaches a pass mark of
+70 % and 0.1 + 0.7 of 1 reaches 80 %, however the scores were added up.
 
 An attempt that passes by a change here may complete its module (or a course), so the
 certificates it earns are issued here too: one path for submitting, grading and
@@ -19,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 
@@ -33,12 +35,18 @@ CHUNK = 2000  # ids per IN list: well under SQLite's and PostgreSQL's parameter 
 Number = int | float | Decimal | Fraction
 
 
-def exact(value: Number) -> Fraction:
-    """``value`` as an exact fraction; a float is read as the decimal it prints as
-    (0.1 is one tenth), which is what was stored: scores are decimals of the points."""
+@lru_cache(maxsize=4096)  # an attempt's scores and maxima are a few distinct values
+def _decimal_of(value: float) -> Decimal:
+    return Decimal(repr(value))
+
+
+def exact(value: Number) -> Decimal | Fraction:
+    """``value`` as an exact number: a float is read as the decimal it prints as (0.1 is
+    one tenth), which is what was stored, since scores are decimals of the points; a
+    ``Fraction`` stays one (a grade of 2/3)."""
     if isinstance(value, float):
-        return Fraction(repr(value))
-    return Fraction(value)
+        return _decimal_of(value)
+    return value if isinstance(value, Fraction) else Decimal(value)
 
 
 def passes(score: Number | None, max_score: Number | None, pass_percent: Number) -> bool | None:
@@ -47,22 +55,28 @@ def passes(score: Number | None, max_score: Number | None, pass_percent: Number)
     that is already a fraction of 1 is ``passes(grade, 1, pass_percent)``."""
     if score is None or not max_score:
         return None
-    return 100 * exact(score) >= exact(pass_percent) * exact(max_score)
+    values = [exact(v) for v in (score, max_score, pass_percent)]
+    if any(isinstance(v, Fraction) for v in values):
+        values = [Fraction(v) for v in values]
+    return _reaches(*values)
 
 
-def totals(answers: Iterable[tuple[bool, float | None, float]]) -> tuple[float | None, float]:
-    """(score, maximum) of an attempt from its answers' (scored, score, max_score): the
-    score is None while a scored answer waits for grading."""
-    score, maximum, waiting = Fraction(0), Fraction(0), False
-    for scored, answer_score, answer_max in answers:
-        if not scored:
-            continue
-        maximum += exact(answer_max or 0)
+def _reaches(score, max_score, pass_percent) -> bool:
+    """The pass rule on exact numbers: score / maximum ≥ pass mark / 100."""
+    return 100 * score >= pass_percent * max_score
+
+
+def totals(answers: Iterable[tuple[float | None, float]]) -> tuple[Decimal | None, Decimal]:
+    """(score, maximum) of an attempt, exact, from its scored answers' (score, maximum):
+    the score is None while one of them waits for grading."""
+    score, maximum, waiting = Decimal(0), Decimal(0), False
+    for answer_score, answer_max in answers:
+        maximum += _decimal_of(float(answer_max or 0))
         if answer_score is None:
             waiting = True
         else:
-            score += exact(answer_score)
-    return (None if waiting else float(score)), float(maximum)
+            score += _decimal_of(float(answer_score))
+    return (None if waiting else score), maximum
 
 
 def _pass_marks(pairs) -> dict[tuple[int, int], float]:
@@ -87,7 +101,7 @@ def _pass_marks(pairs) -> dict[tuple[int, int], float]:
 
 def recompute_attempts(attempt_ids: Iterable[int]) -> int:
     """Store again the score, maximum and ``passed`` of these submitted attempts from
-    their answers (``totals`` and ``passes``), then issue the certificates of the
+    their answers (``totals`` and the rule of ``passes``), then issue the certificates of the
     modules an attempt now passes; returns how many attempts were updated.
 
     Per chunk of ids: one read of the attempts, one of their answers, one
@@ -113,24 +127,33 @@ def recompute_attempts(attempt_ids: Iterable[int]) -> int:
         if not attempts:
             continue
         answers: dict[int, list] = defaultdict(list)
-        for attempt_id, scored, score, max_score in db.session.execute(
-            select(Answer.attempt_id, Answer.scored, Answer.score, Answer.max_score).where(
-                Answer.attempt_id.in_([a.id for a in attempts])
+        table = Answer.__table__  # plain rows: no ORM loading for thousands of answers
+        for attempt_id, score, max_score in db.session.execute(
+            select(table.c.attempt_id, table.c.score, table.c.max_score).where(
+                table.c.attempt_id.in_([a.id for a in attempts]), table.c.scored.is_(True)
             )
         ):
-            answers[attempt_id].append((scored, score, max_score))
-        marks = _pass_marks({(a.module_version_id, a.quiz_id) for a in attempts})
+            answers[attempt_id].append((score, max_score))
+        marks = {
+            pair: exact(mark)
+            for pair, mark in _pass_marks(
+                {(a.module_version_id, a.quiz_id) for a in attempts}
+            ).items()
+        }
         rows = []
         for a in attempts:
             score, maximum = totals(answers[a.id])
-            passed = passes(score, maximum, marks[(a.module_version_id, a.quiz_id)])
-            rows.append({"key": a.id, "score": score, "max_score": maximum, "passed": passed})
+            passed = None
+            if score is not None and maximum:
+                passed = _reaches(score, maximum, marks[(a.module_version_id, a.quiz_id)])
+            rows.append({"key": a.id, "score": None if score is None else float(score),
+                         "max_score": float(maximum), "passed": passed})  # fmt: skip
             if passed and not a.passed:
                 newly_passed.add((a.user_id, a.module_id))
-        table = Attempt.__table__
+        attempts_table = Attempt.__table__
         db.session.execute(
-            table.update()
-            .where(table.c.id == bindparam("key"))
+            attempts_table.update()
+            .where(attempts_table.c.id == bindparam("key"))
             .values(
                 score=bindparam("score"),
                 max_score=bindparam("max_score"),
