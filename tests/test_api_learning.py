@@ -60,6 +60,20 @@ def test_the_published_modules_are_listed_for_anyone(client):
     assert datetime.fromisoformat(entry["published_at"]).utcoffset() is not None
 
 
+def test_the_module_list_is_the_catalogues_in_its_order(client):
+    """The list the pages show (``catalogue.published_modules``): by the published title,
+    whatever the working copy is being renamed to."""
+    from lms.learning.catalogue import published_modules
+
+    renamed = make_module(title="Zeta")
+    make_module(title="beta")
+    renamed.title = "Alfa"  # an unpublished edit of the working copy
+    db.session.commit()
+    listed = client.get("/api/v1/modules").json["modules"]
+    assert [m["title"] for m in listed] == ["beta", "Zeta"]
+    assert [m["id"] for m in listed] == [p.module.id for p in published_modules()]
+
+
 def test_a_module_shows_the_lessons_and_quizzes_of_its_newest_version(client):
     module = make_module(time_limit_minutes=20, closes_at=utcnow() + timedelta(days=3))
     body = client.get(f"/api/v1/modules/{module.id}").json

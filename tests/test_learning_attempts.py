@@ -145,9 +145,9 @@ def test_options_are_shuffled_once_and_shown_in_that_order_on_every_device(app, 
         again = review(learner, db.session.get(Attempt, attempt.id))
         assert [o["id"] for o in again.items[0].learner_view["options"]] == order
         assert (
-            attempts.asked_questions(quiz_entry(attempt.module_version, quiz_id), attempt.seed)[
-                0
-            ].option_order
+            attempts.asked_questions(quiz_entry(attempt.module_version, quiz_id), attempt.seed)[0][
+                "option_order"
+            ]
             == order
         )  # the seed alone gives the same order again
         orders.add(tuple(order))
@@ -493,3 +493,17 @@ def test_the_reads_of_start_save_submit_and_review_do_not_grow_with_the_question
     small = _statements_for(count_queries, factory.user(), 5)
     large = _statements_for(count_queries, factory.user(), 20)
     assert small == large, (small, large)
+
+
+def test_starting_inserts_the_answer_rows_in_one_batch(factory, count_queries):
+    learner = factory.user()
+    quiz_id = quiz_of(make_module()).id
+    with count_queries() as statements:
+        attempt = start_attempt(learner, quiz_id)
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT INTO LMS_ANSWERS")]
+    assert len(inserts) == 1, inserts
+    db.session.commit()
+    db.session.expire_all()
+    rows = db.session.get(Attempt, attempt.id).answers
+    assert [a.slot for a in rows] == list(range(1, len(SAMPLE_QUESTIONS) + 1))
+    assert all(a.response is None and a.attempt_id == attempt.id for a in rows)

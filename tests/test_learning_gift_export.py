@@ -72,6 +72,29 @@ def test_export_keeps_texts_that_look_like_gift_syntax():
     assert parse_gift(to_gift(tricky)) == tricky
 
 
+def test_answers_worth_nothing_keep_their_feedback_both_ways():
+    """A known wrong answer (0 %) is kept for the feedback it gives, in each kind."""
+    text = (
+        "::short::Capital of Norway?{\n\t=Oslo#Right.\n\t=%0%Bergen#The second city.\n}\n\n"
+        "::number::Pi?{#\n\t=3.14:0.01#Right.\n\t=%0%3:0#Too rough.\n}\n\n"
+        "::single::Which act?{\n\t=Transparency#Yes.\n\t~Planning#No: it is about land.\n}\n\n"
+        "::multiple::Which?{\n\t~%100%C29#Yes.\n\t~%0%C999#Invented.\n}\n\n"
+    )
+    short, number, single, multiple = parse_gift(text)
+    assert short.spec["answers"][1] == {"text": "Bergen", "fraction": "0",
+                                        "feedback": "The second city."}  # fmt: skip
+    assert number.spec["answers"][1] == {"value": "3", "tolerance": "0", "fraction": "0",
+                                         "feedback": "Too rough."}  # fmt: skip
+    assert single.spec["options"][1]["feedback"] == "No: it is about land."
+    assert multiple.spec["options"][1] == {"id": "b", "text": "C999", "weight": "0",
+                                           "feedback": "Invented."}  # fmt: skip
+    for question in (short, number, single, multiple):
+        assert validate(question.kind, question.spec) == [], question.name
+    exported = to_gift([short, number, single, multiple])
+    assert "=%0%Bergen#The second city." in exported and "=%0%3:0#Too rough." in exported
+    assert parse_gift(exported) == [short, number, single, multiple]
+
+
 # --- properties ----------------------------------------------------------------------------
 
 ALPHABET = st.sampled_from([*"abcøæåÆ 019.,-%*_[]<>/\\~=#{}:!?\n\t", "->", "::", "//", "####"])
@@ -82,6 +105,7 @@ numbers = st.decimals(min_value=-10_000, max_value=10_000, places=3, allow_nan=F
     lambda d: format(d.normalize(), "f")
 ).map(lambda s: "0" if s in ("-0", "0") else s)  # fmt: skip
 PARTS = ["0.5", "0.25", "0.75", "0.3333333", "0.1"]
+WRONG_OR_PART = ["0", *PARTS]  # an answer worth nothing is kept for its feedback
 
 
 def _with(entry: dict, note: str) -> dict:
@@ -92,7 +116,7 @@ def _with(entry: dict, note: str) -> dict:
 def specs(draw, kind: str) -> dict:
     ids = "abcdefgh"
     if kind == "single":
-        rest = draw(st.lists(st.tuples(texts, st.sampled_from(["0", *PARTS]), feedback),
+        rest = draw(st.lists(st.tuples(texts, st.sampled_from(WRONG_OR_PART), feedback),
                              min_size=1, max_size=5))  # fmt: skip
         rows = [(draw(texts), "1", draw(feedback)), *rest]
         return {"options": [_with({"id": ids[n], "text": t, "fraction": f}, b)
@@ -107,13 +131,14 @@ def specs(draw, kind: str) -> dict:
         return {"answer": draw(st.booleans()), "feedback_true": draw(feedback),
                 "feedback_false": draw(feedback)}  # fmt: skip
     if kind == "short":
+        others = draw(st.lists(st.sampled_from(WRONG_OR_PART), max_size=3))
         answers = [_with({"text": draw(texts), "fraction": f}, draw(feedback))
-                   for f in ["1", *draw(st.lists(st.sampled_from(PARTS), max_size=3))]]  # fmt: skip
+                   for f in ["1", *others]]  # fmt: skip
         spec = {"answers": answers}
         return spec | ({"case_sensitive": True} if draw(st.booleans()) else {})
     if kind == "numeric":
         answers = []
-        for fraction in ["1", *draw(st.lists(st.sampled_from(PARTS), max_size=2))]:
+        for fraction in ["1", *draw(st.lists(st.sampled_from(WRONG_OR_PART), max_size=2))]:
             low, high = sorted([draw(numbers), draw(numbers)], key=float)
             ranged = {"min": low, "max": high}
             entry = draw(st.sampled_from([ranged, {"value": low, "tolerance": high.lstrip("-")}]))

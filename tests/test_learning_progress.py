@@ -368,3 +368,29 @@ def test_my_learning_queries_do_not_grow_with_modules(client, factory, login, co
         page = client.get("/me/learning").get_data(as_text=True)
     assert page.count("<progress") == 6
     assert len(many) == len(few)
+
+
+def test_a_lesson_seen_before_only_moves_its_latest_view(factory, count_queries):
+    """The first view records it and checks the module's completion; a later one is a
+    single UPDATE of the latest view, with no progress computed again."""
+    from lms.learning.lessons import record_lesson_view
+    from lms.learning.progress_models import LessonView
+
+    learner = factory.user()
+    module = make_module()
+    lesson = module.lessons[0]
+    with count_queries() as first:
+        assert record_lesson_view(learner, lesson.id) is True
+    db.session.commit()
+    view = db.session.get(LessonView, (learner.id, lesson.id))
+    first_at, last_at = view.first_viewed_at, view.last_viewed_at
+    with count_queries() as again:
+        assert record_lesson_view(learner, lesson.id) is True
+    db.session.commit()
+    kinds = [statement.lstrip().split(None, 1)[0].upper() for statement in again]
+    assert kinds.count("UPDATE") == 1 and "INSERT" not in kinds, again
+    assert len(again) <= 2, f"the lesson's row at most, then the UPDATE: {again}"
+    assert len(first) > len(again), "the first view also checks completion"
+    db.session.expire_all()
+    view = db.session.get(LessonView, (learner.id, lesson.id))
+    assert view.first_viewed_at == first_at and view.last_viewed_at >= last_at

@@ -29,28 +29,7 @@ from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning import regrade, results
 from lms.learning.attempt_models import Answer, Attempt, Regrade
-from lms.learning.grading_methods import quiz_grade
 from lms.learning.publishing import publish, set_question_content
-
-# --- the grade of a learner: a pure function --------------------------------------------
-
-
-@pytest.mark.pure
-@pytest.mark.parametrize(
-    ("method", "expected"),
-    [("highest", 0.9), ("first", 0.4), ("last", 0.6), ("average", (0.4 + 0.9 + 0.6) / 3)],
-)
-def test_quiz_grade_by_method(method, expected):
-    assert quiz_grade([0.4, 0.9, None, 0.6], method) == pytest.approx(expected)
-
-
-@pytest.mark.pure
-def test_quiz_grade_without_a_scored_attempt_is_none_and_an_unknown_method_refused():
-    assert quiz_grade([None, None], "highest") is None
-    assert quiz_grade([], "average") is None
-    with pytest.raises(ValueError):
-        quiz_grade([1.0], "median")
-
 
 # --- fixtures ---------------------------------------------------------------------------
 

@@ -112,6 +112,25 @@ def test_an_attempt_waiting_for_grading():
     assert quiz_grade(scores, "first") is None and quiz_grade(scores, "last") is None
 
 
+@pytest.mark.parametrize("method", ["highest", "first", "last", "average"])
+def test_every_attempt_waiting_no_grade(method):
+    assert quiz_grade([None, None, None], method) is None
+
+
+def test_the_average_of_graded_and_waiting_attempts_leaves_the_waiting_out():
+    scores = [Fraction(2, 5), Fraction(9, 10), None, Fraction(3, 5)]
+    assert quiz_grade(scores, "average") == Fraction(19, 30)
+    assert quiz_grade(scores, "highest") == Fraction(9, 10)
+    assert quiz_grade(scores, "first") == Fraction(2, 5)
+    assert quiz_grade(scores, "last") == Fraction(3, 5)
+
+
+def test_the_results_page_floats_give_the_same_grade():
+    scores = [0.4, 0.9, None, 0.6]
+    assert quiz_grade(scores, "average") == pytest.approx((0.4 + 0.9 + 0.6) / 3)
+    assert quiz_grade(scores, "highest") == 0.9
+
+
 def test_an_unknown_method_is_a_programming_error():
     with pytest.raises(ValueError):
         quiz_grade(SCORES, "best")

@@ -136,3 +136,34 @@ def test_the_password_hint_counts_characters(app, client, language, count):
     app.config["LMS_PASSWORD_MIN_LENGTH"] = count
     html = client.get("/signup", headers={"Accept-Language": language}).get_data(as_text=True)
     assert HINT[language, count] in html
+
+
+SCORE = {
+    ("nb", 1): "1 av 1 poeng (100 %)",
+    ("nb", 2): "2 av 2 poeng (100 %)",
+    ("en", 1): "1 of 1 point (100 %)",
+    ("en", 2): "2 of 2 points (100 %)",
+}
+
+
+@pytest.mark.parametrize(("language", "count"), list(SCORE))
+def test_the_review_counts_points(client, login, language, count):
+    from learning_support import SAMPLE_QUESTIONS, make_module
+
+    from lms.learning.attempts import save_answers, start_attempt, submit_attempt
+    from lms.learning.publishing import publish, set_question_content
+
+    single = SAMPLE_QUESTIONS[0]
+    module = make_module(questions=[single], published=False)
+    set_question_content(module.questions[0], kind="single", text_md=single["text_md"],
+                         spec=single["spec"], points=count)  # fmt: skip
+    publish(None, module, check_permission=False)
+    learner = make.user(language=language)
+    attempt = start_attempt(learner, module.quizzes[0].id)
+    save_answers(learner, attempt.id, {1: single["right"]}, revision=attempt.revision)
+    submit_attempt(learner, attempt.id)
+    db.session.commit()
+    login(learner)
+    html = client.get(f"/learning/attempts/{attempt.id}/review").get_data(as_text=True)
+    assert SCORE[language, count] in html, "the attempt's score"
+    assert SCORE[language, count].partition(" (")[0] + ")" in html, "the question's score"

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.api.blueprint import bp, cacheable, json_bytes, public
@@ -33,7 +33,8 @@ from lms.learning.attempt_models import Attempt
 from lms.learning.attempt_review import answer_sheet, review, summary_of
 from lms.learning.attempt_rules import is_past_deadline, quiz_entry
 from lms.learning.attempts import AttemptOpen, BadAnswer, LearningError, StaleRevision, TimeUp
-from lms.learning.models import Module, ModuleVersion
+from lms.learning.catalogue import published_modules
+from lms.learning.models import Module
 from lms.learning.publishing import latest_version, snapshot
 from lms.timeutil import utcnow
 
@@ -83,31 +84,14 @@ def learning_error(error: LearningError | PermissionDenied):
     return body, status
 
 
-def _newest_versions() -> list[tuple[Module, ModuleVersion]]:
-    newest = (
-        select(ModuleVersion.module_id, func.max(ModuleVersion.number).label("number"))
-        .group_by(ModuleVersion.module_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Module, ModuleVersion)
-        .join(ModuleVersion, ModuleVersion.module_id == Module.id)
-        .join(
-            newest,
-            (newest.c.module_id == ModuleVersion.module_id)
-            & (newest.c.number == ModuleVersion.number),
-        )
-        .where(Module.status == "published")
-        .order_by(Module.title, Module.id)
-    ).all()
-    return [(module, version) for module, version in rows]
-
-
 @bp.get("/modules")
 @public
 def modules():
-    """The published modules, each as its newest version has it."""
-    body = {"modules": [module_summary(m, v, v.content) for m, v in _newest_versions()]}
+    """The published modules, each as its newest version has it: the catalogue's list
+    (``catalogue.published_modules``), so the API shows what the pages show."""
+    body = {
+        "modules": [module_summary(p.module, p.version, p.content) for p in published_modules()]
+    }
     return cacheable(json_bytes(body))
 
 

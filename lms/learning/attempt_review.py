@@ -23,12 +23,13 @@ from lms.learning.attempt_rules import (
     is_past_deadline,
     published_quiz,
     quiz_entry,
+    require_owner,
     versions_of,
     when,
     window_open,
 )
-from lms.learning.publishing import LearningError
 from lms.learning.review import overall_feedback_for, quiz_grade, visible_parts
+from lms.learning.scoring import passes
 from lms.timeutil import utcnow
 
 
@@ -105,8 +106,7 @@ class AnswerSheet:
 def answer_sheet(user, attempt: Attempt) -> AnswerSheet:
     """``user``'s attempt as a sheet to answer (anyone else's: ``not_found``). Nothing of
     a key is in it; a submitted attempt is shown by ``review`` instead."""
-    if not getattr(user, "is_authenticated", False) or attempt.user_id != user.id:
-        raise LearningError("not_found")
+    require_owner(user, attempt)
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     versions = versions_of(attempt.answers)
     items = []
@@ -157,8 +157,7 @@ def percent_of(attempt: Attempt) -> float | None:
 
 def review(user, attempt: Attempt, now: datetime | None = None) -> AttemptReview:
     """The review of ``user``'s own attempt (anyone else's: ``not_found``) at ``now``."""
-    if not getattr(user, "is_authenticated", False) or attempt.user_id != user.id:
-        raise LearningError("not_found")
+    require_owner(user, attempt)
     now = now or utcnow()
     entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
     parts = parts_now(attempt, entry, now)
@@ -305,7 +304,7 @@ def quiz_state(user, quiz_id: int, now: datetime | None = None) -> QuizState:
                      for s in submitted]  # fmt: skip
         grade = quiz_grade(fractions, entry["grading_method"])
         if grade is not None:
-            passed = grade * 100 >= entry["pass_percent"]
+            passed = passes(grade, 1, entry["pass_percent"])
     if current is not None:
         action = "continue"
     elif not window_open(entry, now):

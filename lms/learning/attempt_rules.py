@@ -27,6 +27,18 @@ def quiz_entry(version: ModuleVersion, quiz_id: int) -> dict[str, Any] | None:
     return next((q for q in version.content.get("quizzes", []) if q["id"] == quiz_id), None)
 
 
+def require_owner(user, attempt: Attempt | None) -> Attempt:
+    """``attempt`` if it is ``user``'s own; none, anyone else's, or any attempt for an
+    anonymous caller is ``not_found``, never "forbidden": an id says nothing."""
+    if (
+        attempt is None
+        or not getattr(user, "is_authenticated", False)
+        or attempt.user_id != user.id
+    ):
+        raise LearningError("not_found")
+    return attempt
+
+
 def published_quiz(quiz_id: int) -> tuple[ModuleVersion, dict[str, Any]]:
     """The newest published version of the quiz's module and the quiz in it; a quiz of a
     module that is not published, or not in its newest version, is ``not_found``."""

@@ -18,7 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -35,12 +35,13 @@ from lms.learning.attempt_rules import (
     open_attempt_of,
     published_quiz,
     quiz_entry,
+    require_owner,
     versions_of,
     window_open,
 )
-from lms.learning.certificates import issue_certificates_if_complete
 from lms.learning.models import QuestionVersion, Quiz
 from lms.learning.publishing import LearningError, require_editor
+from lms.learning.scoring import recompute_attempts
 from lms.timeutil import utcnow
 
 MAX_SECONDS_PER_SAVE = 24 * 60 * 60  # more time than this between two saves is a bad clock
@@ -97,7 +98,8 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
     Refuses: ``not_found`` (no such published quiz), ``attempt_open`` (``AttemptOpen``:
     one is open; an open one whose time is up is submitted first), ``closed`` (not open
     yet, or closed), ``no_attempts_left``. The questions are drawn and their options
-    shuffled once, from a seed kept on the attempt; each becomes an ``Answer`` row."""
+    shuffled once, from a seed kept on the attempt; each becomes an ``Answer`` row, all
+    inserted in one batch."""
     _require_person(user)
     now = now or utcnow()
     version, entry = published_quiz(quiz_id)
@@ -131,13 +133,17 @@ def start_attempt(user, quiz_id: int, *, now: datetime | None = None) -> Attempt
         deadline_at=deadline_for(entry, now, accommodation_of(user.id, quiz_id)),
         revision=0,
         seed=seed,
-        answers=asked_questions(entry, seed),
     )
+    rows = asked_questions(entry, seed)
     try:
         # The partial unique index ux_lms_attempts_one_open is the last word on a race.
         with db.session.begin_nested():
             db.session.add(attempt)
             db.session.flush()
+            if rows:  # one batch (an executemany), not an INSERT per question
+                db.session.execute(
+                    insert(Answer), [dict(row, attempt_id=attempt.id) for row in rows]
+                )
     except IntegrityError:
         current = open_attempt_of(user.id, quiz_id)
         raise AttemptOpen(current.id if current else None) from None
@@ -162,9 +168,10 @@ def drawn_versions(entry: dict[str, Any], rng: random.Random) -> list[int]:
     return chosen
 
 
-def asked_questions(entry: dict[str, Any], seed: int) -> list[Answer]:
-    """One unanswered ``Answer`` per question drawn with ``seed``: its slot, version, the
-    question's tags as they are now, its options' order, its marks and whether it counts."""
+def asked_questions(entry: dict[str, Any], seed: int) -> list[dict[str, Any]]:
+    """The values of one unanswered ``Answer`` row per question drawn with ``seed``: its
+    slot, version, the question's tags as they are now, its options' order, its marks and
+    whether it counts."""
     rng = random.Random(seed)
     ids = drawn_versions(entry, rng)
     versions = {
@@ -183,14 +190,14 @@ def asked_questions(entry: dict[str, Any], seed: int) -> list[Answer]:
             order = qt.option_ids(version.kind, version.spec)
             rng.shuffle(order)
         answers.append(
-            Answer(
-                slot=slot,
-                question_version_id=version_id,
-                tags=list(version.question.tags or []),
-                option_order=order,
-                max_score=version.points,
-                scored=qt.grade(version.kind, version.spec, None).scored,
-            )
+            {
+                "slot": slot,
+                "question_version_id": version_id,
+                "tags": list(version.question.tags or []),
+                "option_order": order,
+                "max_score": version.points,
+                "scored": qt.grade(version.kind, version.spec, None).scored,
+            }
         )
     return answers
 
@@ -199,9 +206,7 @@ def locked_attempt(user, attempt_id: int) -> Attempt:
     """``user``'s attempt, read fresh under its write lock; anyone else's is ``not_found``."""
     _require_person(user)
     lock_row(Attempt.__table__, attempt_id)
-    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
-    if attempt is None or attempt.user_id != user.id:
-        raise LearningError("not_found")
+    attempt = require_owner(user, db.session.get(Attempt, attempt_id, populate_existing=True))
     db.session.scalars(
         select(Answer)
         .where(Answer.attempt_id == attempt_id)
@@ -213,10 +218,7 @@ def locked_attempt(user, attempt_id: int) -> Attempt:
 def own_attempt(user, attempt_id: int) -> Attempt:
     """``user``'s attempt (no lock); anyone else's is ``not_found``."""
     _require_person(user)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user.id:
-        raise LearningError("not_found")
-    return attempt
+    return require_owner(user, db.session.get(Attempt, attempt_id))
 
 
 def _slot(key: Any) -> int | None:
@@ -311,7 +313,9 @@ def submit_attempt(user, attempt_id: int, *, now: datetime | None = None) -> Att
 
 
 def finish(attempt: Attempt, finished_at: datetime) -> None:
-    """Grade every answer of ``attempt`` and mark it submitted at ``finished_at``."""
+    """Grade every answer of ``attempt``, mark it submitted at ``finished_at`` and store
+    its totals (``scoring.recompute_attempts``, which also issues the certificates a pass
+    earns)."""
     versions = versions_of(attempt.answers)
     for answer in attempt.answers:
         version = versions[answer.question_version_id]
@@ -325,25 +329,8 @@ def finish(attempt: Attempt, finished_at: datetime) -> None:
             answer.score = float(result.fraction * Fraction(answer.max_score))
     attempt.state = "submitted"
     attempt.finished_at = finished_at
-    entry = quiz_entry(attempt.module_version, attempt.quiz_id) or {}
-    tally(attempt, entry.get("pass_percent", 100))
     db.session.flush()
-    if attempt.passed:  # passing may be the last step of the module (or a course)
-        issue_certificates_if_complete(attempt.user, attempt.quiz.module_id)
-
-
-def tally(attempt: Attempt, pass_percent: float) -> None:
-    """The attempt's score and maximum over its scored answers, and whether it passed:
-    None for both while an answer awaits grading, and when nothing is scored."""
-    scored = [a for a in attempt.answers if a.scored]
-    maximum = sum((Fraction(a.max_score) for a in scored), Fraction(0))
-    attempt.max_score = float(maximum)
-    if any(a.score is None for a in scored) or maximum == 0:
-        attempt.score = attempt.passed = None
-        return
-    score = sum((Fraction(a.score) for a in scored), Fraction(0))
-    attempt.score = float(score)
-    attempt.passed = score * 100 / maximum >= Fraction(str(pass_percent))
+    recompute_attempts([attempt.id])
 
 
 def close_expired_attempts(now: datetime | None = None) -> int:

@@ -14,6 +14,7 @@ from lms.events.manage import instructor_choices
 from lms.extensions import db
 from lms.learning import authoring, forms
 from lms.learning.blueprint import bp
+from lms.learning.labels import PURPOSE_LABELS
 from lms.learning.models import REVIEW_PARTS, Lesson, Module
 from lms.learning.publishing import LearningError, NotPublishable, latest_version
 from lms.learning.question_forms import EDITORS
@@ -39,7 +40,7 @@ def authoring_labels() -> dict:
     """The words for statuses, purposes, review options and question types."""
     return {
         "lms_module_status_labels": forms.MODULE_STATUS_LABELS,
-        "lms_purpose_labels": forms.PURPOSE_LABELS,
+        "lms_purpose_labels": PURPOSE_LABELS,
         "lms_review_moments": forms.MOMENT_LABELS,
         "lms_review_parts": REVIEW_PARTS,
         "lms_question_kinds": EDITORS,

@@ -5,9 +5,10 @@ The code is the only key to the public verification page, so it is random
 (``secrets.token_urlsafe``: 128 bits) and never derived from an id. A certificate keeps
 the holder's name and the title as they were when it was issued.
 
-Issuing is called by the service that completes the last step (a lesson viewed, an
-attempt submitted or graded: ``issue_certificates_if_complete``) and, for courses, on a
-session check-in (the registrations area's ``session_checked_in`` signal).
+Issuing is called by the service that completes the last step (a lesson viewed; an
+attempt's totals stored, by ``scoring.recompute_attempts`` after a submission, an essay
+graded or a regrade: ``issue_certificates_if_complete``) and, for courses, on a session
+check-in (the registrations area's ``session_checked_in`` signal).
 """
 
 from __future__ import annotations
@@ -99,8 +100,8 @@ def issue_course_certificate_if_complete(user, offering: Offering) -> Certificat
 def issue_certificates_if_complete(user, module_id: int) -> list[Certificate]:
     """After a step that may complete a module: issue its certificate if it is now
     complete, then those of the courses it belongs to that are now complete. Issues each
-    at most once; returns the new ones. Called by the lesson-view and submit services
-    (and after an essay is graded); flushes, never commits."""
+    at most once; returns the new ones. Called by the lesson-view service and
+    ``scoring.recompute_attempts``; flushes, never commits."""
     progress = module_progress(user, module_id)
     if progress is None or not progress.complete:
         return []

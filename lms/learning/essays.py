@@ -3,7 +3,7 @@ the modules the grader may edit, and grading one.
 
 Grading an essay stores its fraction, score, right, grader and time, then the attempt's
 totals again (``scoring.recompute_attempts``): once no answer of it waits, the attempt
-has its score and ``passed``.
+has its score and ``passed``, and a pass that completes the module issues its certificate.
 """
 
 from __future__ import annotations

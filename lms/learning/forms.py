@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from lms.core.dates import local_zone
 from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS, checkboxes, options
 from lms.learning.authoring import MODULE_FIELDS
+from lms.learning.labels import GRADING_METHOD_LABELS, PURPOSE_LABELS
 from lms.learning.models import REVIEW_MOMENTS, REVIEW_PARTS
 from lms.learning.quiz_authoring import QUIZ_FIELDS
 
@@ -34,19 +35,6 @@ KEY_MESSAGE = _l("Use lower case letters, digits and hyphens only (e.g. “my-mo
 MAX_ROWS = 50
 # Shown as the browser's own control writes it; read with or without seconds.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
-PURPOSE_LABELS = {
-    "practice": _l("Practice"),
-    "graded": _l("Graded"),
-    "pretest": _l("Pre-test"),
-    "posttest": _l("Post-test"),
-    "selfassessment": _l("Self-assessment"),
-}
-GRADING_LABELS = {
-    "highest": _l("Highest attempt"),
-    "first": _l("First attempt"),
-    "last": _l("Last attempt"),
-    "average": _l("Average of the attempts"),
-}
 MOMENT_LABELS = {
     "immediately": _l("Right after the attempt"),
     "open": _l("Later, while the quiz is open"),
@@ -183,7 +171,9 @@ class QuizForm(FlaskForm):
     closes_at = DateTimeLocalField(
         _l("Closes (Norwegian time)"), format=LOCAL_FORMATS, validators=[Optional()]
     )
-    grading_method = SelectField(_l("Grading method"), choices=options(GRADING_LABELS.items()))
+    grading_method = SelectField(
+        _l("Grading method"), choices=options(GRADING_METHOD_LABELS.items())
+    )
     pass_percent = IntegerField(
         _l("Pass mark (%)"), default=80, validators=[InputRequired(), NumberRange(min=0, max=100)]
     )

@@ -13,9 +13,10 @@ The rules follow Moodle's reader (question/format/gift/format.php), with these c
   prefix such as ``$course$/top/`` is dropped).
 - Single choice: ``=`` right, ``~`` wrong, ``~%50%`` part credit. With no ``=`` at all the
   question is a multiple response, each ``~%n%`` its weight (Moodle's rule).
-- Short answers and numbers: an answer worth 0 % (Moodle's ``=%0%*`` catch-all, or the
-  numeric ``~#feedback``) earns what any unmatched answer earns, nothing, so it is left
-  out, and its feedback with it. A bare ``*`` (Moodle's wildcard) is refused: answers are
+- Short answers and numbers: an answer worth 0 % is kept with its feedback (a common
+  wrong answer told why it is wrong). A catch-all for any other answer (Moodle's
+  ``=%0%*`` or the numeric ``~#feedback``) has no place here and is left out, its
+  feedback with it. Any other bare ``*`` (Moodle's wildcard) is refused: answers are
   compared whole here; ``\\*`` is a literal asterisk.
 - Numeric ranges ``{#1..5}`` stay ranges (``min``/``max``); ``{#3.14:0.01}`` is a value
   and a tolerance.
@@ -191,8 +192,8 @@ def _short(text, start, end, fmt) -> tuple[str, dict]:
         fraction, piece = _percent(piece, "1")
         answer_text, feedback = _comment(piece)
         answer_text = split_format(answer_text, fmt)[1]
-        if Decimal(fraction) == 0:
-            continue  # earns what an unmatched answer earns: nothing
+        if answer_text.strip() == "*" and Decimal(fraction) == 0:
+            continue  # the catch-all: any other answer earns nothing anyway
         if "*" in answer_text:
             raise _Fault(
                 _l("Wildcards (*) are not supported in short answers; write \\* for an asterisk."),
@@ -215,8 +216,6 @@ def _numeric(text, start, end, fmt) -> tuple[str, dict]:
         fraction, piece = _percent(piece, "1")
         value, feedback = _comment(piece)
         value = restore(value).strip()
-        if Decimal(fraction) == 0:
-            continue
         if value.find("..") > 0:
             low, _dots, high = (part.strip() for part in value.partition(".."))
             entry = {"min": low, "max": high}

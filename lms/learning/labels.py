@@ -1,5 +1,6 @@
-"""Words for the learning area's codes, translated when shown (templates get them as
-``lms_quiz_purpose_labels``)."""
+"""Words for the learning area's codes, translated when shown, and how scores are
+written: the one place each is written, for the pages, the authoring forms and the
+results (templates get the purposes as ``lms_quiz_purpose_labels``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ PURPOSE_LABELS = {
     "pretest": _l("Pre-test"),
     "posttest": _l("Post-test"),
     "selfassessment": _l("Self-assessment"),
+}
+
+# How a quiz's grade is drawn from the attempts (``models.GRADING_METHODS``).
+GRADING_METHOD_LABELS = {
+    "highest": _l("Highest attempt"),
+    "first": _l("First attempt"),
+    "last": _l("Last attempt"),
+    "average": _l("Average of the attempts"),
 }
 
 # What each purpose is for, said to the learner before they start.
@@ -41,3 +50,13 @@ def points(value: float | None, decimals: int = 2) -> str:
     if rounded == int(rounded):
         return format_decimal(int(rounded))
     return format_decimal(rounded, format="#,##0." + "#" * decimals)
+
+
+def plural_count(value: float | None) -> int:
+    """The count ``ngettext`` picks the form of "points" by: a whole number as it is, any
+    other as 2, since a decimal takes the plural in English and Norwegian ("1.5 points",
+    CLDR's "other") and gettext counts in whole numbers only."""
+    if value is None:
+        return 2
+    number = float(value)
+    return int(number) if number.is_integer() else 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -20,14 +20,24 @@ def record_lesson_view(user, lesson_id: int) -> bool:
     latest moves. Nothing is recorded for an anonymous visitor or a lesson that no
     longer exists; returns whether a view was recorded.
 
-    One statement (an upsert), so two tabs opening the same lesson at once cannot
-    collide on the primary key."""
+    A lesson seen before only moves its latest view (one UPDATE): it changes nothing
+    of the module's progress, so that is not computed again. A first view is an upsert,
+    so two tabs opening the lesson at once cannot collide on the primary key, and then
+    the module's completion is checked (the last lesson may complete it)."""
     if not getattr(user, "is_authenticated", False):
         return False
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None:
         return False
     now = utcnow()
+    seen = db.session.execute(
+        update(LessonView)
+        .where(LessonView.user_id == user.id, LessonView.lesson_id == lesson_id)
+        .values(last_viewed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if seen.rowcount:
+        return True
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(LessonView).values(

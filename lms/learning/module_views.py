@@ -20,7 +20,13 @@ from lms.extensions import db
 from lms.learning import catalogue, lessons
 from lms.learning.attempt_review import quiz_state
 from lms.learning.blueprint import bp
-from lms.learning.labels import PURPOSE_LABELS, PURPOSE_TEXTS, REVIEW_PART_LABELS, points
+from lms.learning.labels import (
+    PURPOSE_LABELS,
+    PURPOSE_TEXTS,
+    REVIEW_PART_LABELS,
+    plural_count,
+    points,
+)
 from lms.learning.progress import Activity, module_progress, progress_of
 
 VIDEO_NOTE = _l("Video on %(site)s: the link opens the video on the site that hosts it.")
@@ -133,4 +139,5 @@ def labels():
         "lms_quiz_purpose_texts": PURPOSE_TEXTS,
         "lms_review_part_labels": REVIEW_PART_LABELS,
         "lms_points": points,
+        "lms_plural_count": plural_count,
     }

@@ -208,8 +208,9 @@ class ShortAnswer(QuestionType):
         if any(not normalised(a.get("text", "")) for a in answers if isinstance(a, dict)):
             faults.append(_l("An accepted answer is empty."))
         weights = [weight(a.get("fraction", 1)) for a in answers if isinstance(a, dict)]
-        if len(weights) != len(answers) or any(w is None or not 0 < w <= 1 for w in weights):
-            faults.append(_l("An accepted answer's fraction must be above 0 and at most 1."))
+        # An answer worth 0 is a known wrong one, kept for its feedback.
+        if len(weights) != len(answers) or any(w is None or not 0 <= w <= 1 for w in weights):
+            faults.append(_l("An answer's fraction must be between 0 and 1."))
         elif max(weights) != 1:
             faults.append(_l("One accepted answer must be fully right (fraction 1)."))
         return faults

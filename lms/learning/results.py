@@ -19,9 +19,10 @@ from lms.accounts.models import User
 from lms.core.paging import Page
 from lms.extensions import db
 from lms.learning.attempt_models import Answer, Attempt
-from lms.learning.grading_methods import quiz_grade
 from lms.learning.models import Module, Question, QuestionVersion, Quiz, module_instructors
 from lms.learning.publishing import LearningError, require_editor
+from lms.learning.review import quiz_grade
+from lms.learning.scoring import passes
 
 STATUSES = ("passed", "failed", "waiting")
 PER_PAGE = 50
@@ -87,7 +88,7 @@ def grade_and_status(quiz: Quiz, scores: list[tuple[float | None, float | None]]
         return grade, "waiting"
     if grade is None:
         return grade, "unscored"
-    return grade, "passed" if 100 * grade + 1e-9 >= quiz.pass_percent else "failed"
+    return grade, "passed" if passes(grade, 1, quiz.pass_percent) else "failed"
 
 
 def _learner(quiz: Quiz, user_id: int, name: str, email: str, attempts: list) -> LearnerResult:

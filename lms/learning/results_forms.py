@@ -14,12 +14,6 @@ from lms.learning.accommodations import FACTORS
 from lms.learning.labels import points
 
 MAX_COMMENT = 5000
-GRADING_METHOD_LABELS = {
-    "highest": _l("highest attempt"),
-    "first": _l("first attempt"),
-    "last": _l("last attempt"),
-    "average": _l("average of the attempts"),
-}
 
 
 def decimal_of(text: str | None) -> Decimal | None:

@@ -16,8 +16,9 @@ from lms.extensions import db
 from lms.learning import essays, regrade, results, results_export, results_overview
 from lms.learning.answer_text import response_text, right_answer_text
 from lms.learning.blueprint import bp
+from lms.learning.labels import GRADING_METHOD_LABELS
 from lms.learning.publishing import LearningError
-from lms.learning.results_forms import GRADING_METHOD_LABELS, EssayGradeForm, RegradeForm
+from lms.learning.results_forms import EssayGradeForm, RegradeForm
 from lms.learning.view_lookups import or_abort
 from lms.registrations.exports import CSV_TYPE, SEPARATORS, XLSX_TYPE, csv_separator
 

@@ -57,8 +57,10 @@ def quiz_grade(attempt_scores: Sequence[Score | None], method: str) -> Score | N
     """The quiz's grade over the learner's submitted attempts, in the order they were made,
     each a fraction of the maximum (None: an essay still waits for grading).
 
-    ``highest`` and ``average`` count the graded attempts; ``first`` and ``last`` are that
-    attempt's own (None while it waits). None when there is nothing to grade yet."""
+    Moodle's rule (``quiz_calculate_best_grade``): an attempt that waits has no grade and
+    is left out, so ``highest`` and ``average`` count the graded attempts only, and
+    ``first`` and ``last`` are that attempt's own grade (None while it waits). With no
+    graded attempt there is no grade (None)."""
     if method not in GRADING_METHODS:
         raise ValueError(f"unknown grading method {method!r}")
     if not attempt_scores:
