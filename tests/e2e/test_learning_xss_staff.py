@@ -1,6 +1,7 @@
 """The staff's learning pages in Chromium with the XSS corpus in every text a module
 carries, in a learner's name and in an essay answer: authoring, questions, preview,
-results, a learner's drill-down and the essay queue. No dialog opens and no element a
+results, a learner's drill-down, the essay queue and a certificate's public
+verification page. No dialog opens and no element a
 payload tried to make is in the page."""
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 import pytest
 from learning_results_support import ESSAY, submit_attempt
 from learning_support import make_module
+from progress_support import submit, view_lessons
 from xss_corpus import PAYLOADS, one_text
 
 from lms.extensions import db
+from lms.learning.certificates import issue_certificates_if_complete
 from lms.learning.publishing import publish
 
 from .site_pages import login, make_user
@@ -37,6 +40,12 @@ def test_no_payload_runs_on_the_staff_pages(page):
     submit_attempt(module, learner, ["o0", {"p0": PAYLOADS[4]}, PAYLOADS[2], TEXT])
     db.session.commit()
     quiz_id, module_id = module.quizzes[0].id, module.id
+    holder = make_user("participant", "en", name=PAYLOADS[2][:100])
+    completed = make_module(title=PAYLOADS[3][:200])
+    view_lessons(holder, completed)
+    submit(holder, completed, passed=True)
+    [certificate] = issue_certificates_if_complete(holder, completed.id)
+    db.session.commit()
 
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -51,7 +60,8 @@ def test_no_payload_runs_on_the_staff_pages(page):
         f"/manage/learning/{module_id}/preview/lessons/lesson-1",
         f"/manage/learning/{module_id}/preview/quizzes/quiz",
         "/manage/learning/results", f"/manage/learning/quizzes/{quiz_id}/results",
-        f"/manage/learning/quizzes/{quiz_id}/results/{learner.id}", "/manage/learning/essays",
+        f"/manage/learning/quizzes/{quiz_id}/results/{learner.id}",
+        f"/certificates/{certificate.code}", "/manage/learning/essays",
     ]  # fmt: skip
     for path in paths:
         response = page.goto(path)
