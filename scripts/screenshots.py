@@ -109,26 +109,17 @@ def take(base_url: str, out: Path) -> list[Path]:
     """Log in as each page's role and write one full-page PNG per page and width."""
     from playwright.sync_api import sync_playwright
 
-    from lms.demo import DEMO_PASSWORD
-
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        # One context per person and width, logged in once (the login is rate-limited).
+        contexts = {}
         for name, email, path in PAGES:
             for width in WIDTHS:
-                context = browser.new_context(
-                    base_url=base_url,
-                    viewport={"width": width, "height": HEIGHT},
-                    extra_http_headers={"Accept-Language": "nb"},
-                )
-                page = context.new_page()
-                if email:
-                    page.goto("/login")
-                    page.fill("#email", email)
-                    page.fill("#password", DEMO_PASSWORD)
-                    with page.expect_navigation():
-                        page.press("#password", "Enter")
+                if (email, width) not in contexts:
+                    contexts[email, width] = _context(browser, base_url, width, email)
+                page = contexts[email, width].new_page()
                 page.goto(path)
                 target = out / f"{name}-{width}.png"
                 # The whole page, but at most a few screens of it (a long list goes on).
@@ -136,9 +127,31 @@ def take(base_url: str, out: Path) -> list[Path]:
                 clip = {"x": 0, "y": 0, "width": width, "height": height}
                 page.screenshot(path=str(target), full_page=True, clip=clip)
                 written.append(target)
-                context.close()
+                page.close()
+        for context in contexts.values():
+            context.close()
         browser.close()
     return written
+
+
+def _context(browser, base_url: str, width: int, email: str | None):
+    """A browser context at ``width`` in Norwegian, logged in as ``email`` (or nobody)."""
+    from lms.demo import DEMO_PASSWORD
+
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": HEIGHT},
+        extra_http_headers={"Accept-Language": "nb"},
+    )
+    if email:
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#email", email)
+        page.fill("#password", DEMO_PASSWORD)
+        with page.expect_navigation():
+            page.press("#password", "Enter")
+        page.close()
+    return context
 
 
 def main() -> int:
