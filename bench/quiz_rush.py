@@ -277,12 +277,15 @@ def print_report(args, report: dict) -> bool:
     for phase in ("start", "save", "submit"):
         runs = [r[phase] for r in report["rounds"]]
 
-        def median(key: str, values=runs) -> float:
-            return statistics.median(v[key] for v in values if v.get(key) is not None)
+        def median(key: str, places: int, values=runs) -> str:
+            """The median, or a dash where no round has the figure (the start phase's
+            requests are sent outside ``measured``, so they carry no server CPU)."""
+            found = [v[key] for v in values if v.get(key) is not None]
+            return f"{statistics.median(found):.{places}f}" if found else "-"
 
-        print(f"{phase:<8} {median('requests_per_second'):>7.0f} {median('ratio'):>6.2f} "
-              f"{median('latency_p50_ms'):>7.1f} {median('latency_p99_ms'):>7.1f} "
-              f"{median('server_cpu_ms_per_request'):>7.2f}")  # fmt: skip
+        print(f"{phase:<8} {median('requests_per_second', 0):>7} {median('ratio', 2):>6} "
+              f"{median('latency_p50_ms', 1):>7} {median('latency_p99_ms', 1):>7} "
+              f"{median('server_cpu_ms_per_request', 2):>7}")  # fmt: skip
     database = report["database"]
     expected = args.learners * args.rounds + args.warmup
     ok = database["attempts"] == {"submitted": expected} and database["ungraded_answers"] == 0
