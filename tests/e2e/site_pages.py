@@ -1241,13 +1241,11 @@ PAGES: list[PageSpec] = [
         for n, roles, e, opener, status in TEACHING_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
-    # Learning pages every signed-in role can open, and a module's instructor's certificates.
-    *_for(("instructor", "organiser", "admin"), "learning-module", "lms_learning.module",
-          learning_module_page),
-    *_for(("instructor", "organiser", "admin"), "learning-lesson", "lms_learning.lesson",
-          learning_lesson),
-    *_for(("instructor", "organiser", "admin"), "learning-quiz", "lms_learning.quiz",
-          learning_quiz),
+    # A participant's learning pages as staff see them (one staff role: the pages are the
+    # same for each, and each role's header is walked on its own pages).
+    PageSpec("learning-module", "instructor", "lms_learning.module", learning_module_page),
+    PageSpec("learning-lesson", "instructor", "lms_learning.lesson", learning_lesson),
+    PageSpec("learning-quiz", "instructor", "lms_learning.quiz", learning_quiz),
     PageSpec("certificate-revocable", "instructor", "lms_learning.verify_certificate",
              progress.verify_revocable),
     PageSpec("revoke", "instructor", "lms_learning.revoke_certificate", progress.revoke_taught),
