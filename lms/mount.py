@@ -19,6 +19,7 @@ from lms.accounts.auth import configure_login_manager, install_token_use_hooks
 from lms.admin import area as admin_area
 from lms.api import area as api_area
 from lms.calendar import area as calendar_area
+from lms.conference import area as conference_area
 from lms.cli import lms_cli
 from lms.core import area as core_area
 from lms.core.areas import LMSState
@@ -48,6 +49,7 @@ AREAS = (
     registrations_area,
     learning_area,
     calendar_area,
+    conference_area,
     admin_area,
     api_area,
 )

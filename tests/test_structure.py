@@ -23,7 +23,7 @@ LAYERS = (
     {"events"},
     {"registrations"},
     {"learning"},
-    {"calendar", "admin", "api"},
+    {"calendar", "conference", "admin", "api"},
     {"demo", "migrations_runner", "cli"},
     {"mount"},
     {"lms"},

@@ -28,7 +28,11 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.timeutil import UTCDateTime, utcnow
 
+# What organisers make with the offering form; the conference area makes its own kinds
+# (registering for a conference, and for a programme item's limited seats).
 KINDS = ("seminar", "course", "network_meeting")
+CONFERENCE_KINDS = ("conference", "conference_item")
+OFFERING_KINDS = KINDS + CONFERENCE_KINDS
 STATUSES = ("draft", "published", "cancelled", "archived")
 CLOSED_STATUSES = ("cancelled", "archived")
 THEMES = ("human_rights", "working_conditions", "climate_environment", "anti_corruption")
@@ -166,7 +170,9 @@ class Offering(db.Model):
     network: Mapped[Network | None] = relationship(back_populates="meetings")
 
     __table_args__ = (
-        CheckConstraint("kind IN ('seminar', 'course', 'network_meeting')", name="kind"),
+        CheckConstraint(
+            f"kind IN ({', '.join(repr(kind) for kind in OFFERING_KINDS)})", name="kind"
+        ),
         CheckConstraint("status IN ('draft', 'published', 'cancelled', 'archived')", name="status"),
         CheckConstraint("capacity >= 0", name="capacity"),
         CheckConstraint("waitlist_mode IN ('auto', 'offer')", name="waitlist_mode"),
