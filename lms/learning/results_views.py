@@ -15,6 +15,7 @@ from lms.core.paging import page_number
 from lms.extensions import db
 from lms.learning import essays, regrade, results, results_export, results_overview
 from lms.learning.answer_text import response_text, right_answer_text
+from lms.learning.authoring import may_author
 from lms.learning.blueprint import bp
 from lms.learning.labels import GRADING_METHOD_LABELS
 from lms.learning.publishing import LearningError
@@ -25,7 +26,7 @@ from lms.registrations.exports import CSV_TYPE, SEPARATORS, XLSX_TYPE, csv_separ
 
 def _require_grader() -> None:
     """The queue is for people who may edit modules at all (instructors, organisers)."""
-    if not (current_user.has_role("instructor") or current_user.has_role("organiser")):
+    if not may_author(current_user):
         abort(403)
 
 
