@@ -101,8 +101,7 @@ def test_codes_for_places_only_unique_and_promotion_gets_one(factory, organiser)
     conference = door.conference(organiser, capacity=3)
     people = [factory.user() for _ in range(4)]
     results = [
-        register_attendee(p, conference, days=[conference.days[0].day.isoformat()])
-        for p in people
+        register_attendee(p, conference, days=[conference.days[0].day.isoformat()]) for p in people
     ]
     db.session.commit()
     codes = db.session.scalars(select(Attendee.code)).all()
@@ -111,9 +110,7 @@ def test_codes_for_places_only_unique_and_promotion_gets_one(factory, organiser)
     # The first gives up: the one on the waiting list is promoted and gets a code too.
     registrations.cancel(people[0], results[0].id)
     db.session.commit()
-    promoted = db.session.scalar(
-        select(Attendee).where(Attendee.registration_id == results[3].id)
-    )
+    promoted = db.session.scalar(select(Attendee).where(Attendee.registration_id == results[3].id))
     assert promoted is not None and promoted.code not in codes
 
 
@@ -132,9 +129,7 @@ def test_confirmation_mail_carries_a_qr_code_that_decodes_to_the_code(factory, o
     person = factory.user(language="en")
     registered = register_attendee(person, conference, days=[conference.days[0].day.isoformat()])
     db.session.commit()
-    code = db.session.scalar(
-        select(Attendee.code).where(Attendee.registration_id == registered.id)
-    )
+    code = db.session.scalar(select(Attendee.code).where(Attendee.registration_id == registered.id))
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.kind == "conference_registration_confirmed")
     )
