@@ -20,8 +20,8 @@ from lms.learning.attachments import AttachmentError
 from lms.mail.models import OutboxMessage
 from lms.registrations.models import Registration, SessionAttendance
 from lms.timeutil import utcnow
-from tests import conference_door_support as door
-from tests.conftest import post_form
+import conference_door_support as door
+from conftest import post_form
 
 
 @pytest.fixture

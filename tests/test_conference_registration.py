@@ -24,8 +24,8 @@ from lms.mail.rendering import render_message
 from lms.registrations import services as registrations
 from lms.registrations.catalogue import CatalogueFilters, catalogue_statement
 from lms.registrations.models import Registration
-from tests import conference_door_support as door
-from tests.conftest import post_form
+import conference_door_support as door
+from conftest import post_form
 
 
 @pytest.fixture
