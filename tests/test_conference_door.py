@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import conference_door_support as door
 import pytest
+from conftest import post_form
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -20,8 +22,6 @@ from lms.learning.attachments import AttachmentError
 from lms.mail.models import OutboxMessage
 from lms.registrations.models import Registration, SessionAttendance
 from lms.timeutil import utcnow
-import conference_door_support as door
-from conftest import post_form
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_check_in_before_the_first_day_is_refused(factory, organiser):
 
 def test_check_in_page_answers_at_once(client, login, factory, organiser):
     conference = _today_conference(organiser)
-    person, attendee = _attendee(factory, conference, name="Ola Deltaker")
+    _person, attendee = _attendee(factory, conference, name="Ola Deltaker")
     login(organiser)
     path = f"/manage/conferences/{conference.slug}/check-in"
     first = post_form(client, path, {"code": attendee.code})

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 
+import conference_door_support as door
 import pytest
 import zxingcpp
+from conftest import post_form
 from PIL import Image
 from sqlalchemy import select
 
@@ -24,8 +26,6 @@ from lms.mail.rendering import render_message
 from lms.registrations import services as registrations
 from lms.registrations.catalogue import CatalogueFilters, catalogue_statement
 from lms.registrations.models import Registration
-import conference_door_support as door
-from conftest import post_form
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def test_confirmation_mail_carries_a_qr_code_that_decodes_to_the_code(factory, o
     message = db.session.scalar(
         select(OutboxMessage).where(OutboxMessage.kind == "conference_registration_confirmed")
     )
-    subject, text, html, files = render_message(message)
+    _subject, text, html, files = render_message(message)
     assert code in text and code in html
     names = [name for name, _type, _bytes in files]
     assert "check-in-code.png" in names and any(n.endswith(".ics") for n in names)
