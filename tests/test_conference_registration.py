@@ -164,3 +164,18 @@ def test_register_page_registers_with_days(client, login, factory, organiser):
     assert done.status_code == 302
     row = db.session.scalar(select(Registration).where(Registration.user_id == person.id))
     assert row.answers == {"days": [day], "accessibility": "Teleslynge"}
+
+
+def test_days_answer_from_elsewhere_means_every_day(factory, organiser):
+    """The API takes any text as an answer: a ``days`` that names none of the
+    conference's days is read as every day, never as an error at the door."""
+    from lms.conference.registration import days_of
+
+    conference = door.conference(organiser)
+    every = [d.day for d in conference.days]
+    assert days_of(conference, {}) == every
+    assert days_of(conference, {"days": "2027-01-01"}) == every
+    assert days_of(conference, {"days": [every[1].isoformat(), "x"]}) == [every[1]]
+    registered = registrations.register(factory.user(), conference.offering_id)
+    db.session.commit()
+    assert db.session.scalar(select(Attendee.id).where(Attendee.registration_id == registered.id))

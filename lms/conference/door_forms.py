@@ -33,8 +33,11 @@ class ConferenceRegisterForm(FlaskForm):
 
 
 class CheckInForm(FlaskForm):
+    # A phone's keyboard: capitals, no corrections or suggestions (codes are not words).
     code = StringField(
-        _l("Check-in code"), validators=[DataRequired(_l("Type the code.")), Length(max=40)]
+        _l("Check-in code"),
+        validators=[DataRequired(_l("Type the code.")), Length(max=40)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
 

@@ -161,8 +161,13 @@ def register_attendee(
 
 
 def days_of(conference: Conference, answers: dict | None) -> list[date]:
-    """The days a registration is for: its ``days`` answer, or every day without one."""
+    """The days a registration is for: its ``days`` answer (only the conference's own
+    days count), or every day without one (or with none that is the conference's: the
+    API takes any text as an answer)."""
+    known = [d.day for d in conference.days]
     chosen = (answers or {}).get("days")
-    if not chosen:
-        return [d.day for d in conference.days]
-    return [date.fromisoformat(day) for day in chosen]
+    if isinstance(chosen, list):
+        picked = [day for day in known if day.isoformat() in chosen]
+        if picked:
+            return picked
+    return known
