@@ -72,7 +72,8 @@ def speaker_profile(v) -> None:
     conference = door.conference(organiser)
     speaker = door.speaker(conference)
     speaker.user_id = v.user.id
-    door.item(conference, kind="talk", title="Åpenhet i leverandørkjeden").speakers.append(speaker)
+    talk = door.item(conference, kind="talk", title="Åpenhet i leverandørkjeden")
+    talk.speakers.append(speaker)
     db.session.commit()
     v.goto(f"/me/conference-speaker/{speaker.id}")
 
