@@ -179,3 +179,9 @@ def test_days_answer_from_elsewhere_means_every_day(factory, organiser):
     registered = registrations.register(factory.user(), conference.offering_id)
     db.session.commit()
     assert db.session.scalar(select(Attendee.id).where(Attendee.registration_id == registered.id))
+
+
+def test_the_offering_page_leads_to_the_conference_registration(client, organiser):
+    conference = door.conference(organiser)
+    page = client.get(f"/events/{conference.offering_id}").get_data(as_text=True)
+    assert f"/conferences/{conference.slug}/register" in page

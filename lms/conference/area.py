@@ -30,3 +30,4 @@ def init_area(app: Flask, lms: LMSState) -> None:
     lms.add_mail_kind("conference_speaker_invitation")
     registration_signals.status_written.connect(attendees.give_code, sender="conference")
     registration_signals.status_mail.connect(attendees.confirmation_mail, sender="conference")
+    registration_signals.offering_page_sections.connect(door_views.on_offering_page)

@@ -9,15 +9,18 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from lms.accounts.permissions import role_required
 from lms.conference import attendees, badges, door_forms, registration
 from lms.conference.blueprint import bp
+from lms.conference.models import Conference
 from lms.conference.published import conference_by_slug
 from lms.extensions import db
 from lms.registrations import register_button
 from lms.registrations.seats import seat_counts
 from lms.registrations.services import RegistrationError, find_registration
+from lms.registrations.signals import PageSection
 from lms.registrations.statuses import ACTIVE
 from lms.registrations.views import REFUSAL_STATUS, error_message
 
@@ -36,6 +39,20 @@ def attendee_code(offering, user) -> str:
     """The check-in code in a conference's confirmation mail."""
     attendee = attendees.attendee_of(offering.id, user.id)
     return attendee.code if attendee is not None else ""
+
+
+def on_offering_page(offering, viewer=None) -> PageSection | None:
+    """On the conference offering's own page: the conference's registration, which asks
+    for the days (the offering's plain register page registers for every day)."""
+    if offering.kind != "conference":
+        return None
+    slug = db.session.scalar(select(Conference.slug).where(Conference.offering_id == offering.id))
+    if slug is None:
+        return None
+    return PageSection(
+        heading=_("Registering for the conference"),
+        links=((_("Choose the days you come"), url_for("lms_conference.register", slug=slug)),),
+    )
 
 
 def _conference(slug: str):
