@@ -461,6 +461,62 @@ MATRIX = [
         "/manage/learning/modules/{module}/questions.gift",
         managers(200),
     ),
+    # The conference's door: registering, check-in, badges, speakers (_door_fixtures).
+    Route("GET", "lms_conference.register", "/conferences/{door_conf}/register", members(200)),
+    Route("POST", "lms_conference.register", "/conferences/{door_conf}/register", members(400)),
+    Route(
+        "GET", "lms_conference.check_in", "/manage/conferences/{door_conf}/check-in", managers(200)
+    ),
+    Route(
+        "POST",
+        "lms_conference.check_in",
+        "/manage/conferences/{door_conf}/check-in",
+        managers(404),
+        {"code": "ZZZZZZZZ"},
+    ),
+    Route(
+        "GET",
+        "lms_conference.badges_pdf",
+        "/manage/conferences/{door_conf}/badges.pdf",
+        managers(200),
+    ),
+    Route(
+        "POST",
+        "lms_conference.invite_speaker",
+        "/manage/conferences/{door_conf}/speakers/{door_speaker}/invite",
+        managers(302),
+    ),
+    Route(
+        "GET",
+        "lms_conference.confirm_speaker",
+        "/conferences/speaker-invitations/not-a-token",
+        members(404),
+    ),
+    Route(
+        "POST",
+        "lms_conference.confirm_speaker",
+        "/conferences/speaker-invitations/not-a-token",
+        members(404),
+    ),
+    Route(
+        "GET",
+        "lms_conference.speaker_profile",
+        "/me/conference-speaker/{door_own_speaker}",
+        members(404),
+    ),
+    Route(
+        "POST",
+        "lms_conference.speaker_profile",
+        "/me/conference-speaker/{door_own_speaker}",
+        members(404),
+        {"name": "Not yours"},
+    ),
+    Route(
+        "GET",
+        "lms_conference.speaker_photo",
+        "/conferences/{door_conf}/speakers/{door_own_speaker}/photo",
+        everyone(200),
+    ),
 ]
 
 
@@ -496,7 +552,42 @@ def someone_else(factory):
         | _learning_fixtures(other)
         | authoring_fixtures()
         | _learning_results_fixtures(other)
+        | _door_fixtures(other)
     )
+
+
+def _door_fixtures(other) -> dict:
+    """A conference open for registration, a speaker not yet invited, and ``other``'s own
+    speaker profile with a photo."""
+    import conference_door_support as door
+
+    from lms.conference.models import Speaker
+    from lms.conference.speakers import clean_photo
+
+    organiser = services.create_user("door.organiser@example.no", "pw", "D", roles=("organiser",))
+    conference = door.conference(organiser, slug="door-conf")
+    invited = door.speaker(conference, email="invited.speaker@example.no")
+    photo, photo_type = clean_photo("p.png", _tiny_png())
+    own = Speaker(
+        conference_id=conference.id,
+        name="Other",
+        user_id=other.id,
+        photo=photo,
+        photo_type=photo_type,
+    )
+    db.session.add(own)
+    db.session.commit()
+    return {"door_conf": conference.slug, "door_speaker": invited.id, "door_own_speaker": own.id}
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _learner_fixtures(other) -> dict:

@@ -10,7 +10,24 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
-    from lms.conference import models, release_models  # noqa: F401  (tables)
+    from lms.conference import (  # noqa: F401  (tables and routes)
+        attendees,
+        door_views,
+        models,
+        release_models,
+        speaker_views,
+    )
     from lms.conference.blueprint import bp
+    from lms.registrations import signals as registration_signals
 
     lms.add_blueprint(bp)
+    # The door: a conference registration with a place gets its attendee code, and its
+    # confirmation carries the QR code (the conference's own mail, with the calendar file).
+    lms.add_mail_attachment("conference_pass", attendees.pass_attachment)
+    lms.add_mail_kind(
+        "conference_registration_confirmed", attachments=("calendar", "conference_pass")
+    )
+    lms.add_mail_kind("conference_speaker_invitation")
+    registration_signals.status_written.connect(attendees.give_code, sender="conference")
+    registration_signals.status_mail.connect(attendees.confirmation_mail, sender="conference")
+    registration_signals.offering_page_sections.connect(door_views.on_offering_page)

@@ -36,6 +36,9 @@ KIND_LABELS = {
     "course": _l("Course"),
     "network_meeting": _l("Network meeting"),
 }
+# The conference area's offering, shown in the catalogue (never made with the offering form);
+# an item's limited seats are not listed there (see registrations/catalogue.py).
+CATALOGUE_KIND_LABELS = {**KIND_LABELS, "conference": _l("Conference")}
 STATUS_LABELS = {
     "draft": _l("Draft"),
     "published": _l("Published"),

@@ -26,10 +26,14 @@ from lms.extensions import db
 from lms.registrations.seats import held_count_of, seat_totals, seats_left_of
 from lms.timeutil import utcnow
 
-# The kind filter: empty for seminars and courses (the catalogue's own; network meetings
-# are many, mostly for members, and have their network's page), ``ALL_KINDS`` for every
-# kind, network meetings too, or one kind.
+# The kind filter: empty for seminars, courses and conferences (the catalogue's own;
+# network meetings are many, mostly for members, and have their network's page),
+# ``ALL_KINDS`` for every kind, network meetings too, or one kind. A conference item's
+# limited seats ("conference_item") are never listed: a conference has dozens of them,
+# and people find them on its programme, which links to each one's registration.
 ALL_KINDS = "all"
+LISTED_KINDS = (*KINDS, "conference")
+NEVER_LISTED = "conference_item"
 MAX_WORDS = 8  # search words used; more narrow nothing a visitor types
 INVALID_FILTERS = ("kind", "theme", "month", "mode")
 
@@ -57,7 +61,7 @@ class CatalogueFilters:
         page to say so (and the API to refuse it)."""
         asked = {name: args.get(name, "").strip()[:40] for name in INVALID_FILTERS}
         valid = {
-            "kind": asked["kind"] in KINDS or asked["kind"] == ALL_KINDS,
+            "kind": asked["kind"] in LISTED_KINDS or asked["kind"] == ALL_KINDS,
             "theme": asked["theme"] in THEMES,
             "month": parse_month(asked["month"]) is not None,
             "mode": asked["mode"] in ("in_person", "online"),
@@ -186,8 +190,12 @@ def _statements(shape: tuple, extra: tuple[str, ...] = ()):
     if kind == "one":
         statement = statement.where(Offering.kind == bindparam("kind"))
     elif kind != ALL_KINDS:
-        # Seminars and courses: network meetings only when asked for (ALL_KINDS' note).
-        statement = statement.where(Offering.kind != bindparam("kind"))
+        # Seminars, courses, conferences: network meetings only when asked for (ALL_KINDS' note).
+        statement = statement.where(
+            Offering.kind != bindparam("kind"), Offering.kind != NEVER_LISTED
+        )
+    else:
+        statement = statement.where(Offering.kind != NEVER_LISTED)
     if theme:
         statement = statement.where(Offering.themes.cast(String).like(bindparam("theme")))
     if month:

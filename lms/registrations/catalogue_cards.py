@@ -108,6 +108,6 @@ class CatalogueFragments:
 def _labels() -> tuple[dict[str, str], dict[str, str]]:
     """The kind and theme labels in the current language."""
     return (
-        {key: str(label) for key, label in forms.KIND_LABELS.items()},
+        {key: str(label) for key, label in forms.CATALOGUE_KIND_LABELS.items()},
         {key: str(label) for key, label in forms.THEME_LABELS.items()},
     )

@@ -49,6 +49,7 @@ _outbox = OutboxMessage.__table__
 class Snapshot:
     """What deciding a registration needs, read in one statement under the lock."""
 
+    kind: str
     status: str
     capacity: int
     offer_hours: int
@@ -81,6 +82,7 @@ def _snapshot_statement():
     )
     return (
         select(
+            _offering.c.kind,
             _offering.c.status,
             _offering.c.capacity,
             _offering.c.offer_hours,

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.mail.outbox import mail_row, queue_mail
 from lms.mail.rendering import Ref
-from lms.registrations import log_notes
+from lms.registrations import log_notes, signals
 from lms.registrations.models import Registration
 from lms.registrations.online_links import sees_online_link
 from lms.registrations.seats import waitlist_position
@@ -70,22 +70,32 @@ def cancelled(registration, *, held_seat: bool, note: str = "") -> None:
     )
 
 
-def registered_mail(user, offering_id: int, status: str, position) -> dict:
+def registered_mail(user, offering_id: int, status: str, position, kind: str) -> dict:
     """The outbox row ``registration_changed`` would queue for a new registration, as
     column values for the write path that inserts it itself (``fast_register.py``)."""
-    return mail_row(**_status_mail(user, Ref("lms_offerings", offering_id), status, position))
+    return mail_row(
+        **_status_mail(user, Ref("lms_offerings", offering_id), status, position, kind=kind)
+    )
 
 
-def _status_mail(user, offering, status: str, position, offer_expires_at=None) -> dict:
+def _status_mail(
+    user, offering, status: str, position, offer_expires_at=None, *, kind: str | None = None
+) -> dict:
     """The mail for a registration's status, in one shape for both paths. It refers to
     the person and the offering, not the registration's row: the templates never use
-    it, and a new registration's mail then need not wait for the row's id."""
+    it, and a new registration's mail then need not wait for the row's id. An area above
+    may choose its own mail for an offering of its kind (``signals.status_mail``)."""
+    # Confirmed, or promoted from the list: the calendar file comes with it.
+    mail_kind = MAIL_FOR_STATUS[status]
+    attach = ("calendar",) if status == "confirmed" else ()
+    choice = signals.status_mail_choice(kind or offering.kind, status)
+    if choice is not None:
+        mail_kind, attach = choice.kind, choice.attach
     return {
         "to_address": user.email,
-        "kind": MAIL_FOR_STATUS[status],
+        "kind": mail_kind,
         "language": user.language,
-        # Confirmed, or promoted from the list: the calendar file comes with it.
-        "attach": ("calendar",) if status == "confirmed" else (),
+        "attach": attach,
         "user": user,
         "offering": offering,
         "position": position,

@@ -21,7 +21,7 @@ from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, registration_window_open
 from lms.events.services import PUBLIC_STATUSES, CapacityWarning
 from lms.extensions import db
-from lms.registrations import fast_register, log_notes, notify
+from lms.registrations import fast_register, log_notes, notify, signals
 from lms.registrations.locking import lock_offering, take_offering_lock, widen_race_window
 from lms.registrations.models import Registration, RegistrationLog
 from lms.registrations.seats import seat_counts, waitlist_positions
@@ -76,6 +76,15 @@ def transition(
     registration.log.append(RegistrationLog(**change.log))
     for column, value in change.registration.items():
         setattr(registration, column, value)
+    # A new row (an import) is not yet tied to its offering: read it (from the identity map).
+    offering = registration.offering or db.session.get(Offering, registration.offering_id)
+    signals.status_written.send(
+        offering.kind,
+        registration=registration,
+        registration_id=registration.id,
+        offering_id=offering.id,
+        status=to_status,
+    )
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,14 @@ def register(
         change,
         answers={k: v for k, v in (answers or {}).items() if k in offering.questions},
         consent_given_at=now if consent else None,
-        mail=notify.registered_mail(user, offering_id, status, position),
+        mail=notify.registered_mail(user, offering_id, status, position, offering.kind),
+    )
+    signals.status_written.send(
+        offering.kind,
+        registration=None,
+        registration_id=registration_id,
+        offering_id=offering_id,
+        status=status,
     )
     return Registered(registration_id, status, position)
 

@@ -32,6 +32,37 @@ class PageSection:
 offering_page_sections = _signals.signal("lms.offering-page-sections")
 
 
+# After a registration's status was written, in the same transaction, with the offering's
+# kind as sender: (kind, registration=, registration_id=, offering_id=, status=).
+# ``registration`` is the ORM object (its id may still be None), or None from the write
+# path, which gives the id.
+# The conference area gives a conference registration that has a place its attendee code.
+status_written = _signals.signal("lms.registration-status-written")
+
+
+@dataclass(frozen=True)
+class MailChoice:
+    """The mail an area above sends for a status instead of this area's own: its kind
+    (declared by that area) and the attachments it carries."""
+
+    kind: str
+    attach: tuple[str, ...]
+
+
+# Asked, with the offering's kind as sender, when the mail for a registration's status is
+# queued: (kind, status=). A receiver returns a ``MailChoice`` or None and changes nothing
+# (the conference's confirmation carries the attendee's QR code).
+status_mail = _signals.signal("lms.registration-status-mail")
+
+
+def status_mail_choice(offering_kind: str, status: str) -> MailChoice | None:
+    """The mail an area above chose for ``status`` on an offering of ``offering_kind``."""
+    for _receiver, choice in status_mail.send(offering_kind, status=status):
+        if choice is not None:
+            return choice
+    return None
+
+
 def page_sections(offering, viewer) -> list[PageSection]:
     """What the areas above add to ``offering``'s page, in the order they answered."""
     answers = offering_page_sections.send(offering, viewer=viewer)

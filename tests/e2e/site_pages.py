@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
 from . import progress_pages as progress
+from .conference_door_pages import DOOR_PAGES
 from .learning_authoring_pages import AUTHORING_PAGES
 from .learning_teaching_pages import TEACHING_PAGES
 
@@ -48,6 +49,8 @@ NOT_PAGES = {
     "lms_learning.gift_export": "a GIFT (text) download, not HTML",
     "lms_learning.certificate_download": "a PDF certificate, not HTML",
     "lms_learning.export_results": "a CSV or XLSX download, not HTML",
+    "lms_conference.badges_pdf": "a PDF of name badges, not HTML",
+    "lms_conference.speaker_photo": "a speaker's photo (an image), not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -1233,6 +1236,12 @@ PAGES: list[PageSpec] = [
     *[
         spec
         for n, roles, e, opener, status in AUTHORING_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
+    # The conference's door (tests/e2e/conference_door_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in DOOR_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
     # Teaching: a quiz's time page, the results overview (tests/e2e/learning_teaching_pages.py).

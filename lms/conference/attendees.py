@@ -1,0 +1,182 @@
+"""Attendees at the door: each conference registration that has a place gets a short code
+(printed under the QR code of its confirmation mail), and the check-in reads it.
+
+A code is 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L, 2/Z, 5/S,
+8/B), random, unique per conference. It is made when the registration first gets a place,
+in the transaction that gives it (the receiver of ``registrations.signals.status_written``),
+under the offering's lock, so two registrations never draw the same code unseen.
+
+Checking in goes through the registrations area (``session_attendance.check_in_session``):
+its permission and "from the first day on" rules, and the day's attendance row, are the
+engine's; the attendee row keeps when the person first came through the door.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import segno
+from sqlalchemy import select
+
+from lms.accounts.models import User
+from lms.conference.models import Conference
+from lms.conference.registration import ConferenceError, days_of
+from lms.conference.release_models import Attendee
+from lms.core.dates import to_local
+from lms.events.services import require_organiser
+from lms.extensions import db
+from lms.registrations import session_attendance
+from lms.registrations.models import Registration, SessionAttendance
+from lms.registrations.services import RegistrationError
+from lms.registrations.signals import MailChoice
+from lms.registrations.statuses import HAS_PLACE
+from lms.timeutil import utcnow
+
+ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalised(typed: str) -> str:
+    """A code as typed or scanned: spaces and hyphens dropped, upper case."""
+    return "".join(ch for ch in (typed or "").upper() if ch not in " -\t\r\n")[:40]
+
+
+def _unused_code(conference_id: int) -> str:
+    while True:
+        code = new_code()
+        taken = db.session.scalar(
+            select(Attendee.id).where(
+                Attendee.conference_id == conference_id, Attendee.code == code
+            )
+        )
+        if taken is None:
+            return code
+
+
+def give_code(offering_kind, *, registration, registration_id, offering_id, status) -> None:
+    """The receiver of ``status_written`` for conference offerings: a registration that
+    now has a place gets its attendee row and code, once."""
+    if status not in HAS_PLACE:
+        return
+    conference_id = db.session.scalar(
+        select(Conference.id).where(Conference.offering_id == offering_id)
+    )
+    if conference_id is None:
+        return
+    if registration_id is not None:
+        existing = db.session.scalar(
+            select(Attendee.id).where(Attendee.registration_id == registration_id)
+        )
+        if existing is not None:
+            return
+    code = _unused_code(conference_id)
+    if registration is not None:
+        db.session.add(Attendee(conference_id=conference_id, registration=registration, code=code))
+    else:
+        db.session.add(
+            Attendee(conference_id=conference_id, registration_id=registration_id, code=code)
+        )
+
+
+def confirmation_mail(offering_kind, *, status):
+    """The receiver of ``status_mail`` for conference offerings: a place's mail is the
+    conference's own, with the QR code beside the calendar file."""
+    if status == "confirmed":
+        return MailChoice("conference_registration_confirmed", ("calendar", "conference_pass"))
+    return None
+
+
+def attendee_of(offering_id: int, user_id: int) -> Attendee | None:
+    """The attendee row of a person's registration for an offering (the mail's code)."""
+    return db.session.scalar(
+        select(Attendee)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(Registration.offering_id == offering_id, Registration.user_id == user_id)
+    )
+
+
+def qr_png(code: str, scale: int = 8) -> bytes:
+    """The QR code of an attendee code as PNG bytes (the code itself, nothing else)."""
+    out = io.BytesIO()
+    segno.make(code, error="m").save(out, kind="png", scale=scale, border=4)
+    return out.getvalue()
+
+
+def pass_attachment(context: dict) -> tuple[str, str, bytes]:
+    """The mail attachment builder ``conference_pass``: the recipient's QR code."""
+    attendee = attendee_of(context["offering"].id, context["user"].id)
+    if attendee is None:
+        raise LookupError("the registration has no attendee code")
+    return "check-in-code.png", "image/png", qr_png(attendee.code)
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the door is told: ``outcome`` is ``checked_in``, ``already`` (at ``at``),
+    ``unknown`` or ``no_place``; with the attendee's name, days and needs."""
+
+    outcome: str
+    code: str
+    attendee: Attendee | None = None
+    at: datetime | None = None
+    days: tuple[date, ...] = ()
+    today_is_theirs: bool = True
+
+    @property
+    def registration(self) -> Registration | None:
+        return self.attendee.registration if self.attendee else None
+
+
+def check_in(actor, conference: Conference, typed: str, now: datetime | None = None) -> CheckIn:
+    """Check in the attendee whose code was typed or scanned, at today's day of the
+    conference (or its first). A second scan the same day says when they came."""
+    require_organiser(actor)
+    code = normalised(typed)
+    attendee = db.session.scalar(
+        select(Attendee).where(Attendee.conference_id == conference.id, Attendee.code == code)
+    )
+    if attendee is None or not code:
+        return CheckIn("unknown", code)
+    registration = attendee.registration
+    days = tuple(days_of(conference, registration.answers))
+    today = to_local(now or utcnow()).date()
+    base = {"code": code, "attendee": attendee, "days": days, "today_is_theirs": today in days}
+    if registration.status not in HAS_PLACE:
+        return CheckIn("no_place", **base)
+    offering = registration.offering
+    session = session_attendance.default_session(offering.active_sessions, today)
+    if session is None:
+        raise ConferenceError("no_days")
+    earlier = db.session.get(SessionAttendance, (registration.id, session.id))
+    if earlier is not None:
+        return CheckIn("already", at=earlier.checked_in_at, **base)
+    try:
+        session_attendance.check_in_session(actor, registration, session)
+    except RegistrationError as error:
+        raise ConferenceError(error.code) from error
+    if attendee.checked_in_at is None:
+        attendee.checked_in_at = now or utcnow()
+        attendee.checked_in_by_id = actor.id
+    db.session.flush()
+    return CheckIn("checked_in", at=attendee.checked_in_at, **base)
+
+
+def badge_rows(conference: Conference) -> list[tuple[Attendee, Registration]]:
+    """Every attendee with a place, by name, with their registration and person."""
+    if conference.offering_id is None:
+        return []
+    rows = db.session.execute(
+        select(Attendee, Registration)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .join(User, User.id == Registration.user_id)
+        .where(Attendee.conference_id == conference.id, Registration.status.in_(HAS_PLACE))
+        .order_by(User.name, Attendee.id)
+    ).all()
+    return [(attendee, registration) for attendee, registration in rows]

@@ -1,0 +1,174 @@
+"""The day itself and the speakers: check-in by code (first and second scan, unknown
+code), the badges PDF, speaker invitations (single use, another's refused) and photos."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import conference_door_support as door
+import pytest
+from conftest import post_form
+from PIL import Image
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from lms.conference import attendees, speakers
+from lms.conference.models import Speaker
+from lms.conference.registration import ConferenceError, register_attendee
+from lms.conference.release_models import Attendee
+from lms.extensions import db
+from lms.learning.attachments import AttachmentError
+from lms.mail.models import OutboxMessage
+from lms.registrations.models import Registration, SessionAttendance
+from lms.timeutil import utcnow
+
+
+@pytest.fixture
+def organiser(factory):
+    return factory.user(roles=("organiser",))
+
+
+def _today_conference(organiser):
+    return door.conference(organiser, days_ahead=0)
+
+
+def _attendee(factory, conference, **fields):
+    person = factory.user(**fields)
+    registered = register_attendee(
+        person,
+        conference,
+        days=[conference.days[0].day.isoformat()],
+        dietary="Glutenfri",
+        now=utcnow() - timedelta(days=2),
+    )
+    db.session.commit()
+    return person, db.session.scalar(
+        select(Attendee).where(Attendee.registration_id == registered.id)
+    )
+
+
+def test_first_scan_checks_in_second_says_when(factory, organiser):
+    conference = _today_conference(organiser)
+    person, attendee = _attendee(factory, conference)
+    first = attendees.check_in(organiser, conference, f" {attendee.code.lower()} ")
+    db.session.commit()
+    assert first.outcome == "checked_in"
+    assert first.registration.user_id == person.id
+    assert first.days == (conference.days[0].day,)
+    registration = db.session.get(Registration, attendee.registration_id)
+    assert registration.status == "attended"
+    assert db.session.scalar(select(SessionAttendance.registration_id)) == registration.id
+    second = attendees.check_in(organiser, conference, attendee.code)
+    assert second.outcome == "already" and second.at is not None
+    assert attendees.check_in(organiser, conference, "NOPE1234").outcome == "unknown"
+
+
+def test_check_in_before_the_first_day_is_refused(factory, organiser):
+    conference = door.conference(organiser, days_ahead=10)
+    _person, attendee = _attendee(factory, conference)
+    with pytest.raises(ConferenceError) as error:
+        attendees.check_in(organiser, conference, attendee.code)
+    assert error.value.code == "not_started"
+
+
+def test_check_in_page_answers_at_once(client, login, factory, organiser):
+    conference = _today_conference(organiser)
+    _person, attendee = _attendee(factory, conference, name="Ola Deltaker")
+    login(organiser)
+    path = f"/manage/conferences/{conference.slug}/check-in"
+    first = post_form(client, path, {"code": attendee.code})
+    assert first.status_code == 200
+    body = first.get_data(as_text=True)
+    assert "Ola Deltaker" in body and "Glutenfri" in body and 'data-outcome="checked_in"' in body
+    again = post_form(client, path, {"code": attendee.code}).get_data(as_text=True)
+    assert 'data-outcome="already"' in again
+    unknown = post_form(client, path, {"code": "XXXX"})
+    assert unknown.status_code == 404 and 'data-outcome="unknown"' in unknown.get_data(True)
+
+
+def test_badges_pdf_has_every_name(client, login, factory, organiser):
+    conference = door.conference(organiser)
+    names = [f"Navn Nummer{n}" for n in range(7)]
+    for name in names:
+        _attendee(factory, conference, name=name)
+    login(organiser)
+    response = client.get(f"/manage/conferences/{conference.slug}/badges.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    text = " ".join(page.extract_text() for page in pages)
+    assert all(name in text for name in names)
+    assert len(pages) == 2  # six badges a page
+
+
+def test_invitation_is_single_use_and_links_the_speaker(factory, organiser):
+    conference = door.conference(organiser)
+    speaker = door.speaker(conference)
+    token = speakers.invite(organiser, speaker, "nb")
+    db.session.commit()
+    assert speaker.invite_token_hash and token not in speaker.invite_token_hash
+    assert db.session.scalar(
+        select(OutboxMessage.kind).where(OutboxMessage.to_address == speaker.email)
+    )
+    person = factory.user()
+    linked = speakers.confirm(person, token)
+    db.session.commit()
+    assert (linked.user_id, linked.invite_token_hash) == (person.id, None)
+    with pytest.raises(ConferenceError):
+        speakers.confirm(factory.user(), token)
+
+
+def test_profile_of_another_speaker_is_refused(client, login, factory, organiser):
+    conference = door.conference(organiser)
+    mine, theirs = door.speaker(conference), door.speaker(conference, email="b@example.no")
+    person, other = factory.user(), factory.user()
+    mine.user_id, theirs.user_id = person.id, other.id
+    db.session.commit()
+    login(person)
+    assert client.get(f"/me/conference-speaker/{mine.id}").status_code == 200
+    assert client.get(f"/me/conference-speaker/{theirs.id}").status_code == 404
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"  # Make
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_photo_is_reencoded_without_exif_and_svg_refused(client, login, factory, organiser):
+    conference = door.conference(organiser)
+    speaker = door.speaker(conference)
+    person = factory.user()
+    speaker.user_id = person.id
+    db.session.commit()
+    original = _jpeg_with_exif()
+    assert b"SecretCamera" in original
+    with pytest.raises(AttachmentError):
+        speakers.clean_photo("photo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    login(person)
+    path = f"/me/conference-speaker/{speaker.id}"
+    data = {"name": "Kari Taler", "organisation": "DFØ", "job_title": "Rådgiver", "bio": "Hei"}
+    refused = post_form(
+        client,
+        path,
+        {**data, "photo": (io.BytesIO(b"<svg/>"), "x.svg")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    saved = post_form(
+        client,
+        path,
+        {**data, "photo": (io.BytesIO(original), "me.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Speaker, speaker.id)
+    assert stored.photo_type == "image/jpeg" and b"SecretCamera" not in stored.photo
+    assert not Image.open(io.BytesIO(stored.photo)).getexif()
+    served = client.get(f"/conferences/{conference.slug}/speakers/{speaker.id}/photo")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert stored.organisation == "DFØ"
