@@ -10,7 +10,15 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
-    from lms.conference import models, release_models  # noqa: F401  (tables)
+    from lms.conference import (  # noqa: F401  (tables and routes)
+        builder_views,
+        grid_views,
+        models,
+        release_models,
+    )
     from lms.conference.blueprint import bp
+    from lms.conference.releases import MAIL_KIND
 
     lms.add_blueprint(bp)
+    # The mail telling people what a new release changed for them (releases.py).
+    lms.add_mail_kind(MAIL_KIND)
