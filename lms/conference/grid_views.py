@@ -169,7 +169,7 @@ def publish(conference_id: int):
         return _publish_page(conference, releases.programme_clashes(conference), 409)
     except ConferenceError as error:
         db.session.rollback()
-        flash(error.message or _("The programme was not published."), "error")
+        flash(str(error.message or _("The programme was not published.")), "error")
         return redirect(url_for(".publish_page", conference_id=conference.id))
     db.session.commit()
     flash(_("Release %(number)s is published.", number=release.number), "success")
