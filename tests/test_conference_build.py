@@ -62,7 +62,7 @@ def test_an_organiser_creates_a_conference_and_nobody_else_may(factory, organise
         ({"day_ends": time(8)}, "day_ends", "bad_hours"),
         ({"day_starts": None}, "day_starts", "no_hours"),
     ],
-)  # fmt: skip
+)
 def test_bad_settings_are_refused_at_their_field(organiser, change, field, code):
     error = refusal(lambda: services.create_conference(organiser, SETTINGS | change))
     assert (error.code, error.field) == (code, field) and error.message is not None
@@ -135,8 +135,13 @@ def test_a_track_colour_needs_contrast_against_white_text(organiser):
 
 def test_speakers_profiles(organiser):
     conference = make_conference()
-    data = {"name": "Ola Nordmann", "email": "Ola@Example.no", "organisation": "OECD",
-            "job_title": "Head of procurement", "bio": "Kort om Ola."}  # fmt: skip
+    data = {
+        "name": "Ola Nordmann",
+        "email": "Ola@Example.no",
+        "organisation": "OECD",
+        "job_title": "Head of procurement",
+        "bio": "Kort om Ola.",
+    }
     speaker = services.save_speaker(organiser, conference, data)
     assert (speaker.email, speaker.organisation, speaker.job_title) == (
         "ola@example.no",
@@ -159,9 +164,17 @@ def test_items_have_every_field_and_are_placed_and_moved(organiser):
     conference = make_conference()
     first, second = make_speaker(conference, "A"), make_speaker(conference, "B")
     track = conference.tracks[0]
-    data = {"title": "Klimakrav", "abstract": "Om krav.", "kind": "round_table", "track_id": track.id,
-            "themes": ["climate_environment"], "principles": [8, 7], "language": "en",
-            "speaker_ids": [second.id, first.id], "status": "scheduled"}  # fmt: skip
+    data = {
+        "title": "Klimakrav",
+        "abstract": "Om krav.",
+        "kind": "round_table",
+        "track_id": track.id,
+        "themes": ["climate_environment"],
+        "principles": [8, 7],
+        "language": "en",
+        "speaker_ids": [second.id, first.id],
+        "status": "scheduled",
+    }
     item = items.save_item(organiser, conference, data)
     assert (item.kind, item.track_id, item.themes, item.principles, item.language) == (
         "round_table",
@@ -186,10 +199,17 @@ def test_items_have_every_field_and_are_placed_and_moved(organiser):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"kind": "lecture"}, "kind"), ({"language": "de"}, "language"), ({"themes": ["x"]}, "themes"),
-     ({"principles": [11]}, "principles"), ({"track_id": 999999}, "track_id"),
-     ({"speaker_ids": [999999]}, "speaker_ids"), ({"title": ""}, "title"), ({"status": "gone"}, "status")],
-)  # fmt: skip
+    [
+        ({"kind": "lecture"}, "kind"),
+        ({"language": "de"}, "language"),
+        ({"themes": ["x"]}, "themes"),
+        ({"principles": [11]}, "principles"),
+        ({"track_id": 999999}, "track_id"),
+        ({"speaker_ids": [999999]}, "speaker_ids"),
+        ({"title": ""}, "title"),
+        ({"status": "gone"}, "status"),
+    ],
+)
 def test_bad_item_values_are_refused_at_their_field(organiser, change, field):
     conference = make_conference()
     data = {"title": "Klimakrav", "kind": "talk", "language": "nb"} | change

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from conference_build_support import at, first_day, make_conference, make_item
-from tests.conftest import post_form
 
 from lms.conference.models import Conference, Item, Track
 from lms.conference.release_models import Release
 from lms.extensions import db
+from tests.conftest import post_form
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, or
         at(day.day, 10, 45),
     )
     grid = page(client, f"{c}/days/{day.id}")
-    assert 'id="item-%d"' % item.id in grid and f'href="{move}"' in grid
+    assert f'id="item-{item.id}"' in grid and f'href="{move}"' in grid
     assert "10:00–10:45" in grid and "conference-grid.js" in grid
     form = page(client, move)
     assert 'value="10:00"' in form and 'value="10:45"' in form

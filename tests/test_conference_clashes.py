@@ -22,13 +22,27 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def slot(id, start, minutes=60, room=1, speakers=(), status="scheduled", interest=0):
-    return Slot(id, f"Item {id}", room, start, start + timedelta(minutes=minutes),
-                tuple(speakers), status, interest)  # fmt: skip
+    return Slot(
+        id,
+        f"Item {id}",
+        room,
+        start,
+        start + timedelta(minutes=minutes),
+        tuple(speakers),
+        status,
+        interest,
+    )
 
 
 def clashes(slots, days=(DAY,), capacities=None):
-    return find_clashes(slots, days=days, day_starts=time(8), day_ends=time(18),
-                        zone="Europe/Oslo", capacities=capacities or {1: 100, 2: 100})  # fmt: skip
+    return find_clashes(
+        slots,
+        days=days,
+        day_starts=time(8),
+        day_ends=time(18),
+        zone="Europe/Oslo",
+        capacities=capacities or {1: 100, 2: 100},
+    )
 
 
 def kinds(found):
@@ -56,15 +70,20 @@ def test_a_speaker_in_two_rooms_at_once_clashes():
 
 
 def test_items_outside_the_days_or_the_hours_clash():
-    found = clashes([
-        slot(1, at(DAY + timedelta(days=1), 9)),  # not a conference day
-        slot(2, at(DAY, 7, 30), room=2),  # starts before 08:00
-        slot(3, at(DAY, 17, 30), room=2),  # ends 18:30
-        slot(4, at(DAY, 8), minutes=600, room=3),  # 08:00–18:00 exactly: inside
-    ])  # fmt: skip
+    found = clashes(
+        [
+            slot(1, at(DAY + timedelta(days=1), 9)),  # not a conference day
+            slot(2, at(DAY, 7, 30), room=2),  # starts before 08:00
+            slot(3, at(DAY, 17, 30), room=2),  # ends 18:30
+            slot(4, at(DAY, 8), minutes=600, room=3),  # 08:00–18:00 exactly: inside
+        ]
+    )
     # In programme order: by start.
-    assert kinds(found) == [("outside_hours", (2,), 2), ("outside_hours", (3,), 3),
-                            ("outside_days", (1,), 1)]  # fmt: skip
+    assert kinds(found) == [
+        ("outside_hours", (2,), 2),
+        ("outside_hours", (3,), 3),
+        ("outside_days", (1,), 1),
+    ]
 
 
 def test_hours_are_local_wall_time_on_the_days_summer_time_ends():
@@ -89,8 +108,10 @@ def test_cancelled_and_unplaced_items_never_clash():
 
 
 def test_more_interest_than_seats_is_a_warning_only():
-    found = clashes([slot(1, at(DAY, 9), interest=41, room=2), slot(2, at(DAY, 11), interest=40, room=2)],
-                    capacities={2: 40})  # fmt: skip
+    found = clashes(
+        [slot(1, at(DAY, 9), interest=41, room=2), slot(2, at(DAY, 11), interest=40, room=2)],
+        capacities={2: 40},
+    )
     assert kinds(found) == [("capacity", (1,), 1)]
     assert not found[0].hard and found[0].numbers == (41, 40)
     assert hard_clashes(found) == [] and clashing_item_ids(found) == set()
@@ -104,9 +125,16 @@ def test_hard_clashes_come_before_warnings():
 
 @pytest.mark.parametrize(
     ("colour", "readable"),
-    [("#1e5a8a", True), ("#000000", True), ("#767676", True), ("#777777", False),
-     ("#ffcc00", False), ("#ffffff", False), ("#0062ba", True)],
-)  # fmt: skip
+    [
+        ("#1e5a8a", True),
+        ("#000000", True),
+        ("#767676", True),
+        ("#777777", False),
+        ("#ffcc00", False),
+        ("#ffffff", False),
+        ("#0062ba", True),
+    ],
+)
 def test_a_track_colour_must_give_white_text_a_contrast_of_4_5(colour, readable):
     assert readable_on_white(colour) is readable
 

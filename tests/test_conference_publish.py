@@ -83,8 +83,14 @@ def test_release_2_mails_each_person_once_in_their_language_listing_their_items(
     db.session.add(seats)
     db.session.flush()
     moved = make_item(conference, "Klimakrav", room=hall, start=at(day, 9), speakers=[with_account])
-    table = make_item(conference, "Rundebord", room=small, start=at(day, 11),
-                      offering_id=seats.id, speakers=[by_mail, with_account])  # fmt: skip
+    table = make_item(
+        conference,
+        "Rundebord",
+        room=small,
+        start=at(day, 11),
+        offering_id=seats.id,
+        speakers=[by_mail, with_account],
+    )
     quiet = make_item(conference, "Uendret", room=hall, start=at(day, 13))
     for user, item in ((english, moved), (english, table), (norsk, moved), (untouched, quiet)):
         db.session.add(Star(user_id=user.id, item_id=item.id))
@@ -103,13 +109,19 @@ def test_release_2_mails_each_person_once_in_their_language_listing_their_items(
     db.session.commit()
     assert release.number == 2
     assert sorted((c["title"], c["kind"]) for c in release.changes) == [
-        ("Klimakrav", "moved"), ("Rundebord om klima", "changed")]  # fmt: skip
+        ("Klimakrav", "moved"),
+        ("Rundebord om klima", "changed"),
+    ]
     sequences = {i["title"]: i["sequence"] for i in release.snapshot["items"]}
     assert sequences == {"Klimakrav": 1, "Rundebord om klima": 1, "Uendret": 0}
 
     mails = rendered()
     assert sorted(mails) == [
-        "english@example.no", "guest@example.org", "norsk@example.no", "speaker@example.no"]  # fmt: skip
+        "english@example.no",
+        "guest@example.org",
+        "norsk@example.no",
+        "speaker@example.no",
+    ]
     assert len(outbox(kind=releases.MAIL_KIND)) == 4  # one each, though several items
 
     emma = mails["english@example.no"]
