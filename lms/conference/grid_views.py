@@ -71,6 +71,7 @@ def day_grid(conference_id: int, day_id: int):
         day=day,
         slots=slots,
         cells=cells,
+        cells_in_row={row for row, _room in cells},
         elsewhere=elsewhere,
         clashing=clashing,
         unplaced=[item for item in everything if not item.is_placed],
