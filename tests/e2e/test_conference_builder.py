@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conference_build_support import first_day
+from conference_build_support import at, first_day, make_conference, make_item
 from factories import outbox
 from sqlalchemy import select
 
@@ -129,3 +129,25 @@ def test_organiser_builds_a_day_fixes_a_clash_by_keyboard_and_publishes_two_rele
     assert newest.number == 2 and newest.changes[0]["kind"] == "moved"
     [mail] = outbox(kind=MAIL_KIND)
     assert mail.to_address == attendee.email
+
+
+def test_dragging_an_item_to_another_cell_submits_the_same_move(page):
+    """The progressive enhancement: a drop fills and posts the move form (the server
+    checks it as a typed move); the item keeps its length."""
+    conference = make_conference("dra")
+    hall, small = conference.rooms
+    day = conference.days[0]
+    item = make_item(conference, "Åpning", room=hall, start=at(day.day, 9), minutes=45)
+    login(page, make_user("organiser", "en").email)
+    page.goto(f"/manage/conferences/{conference.id}/days/{day.id}")
+    target = page.locator(f'td[data-room="{small.id}"][data-start="11:00"]')
+    with page.expect_navigation():
+        page.locator(f"#item-{item.id}").drag_to(target)
+    assert "Åpning is moved." in page.inner_text(".lms-flashes")
+    db.session.expire_all()
+    moved = db.session.get(Item, item.id)
+    assert (moved.room_id, moved.starts_at, moved.ends_at) == (
+        small.id,
+        at(day.day, 11),
+        at(day.day, 11, 45),
+    )
