@@ -19,8 +19,8 @@ from lms.accounts.auth import configure_login_manager, install_token_use_hooks
 from lms.admin import area as admin_area
 from lms.api import area as api_area
 from lms.calendar import area as calendar_area
-from lms.conference import area as conference_area
 from lms.cli import lms_cli
+from lms.conference import area as conference_area
 from lms.core import area as core_area
 from lms.core.areas import LMSState
 from lms.core.converters import IdConverter

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from accounts_support import csrf_token
+from conference_build_matrix import CONFERENCE_BUILD_ROUTES, conference_build_fixtures
 from factories import at_ten_in_oslo, year_like
 from learning_authoring_matrix import AUTHORING_ROUTES, authoring_fixtures
 
@@ -442,6 +443,8 @@ MATRIX = [
     Route("GET", "lms_learning.review", "/learning/attempts/{attempt}/review", members(404)),
     # Authoring modules (tests/learning_authoring_matrix.py).
     *[Route(m, f"lms_learning.{e}", p, x, d) for m, e, p, x, d in AUTHORING_ROUTES],
+    # The conference programme builder (tests/conference_build_matrix.py).
+    *[Route(m, f"lms_conference.{e}", p, x, d) for m, e, p, x, d in CONFERENCE_BUILD_ROUTES],
     # Learning: a module's GIFT import and download, for organisers and the module's own
     # instructors (the matrix's instructor teaches another module; the module's own
     # instructor is tested in test_learning_gift_pages.py).
@@ -551,6 +554,7 @@ def someone_else(factory):
         | _learner_fixtures(other)
         | _learning_fixtures(other)
         | authoring_fixtures()
+        | conference_build_fixtures()
         | _learning_results_fixtures(other)
         | _door_fixtures(other)
     )

@@ -12,15 +12,20 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
     from lms.conference import (  # noqa: F401  (tables and routes)
         attendees,
+        builder_views,
         door_views,
+        grid_views,
         models,
         release_models,
         speaker_views,
     )
     from lms.conference.blueprint import bp
+    from lms.conference.releases import MAIL_KIND
     from lms.registrations import signals as registration_signals
 
     lms.add_blueprint(bp)
+    # The mail telling people what a new release changed for them (releases.py).
+    lms.add_mail_kind(MAIL_KIND)
     # The door: a conference registration with a place gets its attendee code, and its
     # confirmation carries the QR code (the conference's own mail, with the calendar file).
     lms.add_mail_attachment("conference_pass", attendees.pass_attachment)

@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
 from . import progress_pages as progress
+from .conference_build_pages import CONFERENCE_BUILD_PAGES
 from .conference_door_pages import DOOR_PAGES
 from .learning_authoring_pages import AUTHORING_PAGES
 from .learning_teaching_pages import TEACHING_PAGES
@@ -1242,6 +1243,12 @@ PAGES: list[PageSpec] = [
     *[
         spec
         for n, roles, e, opener, status in DOOR_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
+    # The conference programme builder (tests/e2e/conference_build_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in CONFERENCE_BUILD_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
     # Teaching: a quiz's time page, the results overview (tests/e2e/learning_teaching_pages.py).

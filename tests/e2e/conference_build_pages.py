@@ -1,0 +1,133 @@
+"""The programme builder's pages for tests/e2e/site_pages.py's list: openers that build a
+conference (with a long Norwegian word in its titles, so narrow screens are tested with
+it) and drive the browser to each page, its error states too.
+
+``CONFERENCE_BUILD_PAGES`` holds (name, roles, endpoint, opener, status); site_pages
+turns them into its PageSpec rows."""
+
+from __future__ import annotations
+
+from conference_build_support import at, first_day, make_conference, make_item, make_speaker
+
+from lms.conference import releases
+from lms.conference.release_models import Star
+from lms.extensions import db
+
+LONG_WORD = "Leverandørkjedeansvarlighetsvurderingsseminar"
+_serial = iter(range(1, 10**6))
+
+
+def _conference(v, *, clash: bool = True):
+    """A conference with a speaker, items in its grid (two booked in one room at once
+    unless ``clash`` is False, one wanted by more people than its room seats) and one
+    item not placed yet."""
+    conference = make_conference(
+        f"konferanse-{next(_serial)}", rooms=((f"Sal {LONG_WORD}", 200), ("Sal B", 1))
+    )
+    conference.title = f"Konferanse om {LONG_WORD}"
+    hall, small = conference.rooms
+    day = first_day()
+    speaker = make_speaker(conference, f"Kari {LONG_WORD}", email="kari@example.no")
+    make_item(conference, f"Åpning: {LONG_WORD}", room=hall, start=at(day, 9), speakers=[speaker])
+    make_item(conference, "Panel", room=hall if clash else small, start=at(day, 9, 30))
+    wanted = make_item(conference, "Rundebord", room=small, start=at(day, 11), kind="round_table")
+    make_item(conference, f"Ikke plassert {LONG_WORD}")
+    for _ in range(2):
+        db.session.add(Star(user_id=v.new_user().id, item_id=wanted.id))
+    db.session.commit()
+    return conference
+
+
+def _base(v, **kwargs) -> str:
+    return f"/manage/conferences/{_conference(v, **kwargs).id}"
+
+
+def conference_list(v) -> None:
+    _conference(v)
+    v.goto("/manage/conferences")
+
+
+def new_conference_errors(v) -> None:
+    v.goto("/manage/conferences/new")
+    v.submit("main form.lms-form", {"slug": "Ikke gyldig", "timezone": "Mars/Olympus"}, status=400)
+
+
+def conference_page(v) -> None:
+    v.goto(_base(v))
+
+
+def settings_page(v) -> None:
+    v.goto(f"{_base(v)}/settings")
+
+
+def room_page(v) -> None:
+    conference = _conference(v)
+    v.goto(f"/manage/conferences/{conference.id}/rooms/{conference.rooms[0].id}")
+
+
+def track_errors(v) -> None:
+    v.goto(f"{_base(v)}/tracks/new")
+    v.submit("main form.lms-form", {"name": "Gul", "slug": "gul", "colour": "#ffcc00"}, status=400)
+
+
+def speaker_page(v) -> None:
+    v.goto(f"{_base(v)}/speakers/new")
+
+
+def item_page(v) -> None:
+    conference = _conference(v)
+    item = conference_items(conference)[0]
+    v.goto(f"/manage/conferences/{conference.id}/items/{item.id}")
+
+
+def conference_items(conference):
+    from lms.conference.items import items_of
+
+    return items_of(conference)
+
+
+def move_page(v) -> None:
+    conference = _conference(v)
+    item = conference_items(conference)[1]
+    v.goto(f"/manage/conferences/{conference.id}/items/{item.id}/move")
+
+
+def move_errors(v) -> None:
+    move_page(v)
+    v.submit("main form.lms-form", {"start": "12:00", "end": "11:00"}, status=400)
+
+
+def grid_page(v) -> None:
+    conference = _conference(v)
+    v.goto(f"/manage/conferences/{conference.id}/days/{conference.days[0].id}")
+
+
+def publish_with_clashes(v) -> None:
+    v.goto(f"{_base(v)}/publish")
+
+
+def releases_page(v) -> None:
+    conference = _conference(v, clash=False)
+    releases.publish(v.new_user("organiser"), conference)
+    db.session.commit()
+    v.goto(f"/manage/conferences/{conference.id}/releases")
+
+
+ORGANISERS = ("organiser",)
+E = "lms_conference."
+CONFERENCE_BUILD_PAGES = [
+    ("conferences", ("organiser", "admin"), f"{E}manage_conferences", conference_list, 200),
+    ("conference-new", ORGANISERS, f"{E}new_conference", "/manage/conferences/new", 200),
+    ("conference-new-errors", ORGANISERS, f"{E}new_conference", new_conference_errors, 200),
+    ("conference", ORGANISERS, f"{E}manage_conference", conference_page, 200),
+    ("conference-settings", ORGANISERS, f"{E}conference_settings", settings_page, 200),
+    ("conference-room", ORGANISERS, f"{E}room_form", room_page, 200),
+    ("conference-track-errors", ORGANISERS, f"{E}track_form", track_errors, 200),
+    ("conference-speaker", ORGANISERS, f"{E}speaker_form", speaker_page, 200),
+    ("conference-item", ORGANISERS, f"{E}item_form", item_page, 200),
+    ("conference-move", ORGANISERS, f"{E}move_item", move_page, 200),
+    ("conference-move-errors", ORGANISERS, f"{E}move_item", move_errors, 200),
+    ("conference-grid", ORGANISERS, f"{E}day_grid", grid_page, 200),
+    ("conference-publish", ORGANISERS, f"{E}publish_page", publish_with_clashes, 200),
+    ("conference-releases", ORGANISERS, f"{E}release_list", releases_page, 200),
+]

@@ -1,0 +1,142 @@
+"""The builder's pages (/manage/conferences…): forms answer 400 with the service's
+message at its field and change nothing; the move form places and moves items without
+JavaScript; publishing is a 409 page listing the clashes with links to fix them."""
+
+from __future__ import annotations
+
+import pytest
+from conference_build_support import at, first_day, make_conference, make_item
+
+from lms.conference.models import Conference, Item, Track
+from lms.conference.release_models import Release
+from lms.extensions import db
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def organiser(factory, login):
+    user = factory.user("org@example.no", roles=("organiser",), language="en")
+    login(user)
+    return user
+
+
+def page(client, path, status=200):
+    response = client.get(path)
+    assert response.status_code == status, path
+    return response.get_data(as_text=True)
+
+
+def test_an_organiser_creates_a_conference_through_the_form(client, organiser):
+    base = {"title": "Anskaffelseskonferansen", "timezone": "Europe/Oslo",
+            "day_starts": "08:00", "day_ends": "18:00"}  # fmt: skip
+    response = post_form(client, "/manage/conferences/new", base | {"slug": "Ikke Gyldig"})
+    assert response.status_code == 400
+    assert "Use lower case letters a–z" in response.get_data(as_text=True)
+    response = post_form(
+        client, "/manage/conferences/new", base | {"slug": "k", "timezone": "Mars/Olympus"}
+    )
+    assert response.status_code == 400 and "IANA" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Conference)) is None
+
+    response = post_form(client, "/manage/conferences/new", base | {"slug": "anskaffelser-2031"})
+    assert response.status_code == 302
+    conference = db.session.scalar(db.select(Conference))
+    assert response.headers["Location"].endswith(f"/manage/conferences/{conference.id}")
+    assert "Anskaffelseskonferansen" in page(client, "/manage/conferences")
+
+
+def test_days_rooms_tracks_speakers_and_items_through_their_forms(client, organiser):
+    conference = make_conference(days=1)
+    c = f"/manage/conferences/{conference.id}"
+    assert post_form(client, f"{c}/days", {"day": first_day().isoformat()}, c).status_code == 400
+    assert (
+        post_form(client, f"{c}/rooms/new", {"name": "Sal C", "capacity": "30"}).status_code == 302
+    )
+    response = post_form(
+        client, f"{c}/tracks/new", {"name": "Gul", "slug": "gul", "colour": "#ffff00"}
+    )
+    assert response.status_code == 400 and "hard to read" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Track).where(Track.slug == "gul")) is None
+    assert post_form(client, f"{c}/speakers/new", {"name": "Kari Taler"}).status_code == 302
+    data = {
+        "title": "Klimakrav",
+        "kind": "panel",
+        "track_id": "0",
+        "language": "en",
+        "status": "scheduled",
+    }
+    assert post_form(client, f"{c}/items/new", data).status_code == 302
+    item = db.session.scalar(db.select(Item))
+    assert (item.kind, item.track_id, item.language) == ("panel", None, "en")
+    text = page(client, c)
+    for shown in ("Sal C", "Kari Taler", "Klimakrav", "Not placed"):
+        assert shown in text
+
+
+def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, organiser):
+    conference = make_conference()
+    item = make_item(conference, "Klimakrav")
+    day = conference.days[0]
+    c = f"/manage/conferences/{conference.id}"
+    move = f"{c}/items/{item.id}/move"
+    room = conference.rooms[1]
+    bad = {"room_id": str(room.id), "day": day.day.isoformat(), "start": "10:00", "end": "09:00"}
+    response = post_form(client, move, bad)
+    assert response.status_code == 400 and "must end after it starts" in response.get_data(
+        as_text=True
+    )
+    response = post_form(client, move, bad | {"day": "2001-01-01", "end": "11:00"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert not db.session.get(Item, item.id).is_placed
+
+    response = post_form(client, move, bad | {"end": "10:45"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{c}/days/{day.id}#item-{item.id}")
+    db.session.expire_all()
+    moved = db.session.get(Item, item.id)
+    assert (moved.room_id, moved.starts_at, moved.ends_at) == (
+        room.id,
+        at(day.day, 10),
+        at(day.day, 10, 45),
+    )
+    grid = page(client, f"{c}/days/{day.id}")
+    assert f'id="item-{item.id}"' in grid and f'href="{move}"' in grid
+    assert "10:00–10:45" in grid and "conference-grid.js" in grid
+    form = page(client, move)
+    assert 'value="10:00"' in form and 'value="10:45"' in form
+
+
+def test_publishing_with_a_clash_is_a_409_page_with_links_to_fix_it(client, organiser):
+    conference = make_conference()
+    hall = conference.rooms[0]
+    day = first_day()
+    make_item(conference, "Åpning", room=hall, start=at(day, 9))
+    second = make_item(conference, "Panel", room=hall, start=at(day, 9, 30))
+    c = f"/manage/conferences/{conference.id}"
+    text = page(client, f"{c}/publish")
+    assert "The room is booked twice at once" in text
+    assert f'href="{c}/items/{second.id}/move"' in text
+    assert "Publishing is refused while there are clashes." in text
+    response = post_form(client, f"{c}/publish", {}, c)
+    assert response.status_code == 409
+    assert "The room is booked twice at once" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(Release)) is None
+
+    second.room_id = conference.rooms[1].id
+    db.session.commit()
+    response = post_form(client, f"{c}/publish", {}, c)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{c}/releases")
+    text = page(client, f"{c}/releases")
+    assert "Release 1, published" in text and "New: Panel" in text
+    response = post_form(client, f"{c}/publish", {}, c)
+    assert response.status_code == 302  # back to the publish page with the message
+    assert "Nothing changed since the last release." in page(client, f"{c}/publish")
+
+
+def test_a_part_of_another_conference_is_not_found(client, organiser):
+    conference, other = make_conference(), make_conference("annen")
+    item = make_item(other, "Fremmed")
+    page(client, f"/manage/conferences/{conference.id}/items/{item.id}", 404)
+    page(client, f"/manage/conferences/{conference.id}/rooms/{other.rooms[0].id}", 404)
+    page(client, f"/manage/conferences/{conference.id}/days/{other.days[0].id}", 404)
