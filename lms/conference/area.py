@@ -10,7 +10,11 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
-    from lms.conference import models, release_models  # noqa: F401  (tables)
+    from lms.conference import (  # noqa: F401  (tables)
+        exports_views,
+        models,
+        release_models,
+    )
     from lms.conference.blueprint import bp
 
     lms.add_blueprint(bp)
