@@ -160,7 +160,15 @@ def move(item, minutes: int) -> None:
 
 def db_programme(days=None, items=ITEMS, slug: str = "anskaffelseskonferansen-2027") -> Programme:
     """The same programme as rows (committed), with no release yet."""
-    from lms.conference.models import Conference, ConferenceDay, Item, Room, Speaker, Track
+    from lms.conference.models import (
+        Conference,
+        ConferenceDay,
+        Item,
+        Room,
+        Speaker,
+        Track,
+        item_speakers,
+    )
     from lms.extensions import db
 
     plain = plain_programme(days, items, slug)
@@ -209,9 +217,18 @@ def db_programme(days=None, items=ITEMS, slug: str = "anskaffelseskonferansen-20
             starts_at=item.starts_at,
             ends_at=item.ends_at,
         )
-        row.speakers = [speakers[by_id[s.id]] for s in item.speakers]
         made.append(row)
     db.session.add_all(made)
+    db.session.flush()
+    # The speakers in their order (the association's position, as the builder keeps it).
+    db.session.execute(
+        item_speakers.insert(),
+        [
+            {"item_id": row.id, "speaker_id": speakers[by_id[s.id]].id, "position": position}
+            for row, item in zip(made, plain.items, strict=True)
+            for position, s in enumerate(item.speakers)
+        ],
+    )
     db.session.commit()
     return Programme(conference, conference.rooms, conference.tracks, speakers, made)
 
