@@ -205,3 +205,38 @@ def test_files_are_built_once_per_release(client, programme, monkeypatch):
     bodies = {client.get(path).data for _ in range(3)}
     assert len(bodies) == 1 and len(calls) == 1
     json.loads(client.get(f"/conferences/{SLUG}/schedule.json").data)
+
+
+def test_files_and_api_send_as_many_queries_for_many_items_as_for_few(client, count_queries):
+    """A file reads the conference and one release, whatever the programme holds."""
+    small = db_programme(slug="liten-2027")
+    many = tuple(
+        (
+            f"Foredrag {n}",
+            n % 2,
+            f"{9 + n // 8:02d}:{(n % 8) * 5:02d}",
+            5,
+            n % 2,
+            n % 2,
+            (n % 3,),
+            "talk",
+        )
+        for n in range(60)
+    )
+    large = db_programme(slug="stor-2027", items=many)
+    for each in (small, large):
+        publish(each)
+    counts = {}
+    for slug in ("liten-2027", "stor-2027"):
+        paths = [
+            f"/conferences/{slug}/schedule.ics?release=1",
+            f"/conferences/{slug}/tracks/baerekraft.ics",
+            f"/conferences/{slug}/schedule.xml",
+            f"/conferences/{slug}/schedule.json",
+            f"/api/v1/conferences/{slug}",
+        ]
+        with count_queries() as statements:
+            for path in paths:
+                assert client.get(path).status_code == 200
+        counts[slug] = len(statements)
+    assert counts["liten-2027"] == counts["stor-2027"]
