@@ -10,7 +10,7 @@ PORT ?= 5000
 RUN_URL := $(or $(LMS_BASE_URL),http://127.0.0.1:$(PORT))
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgresql setup setup-test assets translations extract-messages db lint chromium wrk bench clean
+.PHONY: run test test-sqlite test-postgresql setup setup-test assets translations extract-messages db lint chromium libical wrk bench clean
 
 run: setup db
 	@$(FLASK) lms load-demo
@@ -21,7 +21,7 @@ run: setup db
 
 setup: $(VENV)/.runtime assets translations
 
-setup-test: $(VENV)/.dev assets translations chromium
+setup-test: $(VENV)/.dev assets translations chromium libical
 
 $(VENV)/.runtime: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,15 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; \
+	fi
+
+# libical (Debian, through GObject introspection for /usr/bin/python3): the calendar tests
+# run its restriction check on every conference .ics, as Evolution reads them.
+libical:
+	@if ! /usr/bin/python3 -c "import gi; gi.require_version('ICalGLib', '3.0')" 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-gi gir1.2-ical-3.0 >/dev/null; \
+	  else echo "Install Debian's python3-gi and gir1.2-ical-3.0 (sudo apt-get install ...)"; exit 1; fi; \
 	fi
 
 # wrk drives the load in bench/ (Debian package).

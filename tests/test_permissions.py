@@ -520,6 +520,35 @@ MATRIX = [
         "/conferences/{door_conf}/speakers/{door_own_speaker}/photo",
         everyone(200),
     ),
+    # The conference's files and calendars page (public, from its release), the printer's
+    # table (organisers) and its API (public like the catalogue).
+    *[
+        Route("GET", f"lms_conference.{endpoint}", f"/conferences/{{export_conference}}{path}", x)
+        for endpoint, path, x in (
+            ("schedule_ics", "/schedule.ics", everyone(200)),
+            ("track_ics", "/tracks/{export_track}.ics", everyone(200)),
+            ("session_ics", "/sessions/{export_item}.ics", everyone(200)),
+            ("schedule_file", "/schedule.xml", everyone(200)),
+            ("schedule_file", "/schedule.json", everyone(200)),
+            ("calendars", "/calendars", everyone(200)),
+        )
+    ],
+    *[
+        Route(
+            "GET",
+            "lms_conference.programme_export",
+            f"/manage/conferences/{{export_conference}}/programme.{fmt}",
+            managers(200),
+        )
+        for fmt in ("csv", "xlsx")
+    ],
+    Route("GET", "lms_api.conferences", "/api/v1/conferences", members(200, anonymous=200)),
+    Route(
+        "GET",
+        "lms_api.conference",
+        "/api/v1/conferences/{export_conference}",
+        members(200, anonymous=200),
+    ),
 ]
 
 
@@ -557,6 +586,7 @@ def someone_else(factory):
         | conference_build_fixtures()
         | _learning_results_fixtures(other)
         | _door_fixtures(other)
+        | _conference_export_fixtures()
     )
 
 
@@ -592,6 +622,19 @@ def _tiny_png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4)).save(out, format="PNG")
     return out.getvalue()
+
+
+def _conference_export_fixtures() -> dict:
+    """A conference with one release (tests/conference_export_support.py)."""
+    from conference_export_support import db_programme, publish
+
+    programme = db_programme(slug="matrisekonferansen-2031")
+    publish(programme)
+    return {
+        "export_conference": programme.conference.slug,
+        "export_track": programme.tracks[0].slug,
+        "export_item": programme.items[0].id,
+    }
 
 
 def _learner_fixtures(other) -> dict:

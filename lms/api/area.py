@@ -11,6 +11,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
     """Mount the API; it checks CSRF itself when a browser session calls it."""
     from lms.api import (  # noqa: F401  (routes on the blueprint)
         catalogue,
+        conferences,
         events,
         learning,
         learning_results,

@@ -60,8 +60,17 @@ bp.add_app_template_global(webcal_url, "lms_webcal_url")
 bp.add_app_template_global(personal_feed_url, "lms_personal_feed_url")
 
 
-def ics_response(data: bytes, filename: str, *, cache: str, attachment: bool) -> Response:
-    response = Response(data, mimetype="text/calendar")  # Flask adds charset=utf-8
+def ics_response(
+    data: bytes,
+    filename: str,
+    *,
+    cache: str,
+    attachment: bool,
+    mimetype: str = "text/calendar",
+) -> Response:
+    """A file's bytes with a strong ETag (their hash) and ``304`` when it matches: the
+    one rule of every download and feed (the conference's schedule files too)."""
+    response = Response(data, mimetype=mimetype)  # Flask adds charset=utf-8 to text/*
     response.set_etag(hashlib.sha256(data).hexdigest()[:40])
     response.headers["Cache-Control"] = cache
     kind = "attachment" if attachment else "inline"

@@ -14,6 +14,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         attendees,
         builder_views,
         door_views,
+        exports_views,
         grid_views,
         models,
         release_models,

@@ -52,6 +52,11 @@ NOT_PAGES = {
     "lms_learning.export_results": "a CSV or XLSX download, not HTML",
     "lms_conference.badges_pdf": "a PDF of name badges, not HTML",
     "lms_conference.speaker_photo": "a speaker's photo (an image), not HTML",
+    "lms_conference.schedule_ics": "an .ics calendar feed, not HTML",
+    "lms_conference.track_ics": "an .ics calendar feed, not HTML",
+    "lms_conference.session_ics": "an .ics calendar file, not HTML",
+    "lms_conference.schedule_file": "a frab schedule (XML or JSON), not HTML",
+    "lms_conference.programme_export": "a CSV or XLSX download, not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -247,6 +252,16 @@ def confirm_email_change(v: Visit) -> None:
     services.request_email_change(v.user, PASSWORD, email)
     db.session.commit()
     v.goto(mailed_link(email, "confirm_email_change"))
+
+
+def conference_calendars(v: Visit) -> None:
+    """A published conference's calendars page, with a track named by a long word."""
+    from conference_export_support import db_programme, publish
+
+    programme = db_programme(slug=f"konferanse-{next(_serial)}")
+    programme.tracks[0].name = LONG_WORD
+    publish(programme)
+    v.goto(f"/conferences/{programme.conference.slug}/calendars")
 
 
 def long_user(v: Visit, role: str = "instructor"):
@@ -1182,6 +1197,8 @@ PAGES: list[PageSpec] = [
     ),
     PageSpec("delete-draft", "organiser", "lms_events.manage_delete", manage_delete_confirm),
     *_for(NON_ADMINS, "leave-network", "lms_events.network_leave_confirm", network_leave_confirm),
+    # The conference's calendars page (public, from its release).
+    *_for(EVERYONE, "conference-calendars", "lms_conference.calendars", conference_calendars),
     # Learning: participants' pages.
     *_for(EVERYONE, "learning", "lms_learning.modules", learning_modules),
     PageSpec("learning-none", ANONYMOUS, "lms_learning.modules", "/learning?theme=anti_corruption"),

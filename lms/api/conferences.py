@@ -1,0 +1,158 @@
+"""``GET /api/v1/conferences`` and ``GET /api/v1/conferences/<slug>``: the published
+programmes, public like the catalogue.
+
+Both read releases (``conference.published``), never the draft: a conference without a
+release is not listed and its detail is a 404. The detail is the newest release, or the
+one ``?release=N`` asks for; it is built from the release's snapshot alone, so the same
+release always gives the same bytes and ETag. Timestamps are the API's (``serialise.iso``:
+the LMS zone with its offset), and each item also says the conference's own zone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import request
+from sqlalchemy import func, select
+
+from lms.api.blueprint import bp, cacheable, json_bytes, public
+from lms.api.serialise import iso
+from lms.conference.models import Conference
+from lms.conference.published import conference_by_slug, release_of
+from lms.conference.release_models import Release
+from lms.conference.snapshot import parse
+from lms.core.errors import api_error
+from lms.core.urls import external_url
+from lms.extensions import db
+
+_NUMBER = re.compile(r"[1-9][0-9]{0,6}")
+NOT_FOUND = "No such conference (or none of its programme is published yet)."
+
+
+def _links(slug: str) -> dict:
+    return {
+        "url": external_url("lms_api.conference", slug=slug),
+        "ics_url": external_url("lms_conference.schedule_ics", slug=slug),
+        "schedule_xml_url": external_url("lms_conference.schedule_file", slug=slug, fmt="xml"),
+        "schedule_json_url": external_url("lms_conference.schedule_file", slug=slug, fmt="json"),
+    }
+
+
+def _summary(conference: Conference, release: Release) -> dict:
+    part = release.snapshot["conference"]
+    return {
+        "slug": conference.slug,
+        "title": part["title"],
+        "timezone": part["timezone"],
+        "venue": part["venue"],
+        "days": release.snapshot["days"],
+        "release": release.number,
+        "published_at": iso(release.published_at),
+        **_links(conference.slug),
+    }
+
+
+def _moment(value: str | None) -> str | None:
+    return iso(parse(value)) if value else None
+
+
+def _item(item: dict, rooms: dict, tracks: dict, speakers: dict) -> dict:
+    return {
+        "id": item["id"],
+        "guid": item["guid"],
+        "title": item["title"],
+        "abstract": item["abstract"],
+        "kind": item["kind"],
+        "track": tracks.get(item["track_id"]),
+        "themes": item["themes"],
+        "principles": item["principles"],
+        "language": item["language"],
+        "room": rooms.get(item["room_id"]),
+        "starts_at": _moment(item["starts_at"]),
+        "ends_at": _moment(item["ends_at"]),
+        "status": item["status"],
+        "sequence": item["sequence"],
+        "last_modified": _moment(item["last_modified"]),
+        "limited_seats": item["offering_id"] is not None,
+        "speakers": [speakers[s] for s in item["speaker_ids"] if s in speakers],
+    }
+
+
+def detail(conference: Conference, release: Release) -> dict:
+    """A release of the programme: days, rooms, tracks, speakers, and every item (the
+    cancelled ones too, marked) with its speakers."""
+    snapshot = release.snapshot
+    part = snapshot["conference"]
+    rooms = {
+        room["id"]: {
+            "guid": room["guid"],
+            "name": room["name"],
+            "capacity": room["capacity"],
+            "accessibility_notes": room["accessibility_notes"],
+        }
+        for room in snapshot["rooms"]
+    }
+    tracks = {
+        track["id"]: {
+            "slug": track["slug"],
+            "name": track["name"],
+            "colour": track["colour"],
+            "description": track["description"],
+        }
+        for track in snapshot["tracks"]
+    }
+    speakers = {
+        speaker["id"]: {
+            "guid": speaker["guid"],
+            "name": speaker["name"],
+            "organisation": speaker["organisation"],
+            "job_title": speaker["job_title"],
+            "bio": speaker["bio"],
+        }
+        for speaker in snapshot["speakers"]
+    }
+    return {
+        **_summary(conference, release),
+        "description_md": part["description_md"],
+        "address": part["address"],
+        "rooms": list(rooms.values()),
+        "tracks": list(tracks.values()),
+        "speakers": list(speakers.values()),
+        "items": [_item(item, rooms, tracks, speakers) for item in snapshot["items"]],
+    }
+
+
+@bp.get("/conferences")
+@public
+def conferences():
+    """Every conference with a published programme, by title: its newest release."""
+    newest = (
+        select(Release.conference_id, func.max(Release.number).label("number"))
+        .group_by(Release.conference_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Conference, Release)
+        .join(newest, newest.c.conference_id == Conference.id)
+        .join(
+            Release,
+            (Release.conference_id == Conference.id) & (Release.number == newest.c.number),
+        )
+        .order_by(Conference.title, Conference.id)
+    ).all()
+    body = {"conferences": [_summary(conference, release) for conference, release in rows]}
+    return cacheable(json_bytes(body))
+
+
+@bp.get("/conferences/<slug>")
+@public
+def conference(slug: str):
+    """One conference's programme (``?release=N``: as of release N)."""
+    number = request.args.get("release")
+    if number is not None and not _NUMBER.fullmatch(number):
+        return api_error(400, "'release' must be a whole number from 1 up.", "invalid_parameter")
+    found = conference_by_slug(slug)
+    release = release_of(found, int(number) if number else None) if found else None
+    if release is None:
+        return api_error(404, NOT_FOUND, "not_found")
+    return cacheable(json_bytes(detail(found, release)))
