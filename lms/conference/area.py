@@ -10,7 +10,16 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
-    from lms.conference import models, release_models  # noqa: F401  (tables)
+    # The tables, and the public side's views and feed entries (imported to register).
+    from lms.conference import (  # noqa: F401
+        agenda_feed,
+        agenda_views,
+        changes_views,
+        models,
+        programme_views,
+        release_models,
+    )
     from lms.conference.blueprint import bp
 
     lms.add_blueprint(bp)
+    agenda_feed.connect()
