@@ -17,6 +17,7 @@ from accounts_support import (
     snapshot,
 )
 from calendar_csrf import CALENDAR_CSRF_ATTACKS
+from conference_public_csrf import CONFERENCE_PUBLIC_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
 from learning_authoring_csrf import LEARNING_AUTHORING_CSRF_ATTACKS
 from learning_gift_csrf import LEARNING_GIFT_CSRF_ATTACKS
@@ -171,6 +172,7 @@ CSRF_ATTACKS.update(LEARNING_AUTHORING_CSRF_ATTACKS)  # tests/learning_authoring
 CSRF_ATTACKS.update(LEARNING_GIFT_CSRF_ATTACKS)  # GIFT import (tests/learning_gift_csrf.py)
 CSRF_ATTACKS.update(PROGRESS_CSRF_ATTACKS)  # progress and certificates (tests/progress_csrf.py)
 CSRF_ATTACKS.update(LEARNING_RESULTS_CSRF_ATTACKS)  # essays, regrades (learning_results_csrf.py)
+CSRF_ATTACKS.update(CONFERENCE_PUBLIC_CSRF_ATTACKS)  # stars (tests/conference_public_csrf.py)
 
 
 def same(actual, expected):
