@@ -549,7 +549,18 @@ MATRIX = [
         "/api/v1/conferences/{export_conference}",
         members(200, anonymous=200),
     ),
-]
+    # The public programme (a published release): anyone reads it; stars and the agenda
+    # need login. tests/conference_public_support.py makes the conference.
+    *[Route("GET", f"lms_conference.{e}", f"/conferences/{{conf}}{p}", everyone(200))
+      for e, p in (("programme", ""), ("item", "/items/{conf_item}"), ("speakers", "/speakers"),
+                   ("speaker", "/speakers/{conf_speaker}"), ("changes", "/changes"),
+                   ("changes_feed", "/changes.atom"))],
+    Route("GET", "lms_conference.my_agenda", "/conferences/{conf}/agenda", members(200)),
+    Route("POST", "lms_conference.star", "/conferences/{conf}/items/{conf_item}/star",
+          members(302)),
+    Route("POST", "lms_conference.unstar", "/conferences/{conf}/items/{conf_item}/unstar",
+          members(302)),
+]  # fmt: skip
 
 
 def test_matrix_covers_every_route(app):
@@ -587,6 +598,7 @@ def someone_else(factory):
         | _learning_results_fixtures(other)
         | _door_fixtures(other)
         | _conference_export_fixtures()
+        | _conference_fixtures()
     )
 
 
@@ -755,6 +767,16 @@ def _calendar_fixtures(other) -> dict:
         made[key] = offering.id
     db.session.commit()
     return made | {"feed": feed_token(other)}
+
+
+def _conference_fixtures() -> dict:
+    """A conference with a published release (tests/conference_public_support.py)."""
+    from conference_public_support import item_named, make_conference, publish
+
+    conference = make_conference()
+    publish(conference)
+    item = item_named(conference, "Åpning")
+    return {"conf": conference.slug, "conf_item": item.id, "conf_speaker": item.speakers[0].id}
 
 
 def _refused(expected) -> bool:

@@ -19,6 +19,7 @@ from accounts_support import (
 from calendar_csrf import CALENDAR_CSRF_ATTACKS
 from conference_door_csrf import CONFERENCE_DOOR_CSRF_ATTACKS
 from conference_build_csrf import CONFERENCE_BUILD_CSRF_ATTACKS
+from conference_public_csrf import CONFERENCE_PUBLIC_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
 from learning_authoring_csrf import LEARNING_AUTHORING_CSRF_ATTACKS
 from learning_gift_csrf import LEARNING_GIFT_CSRF_ATTACKS
@@ -175,6 +176,7 @@ CSRF_ATTACKS.update(PROGRESS_CSRF_ATTACKS)  # progress and certificates (tests/p
 CSRF_ATTACKS.update(LEARNING_RESULTS_CSRF_ATTACKS)  # essays, regrades (learning_results_csrf.py)
 CSRF_ATTACKS.update(CONFERENCE_DOOR_CSRF_ATTACKS)  # the conference's door (conference_door_csrf.py)
 CSRF_ATTACKS.update(CONFERENCE_BUILD_CSRF_ATTACKS)  # tests/conference_build_csrf.py
+CSRF_ATTACKS.update(CONFERENCE_PUBLIC_CSRF_ATTACKS)  # stars (tests/conference_public_csrf.py)
 
 
 def same(actual, expected):

@@ -239,9 +239,11 @@ def personal_calendar(
     *,
     zone: str = DEFAULT_TIMEZONE,
     name: str = "",
+    more: Iterable[CalendarEntry] = (),
 ) -> bytes:
-    """A person's feed (see ``personal_entries``), named ``name`` or after them."""
-    entries = personal_entries(user, registrations, links, zone=zone)
+    """A person's feed (see ``personal_entries``), named ``name`` or after them;
+    ``more`` are the entries other areas add (a conference agenda), after the sessions."""
+    entries = [*personal_entries(user, registrations, links, zone=zone), *more]
     return build_calendar(name or user.name, entries, zone=zone)
 
 

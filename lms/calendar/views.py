@@ -26,6 +26,7 @@ from flask_login import current_user, login_required
 
 from lms.calendar import entries, feeds
 from lms.calendar.files import links, offering_ics_bytes
+from lms.calendar.signals import more_personal_entries
 from lms.core.urls import external_url
 from lms.events import networks
 from lms.events.models import Network, Offering
@@ -103,12 +104,15 @@ def personal_feed(token: str):
         abort(404)
     with force_locale(user.language):  # calendar apps send no useful Accept-Language
         name = _("%(site)s: my sessions", site=current_app.config["LMS_SITE_NAME"])
+    zone = current_app.config["LMS_TIMEZONE"]
+    feed_links = links()
     data = entries.personal_calendar(
         user,
         feeds.feed_registrations(user),
-        links(),
-        zone=current_app.config["LMS_TIMEZONE"],
+        feed_links,
+        zone=zone,
         name=name,
+        more=more_personal_entries(user, feed_links, zone),
     )
     response = ics_response(data, "calendar.ics", cache="private, max-age=300", attachment=False)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"

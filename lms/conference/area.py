@@ -10,13 +10,17 @@ from lms.core.areas import LMSState
 
 def init_area(app: Flask, lms: LMSState) -> None:
     """Put the area's tables on the metadata and mount its pages."""
-    from lms.conference import (  # noqa: F401  (tables and routes)
+    from lms.conference import (  # noqa: F401  (tables, routes and feed entries)
+        agenda_feed,
+        agenda_views,
         attendees,
         builder_views,
+        changes_views,
         door_views,
         exports_views,
         grid_views,
         models,
+        programme_views,
         release_models,
         speaker_views,
     )
@@ -37,3 +41,4 @@ def init_area(app: Flask, lms: LMSState) -> None:
     registration_signals.status_written.connect(attendees.give_code, sender="conference")
     registration_signals.status_mail.connect(attendees.confirmation_mail, sender="conference")
     registration_signals.offering_page_sections.connect(door_views.on_offering_page)
+    agenda_feed.connect()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
 
 LANGUAGES = ("nb", "en")
@@ -23,5 +23,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """Everyone sees times in the agency's zone (Europe/Oslo unless configured)."""
-    return current_app.config["LMS_TIMEZONE"]
+    """Everyone sees times in the agency's zone (Europe/Oslo unless configured), except
+    on a page about a place with its own zone (a conference's programme), which sets
+    ``g.lms_timezone`` so its times read as on the venue's clocks."""
+    return g.get("lms_timezone") or current_app.config["LMS_TIMEZONE"]
