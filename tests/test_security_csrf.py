@@ -17,8 +17,8 @@ from accounts_support import (
     snapshot,
 )
 from calendar_csrf import CALENDAR_CSRF_ATTACKS
-from conference_door_csrf import CONFERENCE_DOOR_CSRF_ATTACKS
 from conference_build_csrf import CONFERENCE_BUILD_CSRF_ATTACKS
+from conference_door_csrf import CONFERENCE_DOOR_CSRF_ATTACKS
 from conference_public_csrf import CONFERENCE_PUBLIC_CSRF_ATTACKS
 from events_csrf import EVENTS_CSRF_ATTACKS
 from learning_authoring_csrf import LEARNING_AUTHORING_CSRF_ATTACKS
