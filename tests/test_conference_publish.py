@@ -159,3 +159,26 @@ def test_an_item_taken_out_of_the_grid_is_cancelled_in_the_next_release(factory,
     assert release.changes == [{"guid": item.guid, "kind": "cancelled", "title": "Klimakrav"}]
     [mail] = rendered().values()
     assert mail.to_address == "fan@example.no" and "Cancelled: Klimakrav" in mail.body_text
+
+
+def test_the_room_size_warning_counts_each_person_who_starred_or_holds_a_seat_once(factory):
+    conference = make_conference(rooms=(("Lite rom", 2),))
+    seats = Offering(kind="conference_item", status="published", title="Verksted", capacity=5)
+    db.session.add(seats)
+    db.session.flush()
+    item = make_item(conference, "Verksted", room=conference.rooms[0], start=at(first_day(), 9),
+                     offering_id=seats.id)  # fmt: skip
+    both, starred = factory.user(), factory.user()
+    waiting = factory.user()
+    db.session.add_all([Star(user_id=both.id, item_id=item.id),
+                        Star(user_id=starred.id, item_id=item.id),
+                        Registration(user_id=both.id, offering_id=seats.id, status="confirmed"),
+                        Registration(user_id=waiting.id, offering_id=seats.id,
+                                     status="waitlisted")])  # fmt: skip
+    db.session.commit()
+    assert releases.programme_clashes(conference) == []  # two people, two seats
+    seated = factory.user()
+    db.session.add(Registration(user_id=seated.id, offering_id=seats.id, status="confirmed"))
+    db.session.commit()
+    [warning] = releases.programme_clashes(conference)
+    assert (warning.kind, warning.hard, warning.numbers) == ("capacity", False, (3, 2))
