@@ -25,6 +25,7 @@ from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
 from . import progress_pages as progress
+from .conference_public_pages import CONFERENCE_PUBLIC_PAGES
 from .learning_authoring_pages import AUTHORING_PAGES
 from .learning_teaching_pages import TEACHING_PAGES
 
@@ -48,6 +49,7 @@ NOT_PAGES = {
     "lms_learning.gift_export": "a GIFT (text) download, not HTML",
     "lms_learning.certificate_download": "a PDF certificate, not HTML",
     "lms_learning.export_results": "a CSV or XLSX download, not HTML",
+    "lms_conference.changes_feed": "an Atom feed (XML), not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -1239,6 +1241,12 @@ PAGES: list[PageSpec] = [
     *[
         spec
         for n, roles, e, opener, status in TEACHING_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
+    # The public conference programme (tests/e2e/conference_public_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in CONFERENCE_PUBLIC_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
     # A participant's learning pages as staff see them (one staff role: the pages are the
