@@ -125,8 +125,6 @@ def make_conference(slug: str = "anskaffelseskonferansen", days_ahead: int = 40)
     return conference
 
 
-
-
 def items_of(conference) -> list[Item]:
     return list(db.session.scalars(db.select(Item).where(Item.conference_id == conference.id)))
 
