@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conference_public_support import item_named, make_conference, publish
+from conference_public_support import item_named, items_of, make_conference, publish
 from conftest import csrf_token
 from icalendar import Calendar
 
@@ -191,3 +191,40 @@ def test_a_draft_change_does_not_reach_the_feed(client, conference, person):
     item.title = "Utkast"
     db.session.commit()
     assert _feed(client, person).get_data() == before
+
+
+def test_pages_and_feed_use_a_fixed_number_of_queries(client, conference, person, count_queries):
+    """However many items there are and are starred: the same number of statements."""
+
+    def counts() -> list[int]:
+        found = []
+        for path in (
+            BASE,
+            f"{BASE}?view=grid",
+            f"{BASE}/agenda",
+            f"/calendar/{feed_token(person)}.ics",
+        ):
+            with count_queries() as statements:
+                assert client.get(path).status_code == 200
+            found.append(len(statements))
+        return found
+
+    star(client, item_named(conference, "Åpning"))
+    before = counts()
+    for item in items_of(conference):
+        item.title += " (2)"
+    for n in range(10):
+        extra = item_named(conference, "Klimakrav (2)")
+        copy = type(extra)(
+            conference_id=conference.id,
+            title=f"Ekstra {n}",
+            kind="talk",
+            room=extra.room,
+            starts_at=extra.starts_at,
+            ends_at=extra.ends_at,
+        )
+        db.session.add(copy)
+        db.session.flush()
+        db.session.add(Star(user_id=person.id, item_id=copy.id))
+    publish(conference)
+    assert counts() == before

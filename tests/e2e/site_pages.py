@@ -27,6 +27,7 @@ from lms.mail.models import OutboxMessage
 from . import progress_pages as progress
 from .conference_build_pages import CONFERENCE_BUILD_PAGES
 from .conference_door_pages import DOOR_PAGES
+from .conference_public_pages import CONFERENCE_PUBLIC_PAGES
 from .learning_authoring_pages import AUTHORING_PAGES
 from .learning_teaching_pages import TEACHING_PAGES
 
@@ -57,6 +58,7 @@ NOT_PAGES = {
     "lms_conference.session_ics": "an .ics calendar file, not HTML",
     "lms_conference.schedule_file": "a frab schedule (XML or JSON), not HTML",
     "lms_conference.programme_export": "a CSV or XLSX download, not HTML",
+    "lms_conference.changes_feed": "an Atom feed (XML), not HTML",
 }
 NOT_PAGE_BLUEPRINTS = {"lms_api": "JSON API, no HTML"}
 
@@ -1272,6 +1274,12 @@ PAGES: list[PageSpec] = [
     *[
         spec
         for n, roles, e, opener, status in TEACHING_PAGES
+        for spec in _for(roles, n, e, opener, status)
+    ],
+    # The public conference programme (tests/e2e/conference_public_pages.py).
+    *[
+        spec
+        for n, roles, e, opener, status in CONFERENCE_PUBLIC_PAGES
         for spec in _for(roles, n, e, opener, status)
     ],
     # A participant's learning pages as staff see them (one staff role: the pages are the
