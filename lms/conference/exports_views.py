@@ -61,9 +61,7 @@ def published(slug: str):
 
 def item_url_of(slug: str):
     """``item_url(item_id)``: the absolute address of an item of conference ``slug``."""
-    if ITEM_PAGE in current_app.view_functions:
-        return lambda item_id: external_url(ITEM_PAGE, slug=slug, item_id=item_id)
-    return lambda item_id: external_url("lms_conference.session_ics", slug=slug, item_id=item_id)
+    return lambda item_id: external_url(ITEM_PAGE, slug=slug, item_id=item_id)
 
 
 def ical_links(slug: str) -> ical_entries.Links:
