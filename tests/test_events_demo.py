@@ -3,11 +3,13 @@ full offerings with waiting lists, past ones with attendance; a second run adds 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from lms.conference.models import Conference, Item, Speaker
+from lms.conference.release_models import Attendee, Release, Star
 from lms.events.models import THEMES, Network, Offering
 from lms.extensions import db
 from lms.learning.progress_models import LessonView
@@ -49,9 +51,39 @@ def test_demo_content_and_idempotent(runner, client):
     # The demo participant has begun a module: two lessons read.
     assert db.session.scalar(select(func.count()).select_from(LessonView)) == 2
 
+    _check_the_conference()
+
     before = counts()
     second = runner.invoke(args=["lms", "load-demo"])
     assert second.exit_code == 0, second.output
     assert counts() == before
     # The catalogue shows the demo.
     assert "Klima og miljø i anskaffelser" in client.get("/events").get_data(as_text=True)
+
+
+def _check_the_conference():
+    """The Public Procurement Conference: two days, four theme tracks, 78 items with a
+    round table per theme whose seats fill up, 60 speakers, release 1, and 600
+    attendees registered through the engine, each with a code and an agenda."""
+    conference = db.session.scalar(select(Conference))
+    assert len(conference.days) == 2 and len(conference.tracks) == 4
+    assert conference.days[0].day > date.today()
+    items = db.session.scalars(select(Item)).all()
+    assert len(items) == 78
+    round_tables = [item for item in items if item.kind == "round_table"]
+    assert {tuple(item.themes) for item in round_tables} == {(theme,) for theme in THEMES}
+    assert all(item.offering is not None for item in round_tables)
+    assert db.session.scalar(select(func.count()).select_from(Speaker)) == 60
+    assert db.session.scalars(select(Release.number)).all() == [1]
+    registered = db.session.scalars(
+        select(Registration.status).where(Registration.offering_id == conference.offering_id)
+    ).all()
+    assert registered.count("confirmed") == 600
+    assert db.session.scalar(select(func.count()).select_from(Attendee)) == 600
+    assert db.session.scalar(select(func.count(func.distinct(Star.user_id)))) == 600
+    seats = db.session.scalars(
+        select(Registration.status).where(
+            Registration.offering_id.in_([item.offering_id for item in round_tables])
+        )
+    ).all()
+    assert seats.count("confirmed") == 160 and seats.count("waitlisted") == 20

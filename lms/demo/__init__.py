@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from lms.accounts import services
 from lms.accounts.models import User
+from lms.demo.conference import load_conference_demo
 from lms.extensions import db
 from lms.learning.course_import import import_courses
 from lms.learning.lessons import record_lesson_view
@@ -137,6 +138,9 @@ def load_demo_data() -> int:
     _load_networks()
     load_courses(COURSES_DIR)
     _load_learning_progress()
+    created += load_conference_demo(
+        date.today(), _user("organiser@demo.lms"), _user("participant@demo.lms").password_hash
+    )
     return created
 
 

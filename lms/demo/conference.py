@@ -1,7 +1,13 @@
-"""The demo conference's rows: the conference, its days, rooms, tracks, speakers and
-programme (``conference_programme``), keyed on the conference's slug so a second run
-adds nothing. Its two days are the first Tuesday and Wednesday at least 120 days ahead,
-so the demo always has a conference to come."""
+"""The demo conference: its rows (days, rooms, tracks, speakers and the programme of
+``conference_programme``), its registration and round-table seats, release 1, and 600
+registered attendees with personal agendas. Keyed on the conference's slug, so a second
+run adds nothing. Its two days are the first Tuesday and Wednesday at least 120 days
+ahead, so the demo always has a conference to come; for that reason nobody is checked
+in yet (check-in opens on the conference's first day).
+
+Registering goes through the registration engine (seats, waiting lists, the mail with
+the QR code), exactly as a person would; only the attendees' accounts and their stars
+are written directly, as the demo's other participants are."""
 
 from __future__ import annotations
 
@@ -10,11 +16,20 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lms.accounts.models import User
 from lms.conference.models import Conference, ConferenceDay, Item, Room, Speaker, Track
+from lms.conference.registration import ensure_item_seats, ensure_offering, register_attendee
+from lms.conference.release_models import Star
+from lms.conference.releases import publish
 from lms.demo import conference_programme as demo
 from lms.extensions import db
+from lms.registrations import services as registrations
+from lms.timeutil import utcnow
 
 ZONE = "Europe/Oslo"
+ATTENDEES = 600
+CAPACITY = 650
+STARS_EACH = 5
 
 
 def first_day(today: date) -> date:
@@ -84,3 +99,59 @@ def load_conference(today: date) -> Conference | None:
         )
     db.session.flush()
     return conference
+
+
+def load_conference_demo(today: date, organiser: User, password_hash: str) -> int:
+    """The whole demo conference (see the module's note); the number of attendees added."""
+    conference = load_conference(today)
+    if conference is None:
+        return 0
+    ensure_offering(organiser, conference, capacity=CAPACITY)
+    items = list(db.session.scalars(select(Item).where(Item.conference_id == conference.id)))
+    seats_of = {entry.title: entry.seats for entry in demo.programme() if entry.seats}
+    seated = [
+        ensure_item_seats(organiser, item, seats_of[item.title])
+        for item in items
+        if item.title in seats_of
+    ]
+    publish(organiser, conference)
+    people = _attendees(password_hash)
+    days = [day.day.isoformat() for day in conference.days]
+    placed = [item for item in items if item.kind not in ("break", "networking")]
+    for n, person in enumerate(people):
+        # Most come both days; every fifth only the first, every seventh only the second.
+        chosen = days[:1] if n % 5 == 0 else days[1:] if n % 7 == 0 else days
+        needs = "Vegetar" if n % 9 == 0 else ""
+        access = "Rullestolbruker: trenger plass ved midtgangen" if n % 50 == 0 else ""
+        register_attendee(person, conference, days=chosen, dietary=needs, accessibility=access)
+        for k in range(STARS_EACH):
+            db.session.add(
+                Star(user_id=person.id, item_id=placed[(n * 7 + k * 13) % len(placed)].id)
+            )
+    # The round tables fill up: 45 ask for 40 seats, so five wait.
+    for r, offering in enumerate(seated):
+        for person in people[r * 45 : r * 45 + 45]:
+            registrations.register(person, offering.id)
+    db.session.flush()
+    return len(people)
+
+
+def _attendees(password_hash: str) -> list[User]:
+    """600 attendees from the public buyers the agency teaches (one shared password)."""
+    organisations = [name for name, _title in demo.ORGANISATIONS if name != "OECD"]
+    people = [
+        User(
+            email=f"konferanse{n:03}@demo.lms",
+            password_hash=password_hash,
+            name=f"{demo.FIRST_NAMES[n % len(demo.FIRST_NAMES)]} "
+            f"{demo.LAST_NAMES[(n // len(demo.FIRST_NAMES)) % len(demo.LAST_NAMES)]}",
+            organisation=organisations[n % len(organisations)],
+            job_title="Innkjøper",
+            language="en" if n % 10 == 0 else "nb",
+            email_verified_at=utcnow(),
+        )
+        for n in range(1, ATTENDEES + 1)
+    ]
+    db.session.add_all(people)
+    db.session.flush()
+    return people
