@@ -15,39 +15,11 @@ from sqlalchemy import func, select
 
 from lms.calendar.ical import CalendarEntry
 from lms.calendar.signals import personal_feed_entries
+from lms.conference import ical_entries
 from lms.conference.models import Conference, Item
-from lms.conference.programme import Programme, ProgrammeItem
 from lms.conference.release_models import Release, Star
-from lms.conference.snapshot import parse
 from lms.core.urls import external_url
 from lms.extensions import db
-
-
-def item_uid(guid: str, uid_host: str) -> str:
-    return f"conference-item-{guid}@{uid_host}"
-
-
-def agenda_entry(programme: Programme, item: ProgrammeItem, uid_host: str, url: str):
-    """The calendar entry of one published item (pure: snapshot values in)."""
-    data = item.data
-    conference = programme.conference
-    room = item.room["name"] if item.room else ""
-    place = ", ".join(p for p in (room, conference["venue"], conference["address"]) if p)
-    names = ", ".join(speaker["name"] for speaker in item.speakers)
-    description = "\n\n".join(p for p in (names, data["abstract"].strip(), url) if p)
-    return CalendarEntry(
-        uid=item_uid(data["guid"], uid_host),
-        start=item.starts_at,
-        end=item.ends_at,
-        timezone=conference["timezone"],
-        summary=data["title"],
-        description=description,
-        location=place,
-        url=url,
-        status="CANCELLED" if item.cancelled else "CONFIRMED",
-        sequence=data["sequence"],
-        last_modified=parse(data["last_modified"]),
-    )
 
 
 def _newest_releases(conference_ids: set[int]) -> list[Release]:
@@ -89,13 +61,16 @@ def personal_agenda_entries(user, links, zone: str) -> list[CalendarEntry]:
         slugs[conference_id] = slug
     entries = []
     for release in _newest_releases(set(wanted)):
-        programme = Programme(release.snapshot)
-        for item in programme.items:
-            if item.id in wanted[release.conference_id]:
-                url = external_url(
-                    "lms_conference.item", slug=slugs[release.conference_id], item_id=item.id
-                )
-                entries.append(agenda_entry(programme, item, links.uid_host, url))
+        slug = slugs[release.conference_id]
+        # The same entry as the conference's own files give the item (one mapping).
+        item_links = ical_entries.Links(
+            uid_host=links.uid_host,
+            item_url=lambda item_id, slug=slug: external_url(
+                "lms_conference.item", slug=slug, item_id=item_id
+            ),
+        )
+        chosen = [i for i in release.snapshot["items"] if i["id"] in wanted[release.conference_id]]
+        entries.extend(ical_entries.programme_entries(release.snapshot, item_links, chosen))
     return entries
 
 

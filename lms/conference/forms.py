@@ -17,17 +17,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.conference.programme_labels import KIND_LABELS
 from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS, checkboxes, options
 
-KIND_LABELS = {
-    "keynote": _l("Keynote"),
-    "talk": _l("Talk"),
-    "panel": _l("Panel"),
-    "round_table": _l("Round table"),
-    "workshop": _l("Workshop"),
-    "break": _l("Break"),
-    "networking": _l("Networking"),
-}
 ITEM_STATUS_LABELS = {"scheduled": _l("Scheduled"), "cancelled": _l("Cancelled")}
 CLASH_LABELS = {
     "room": _l("The room is booked twice at once"),

@@ -1,5 +1,6 @@
-"""The words the public programme shows for the snapshot's codes (session types,
-languages), translated when shown."""
+"""The words for a programme item's type: the one set the builder's forms, the public
+pages and the printer's table show (its language has the offerings' words, in
+``events.forms.LANGUAGE_LABELS``)."""
 
 from __future__ import annotations
 
@@ -14,4 +15,3 @@ KIND_LABELS = {
     "break": _l("Break"),
     "networking": _l("Networking"),
 }
-LANGUAGE_LABELS = {"nb": _l("Norwegian"), "en": _l("English")}

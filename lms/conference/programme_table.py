@@ -9,22 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from lms.conference.ical_entries import speakers_line
+from lms.conference.programme_labels import KIND_LABELS
 from lms.conference.snapshot import parse
+from lms.events.forms import LANGUAGE_LABELS
 from lms.registrations import exports
 
-KIND_LABELS = {
-    "keynote": _l("Keynote"),
-    "talk": _l("Talk"),
-    "panel": _l("Panel"),
-    "round_table": _l("Round table"),
-    "workshop": _l("Workshop"),
-    "break": _l("Break"),
-    "networking": _l("Networking"),
-}
-LANGUAGE_LABELS = {"nb": _l("Norwegian"), "en": _l("English")}
 WIDTHS = (12, 18, 18, 22, 24, 14, 50, 50, 12, 12)
 
 

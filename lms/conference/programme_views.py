@@ -14,9 +14,9 @@ from flask_login import current_user
 from lms.conference import agenda
 from lms.conference.blueprint import bp
 from lms.conference.programme import Programme, ProgrammeFilters, grid
-from lms.conference.programme_labels import KIND_LABELS, LANGUAGE_LABELS
+from lms.conference.programme_labels import KIND_LABELS
 from lms.conference.published import conference_by_slug, release_of
-from lms.events.forms import PRINCIPLE_LABELS, THEME_LABELS
+from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS
 
 
 def published_programme(slug: str):
