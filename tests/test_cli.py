@@ -17,6 +17,7 @@ from accounts_support import TEST_PASSWORD, post_form, reload_user
 from lms.accounts.models import User
 from lms.accounts.passwords import verify_password
 from lms.demo import DEMO_PARTICIPANTS, DEMO_PASSWORD, DEMO_USERS
+from lms.demo.conference import ATTENDEES
 from lms.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +115,8 @@ def test_load_demo_is_idempotent(runner, client):
 
     db.session.expire_all()
     users = db.session.scalars(db.select(User)).all()
-    assert len(users) == len(DEMO_USERS) + len(DEMO_PARTICIPANTS)  # + people who fill seats
+    # + the people who fill seats, and the conference's attendees
+    assert len(users) == len(DEMO_USERS) + len(DEMO_PARTICIPANTS) + ATTENDEES
     for email, role, _name in DEMO_USERS:
         user = reload_user(email)
         assert user.is_verified
