@@ -22,7 +22,7 @@ def _conference(v, *, clash: bool = True):
     unless ``clash`` is False, one wanted by more people than its room seats) and one
     item not placed yet."""
     conference = make_conference(
-        f"konferanse-{next(_serial)}", rooms=((f"Sal {LONG_WORD}", 200), ("Sal B", 1))
+        f"bygg-{next(_serial)}", rooms=((f"Sal {LONG_WORD}", 200), ("Sal B", 1))
     )
     conference.title = f"Konferanse om {LONG_WORD}"
     hall, small = conference.rooms

@@ -260,7 +260,7 @@ def conference_calendars(v: Visit) -> None:
     """A published conference's calendars page, with a track named by a long word."""
     from conference_export_support import db_programme, publish
 
-    programme = db_programme(slug=f"konferanse-{next(_serial)}")
+    programme = db_programme(slug=f"kalender-{next(_serial)}")
     programme.tracks[0].name = LONG_WORD
     publish(programme)
     v.goto(f"/conferences/{programme.conference.slug}/calendars")

@@ -1,28 +1,44 @@
-"""The programme builder in Chromium: an organiser builds a day with a clash, sees
-publishing refused, fixes it by the move form with the keyboard alone, publishes; then
-moves an item and publishes release 2, which mails the attendee who starred it.
-Screenshots of the grid and publish pages at 360 and 1280 px go to LMS_SHOTS_DIR when
-it is set, for a person to look at."""
+"""The programme builder in Chromium, the issue's "done when" as one journey: an organiser
+builds a day with a clash, sees publishing refused, fixes it by the move form with the
+keyboard alone, publishes; a speaker confirms through the link of their invitation and
+edits their profile; an attendee stars an item and subscribes to their feed; the organiser
+moves the item and publishes release 2, which mails the attendee (whose feed then shows the
+new time with a higher SEQUENCE) and the speaker. Check-in from the mail's QR code on a
+360 px phone is tests/e2e/test_conference_door.py. Screenshots of the grid and publish pages
+at 360 and 1280 px go to LMS_SHOTS_DIR when it is set, for a person to look at."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from conference_build_support import at, first_day, make_conference, make_item
 from factories import outbox
+from icalendar import Calendar
 from sqlalchemy import select
 
 from lms.conference.models import Conference, Item
-from lms.conference.release_models import Release, Star
+from lms.conference.release_models import Release
 from lms.conference.releases import MAIL_KIND
 from lms.extensions import db
+from lms.mail.rendering import render_message
 
 from .keyboard import focused, press_and_wait, tab_to
 from .site_pages import login, make_user
 
 pytestmark = pytest.mark.browser
+INVITATION_RE = re.compile(r"https?://\S+/conferences/speaker-invitations/[\w-]+")
+
+
+def _invite(page, base, speaker_name):
+    from lms.conference import speakers as sp
+    from lms.conference.models import Speaker
+    db.session.rollback()
+    s = db.session.scalar(select(Speaker).where(Speaker.name == speaker_name))
+    sp.invite(make_user("organiser", "en"), s, "en")
+    db.session.commit()
 
 
 def _save(page) -> None:
@@ -52,7 +68,29 @@ def _place(page, conference_id: int, title: str, room: str, start: str, end: str
     assert f"{title} is moved." in page.inner_text(".lms-flashes")
 
 
-def test_organiser_builds_a_day_fixes_a_clash_by_keyboard_and_publishes_two_releases(page):
+def _feed_event(page, title: str):
+    """The VEVENT called ``title`` in the person's own feed, fetched as a calendar app does
+    (the address read off their calendar page), parsed with icalendar."""
+    page.goto("/me/calendar")
+    address = page.input_value("#feed-url")
+    response = page.request.get(address)
+    assert response.status == 200
+    calendar = Calendar.from_ical(response.body())
+    [event] = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == title]
+    return event
+
+
+def _mail_to(address: str, kind: str) -> tuple[str, str]:
+    """Subject and text of the one ``kind`` mail queued for ``address``, rendered as sent."""
+    db.session.rollback()
+    [message] = [m for m in outbox(kind=kind) if m.to_address == address]
+    subject, text, _html, _files = render_message(message)
+    return subject, text
+
+
+def test_organiser_builds_and_publishes_a_programme_a_speaker_confirms_an_attendee_follows(
+    page, new_context
+):
     organiser = make_user("organiser", "en")
     login(page, organiser.email)
     page.goto("/manage/conferences")
@@ -73,9 +111,16 @@ def test_organiser_builds_a_day_fixes_a_clash_by_keyboard_and_publishes_two_rele
         page.fill("#name", name)
         page.fill("#capacity", seats)
         _save(page)
+    speaker_user = make_user("participant", "en", name="Sara Foredragsholder")
+    page.get_by_role("link", name="Add a speaker").click()
+    page.fill("#name", "Sara Foredragsholder")
+    page.fill("#email", speaker_user.email)
+    _save(page)
     for title in ("Åpning", "Panel"):
         page.get_by_role("link", name="Add a programme item").click()
         page.fill("#title", title)
+        if title == "Panel":
+            page.get_by_label("Sara Foredragsholder").check()
         _save(page)
     _place(page, conference.id, "Åpning", "Sal A", "09:00", "10:00")
     _place(page, conference.id, "Panel", "Sal A", "09:30", "10:30")
@@ -113,11 +158,38 @@ def test_organiser_builds_a_day_fixes_a_clash_by_keyboard_and_publishes_two_rele
     assert "Release 1 is published." in page.inner_text(".lms-flashes")
     assert "New: Panel" in page.inner_text("main")
 
-    # An attendee stars the panel; moving it and publishing release 2 tells them.
-    attendee = make_user("participant", "en")
-    panel = db.session.scalar(select(Item).where(Item.title == "Panel"))
-    db.session.add(Star(user_id=attendee.id, item_id=panel.id))
-    db.session.commit()
+    # The speaker is invited from the builder, confirms through the mailed link, edits
+    # their profile and sees their item and its time.
+    _invite(page, base, "Sara Foredragsholder")
+    _subject, text = _mail_to(speaker_user.email, "conference_speaker_invitation")
+    [link] = INVITATION_RE.findall(text)
+    speaker = new_context().new_page()
+    login(speaker, speaker_user.email)
+    speaker.goto(link)
+    with speaker.expect_navigation():
+        speaker.get_by_role("button", name="Confirm").click()
+    assert "You can now edit your speaker profile." in speaker.inner_text(".lms-flashes")
+    assert "Panel" in speaker.inner_text("main")
+    speaker.fill("#job_title", "Innkjøpsrådgiver")
+    speaker.fill("#bio", "Leder nettverket for ansvarlige innkjøp.")
+    with speaker.expect_navigation():
+        speaker.get_by_role("button", name="Save").click()
+    assert "Your profile is saved." in speaker.inner_text(".lms-flashes")
+    assert "from the next release the organisers publish" in speaker.inner_text("main")
+
+    # An attendee stars the panel on its page; their own feed carries it.
+    attendee_user = make_user("participant", "en")
+    attendee = new_context().new_page()
+    login(attendee, attendee_user.email)
+    attendee.goto(f"/conferences/{conference.slug}")
+    attendee.get_by_role("link", name="Panel", exact=True).first.click()
+    with attendee.expect_navigation():
+        attendee.get_by_role("button", name="Add to my agenda").click()
+    assert "This item is in your agenda." in attendee.inner_text("main")
+    before = _feed_event(attendee, "Panel")
+    assert before.decoded("DTSTART") == at(first_day(), 9, 30)
+
+    # Moving it and publishing release 2 tells the attendee and the speaker.
     _place(page, conference.id, "Panel", "Sal B", "11:00", "11:45")
     page.goto(f"{base}/publish")
     with page.expect_navigation():
@@ -127,8 +199,19 @@ def test_organiser_builds_a_day_fixes_a_clash_by_keyboard_and_publishes_two_rele
     db.session.rollback()
     newest = db.session.scalar(select(Release).order_by(Release.number.desc()))
     assert newest.number == 2 and newest.changes[0]["kind"] == "moved"
-    [mail] = outbox(kind=MAIL_KIND)
-    assert mail.to_address == attendee.email
+    for address in (attendee_user.email, speaker_user.email):
+        subject, text = _mail_to(address, MAIL_KIND)
+        assert subject == "Programme changes: Anskaffelseskonferansen"
+        assert "Panel" in text and "11:00–11:45, Sal B" in text
+    after = _feed_event(attendee, "Panel")
+    assert after.decoded("DTSTART") == at(first_day(), 11)
+    assert after.decoded("DTEND") == at(first_day(), 11, 45)
+    assert str(after["UID"]) == str(before["UID"])
+    assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
+    # The speaker's own words are public from release 2 on.
+    speaker.goto(f"/conferences/{conference.slug}/speakers")
+    speaker.get_by_role("link", name="Sara Foredragsholder").click()
+    assert "Leder nettverket for ansvarlige innkjøp." in speaker.inner_text("main")
 
 
 def test_dragging_an_item_to_another_cell_submits_the_same_move(page):
