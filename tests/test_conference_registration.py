@@ -20,6 +20,7 @@ from lms.conference.registration import (
     register_attendee,
 )
 from lms.conference.release_models import Attendee
+from lms.conference.releases import publish
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.rendering import render_message
@@ -185,3 +186,38 @@ def test_the_offering_page_leads_to_the_conference_registration(client, organise
     conference = door.conference(organiser)
     page = client.get(f"/events/{conference.offering_id}").get_data(as_text=True)
     assert f"/conferences/{conference.slug}/register" in page
+
+
+def test_an_items_page_shows_its_seats_and_its_seats_page_leads_back(
+    client, login, factory, organiser
+):
+    conference = door.conference(organiser)
+    table = door.item(conference)
+    seats = ensure_item_seats(organiser, table, 1)
+    publish(organiser, conference)
+    db.session.commit()
+    item_page = f"/conferences/{conference.slug}/items/{table.id}"
+    login(factory.user(language="en"))
+
+    page = client.get(item_page).get_data(as_text=True)
+    assert "Limited seats" in page
+    assert 'data-action="register"' in page
+    assert f"/events/{seats.id}/register" in page
+
+    registrations.register(factory.user(), seats.id)
+    db.session.commit()
+    page = client.get(item_page).get_data(as_text=True)
+    assert 'data-action="waitlist"' in page and "Join the waiting list" in page
+
+    back = client.get(f"/events/{seats.id}").get_data(as_text=True)
+    assert f"Part of {conference.title}" in back
+    assert f'href="{item_page}"' in back
+
+
+def test_an_item_without_seats_has_no_registration_box(client, organiser):
+    conference = door.conference(organiser)
+    talk = door.item(conference, kind="talk", title="Foredrag")
+    publish(organiser, conference)
+    db.session.commit()
+    page = client.get(f"/conferences/{conference.slug}/items/{talk.id}").get_data(as_text=True)
+    assert "lms-register" not in page

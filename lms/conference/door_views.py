@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lms.accounts.permissions import role_required
 from lms.conference import attendees, badges, door_forms, registration
 from lms.conference.blueprint import bp
-from lms.conference.models import Conference
+from lms.conference.models import Conference, Item
 from lms.conference.published import conference_by_slug
 from lms.extensions import db
 from lms.registrations import register_button
@@ -44,6 +44,8 @@ def attendee_code(offering, user) -> str:
 def on_offering_page(offering, viewer=None) -> PageSection | None:
     """On the conference offering's own page: the conference's registration, which asks
     for the days (the offering's plain register page registers for every day)."""
+    if offering.kind == "conference_item":
+        return _item_section(offering)
     if offering.kind != "conference":
         return None
     slug = db.session.scalar(select(Conference.slug).where(Conference.offering_id == offering.id))
@@ -53,6 +55,23 @@ def on_offering_page(offering, viewer=None) -> PageSection | None:
         heading=_("Registering for the conference"),
         links=((_("Choose the days you come"), url_for("lms_conference.register", slug=slug)),),
     )
+
+
+def _item_section(offering) -> PageSection | None:
+    """A round table's seats lead back to the item in the programme."""
+    found = db.session.execute(
+        select(Item.id, Item.title, Conference.slug, Conference.title)
+        .join(Conference, Conference.id == Item.conference_id)
+        .where(Item.offering_id == offering.id)
+    ).first()
+    if found is None:
+        return None
+    item_id, item_title, slug, conference_title = found
+    return PageSection(
+        heading=_("Part of %(conference)s", conference=conference_title),
+        links=((_("%(item)s in the programme", item=item_title),
+                url_for("lms_conference.item", slug=slug, item_id=item_id)),),
+    )  # fmt: skip
 
 
 def _conference(slug: str):

@@ -17,6 +17,9 @@ from lms.conference.programme import Programme, ProgrammeFilters, grid
 from lms.conference.programme_labels import KIND_LABELS
 from lms.conference.published import conference_by_slug, release_of
 from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS
+from lms.events.models import Offering
+from lms.extensions import db
+from lms.registrations import register_button
 
 
 def published_programme(slug: str):
@@ -83,7 +86,8 @@ def programme(slug: str):
 @bp.get("/conferences/<slug>/items/<lms_id:item_id>")
 def item(slug: str, item_id: int):
     """One item: abstract, speakers, time, room (with its accessibility notes), track;
-    for a signed-in person, the star button and what it overlaps in their agenda."""
+    for a signed-in person, the star button and what it overlaps in their agenda; and
+    the registration box of its limited seats, if it has them."""
     conference, _release, programme = published_programme(slug)
     shown = programme.item(item_id)
     if shown is None:
@@ -97,8 +101,16 @@ def item(slug: str, item_id: int):
         starred=shown.id in {each.id for each in mine},
         clashes=[each for each in mine if each.id != shown.id and each.overlaps(shown)
                  and not each.cancelled and not shown.cancelled],
+        seats=_seats(shown),
         themes=THEME_LABELS,
     )  # fmt: skip
+
+
+def _seats(shown) -> register_button.RegisterBox | None:
+    """A round table's or workshop's own limited seats: the offering's registration box."""
+    offering_id = shown.data.get("offering_id")
+    offering = db.session.get(Offering, offering_id) if offering_id else None
+    return register_button.register_box(current_user, offering) if offering else None
 
 
 @bp.get("/conferences/<slug>/speakers")

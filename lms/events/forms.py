@@ -51,7 +51,20 @@ THEME_LABELS = {
     "climate_environment": _l("Climate and environment"),
     "anti_corruption": _l("Anti-corruption"),
 }
-PRINCIPLE_LABELS = {n: _l("Principle %(number)s", number=n) for n in range(1, 11)}
+# The UN Global Compact's ten principles, each by its number and what it asks in short
+# (1–2 human rights, 3–6 labour, 7–9 environment, 10 anti-corruption).
+PRINCIPLE_LABELS = {
+    1: _l("Principle 1: support and respect human rights"),
+    2: _l("Principle 2: no complicity in human rights abuses"),
+    3: _l("Principle 3: freedom of association and collective bargaining"),
+    4: _l("Principle 4: no forced or compulsory labour"),
+    5: _l("Principle 5: no child labour"),
+    6: _l("Principle 6: no discrimination in employment"),
+    7: _l("Principle 7: a precautionary approach to the environment"),
+    8: _l("Principle 8: greater environmental responsibility"),
+    9: _l("Principle 9: environmentally friendly technologies"),
+    10: _l("Principle 10: work against corruption in all its forms"),
+}
 QUESTION_LABELS = {
     "dietary": _l("Dietary needs"),
     "accessibility": _l("Accessibility needs"),

@@ -10,7 +10,6 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from lms.core.paging import page_number
-from lms.core.urls import url_or_none
 from lms.events import networks as network_services
 from lms.events.blueprint import PAGE_SIZE, bp
 from lms.events.models import Network, Offering
@@ -20,7 +19,7 @@ from lms.registrations import register_button
 from lms.registrations.catalogue import CatalogueFilters, catalogue_page
 from lms.registrations.catalogue_cards import CatalogueFragments
 from lms.registrations.online_links import online_url_for
-from lms.registrations.seats import seat_counts, seat_counts_for
+from lms.registrations.seats import seat_counts_for
 from lms.registrations.signals import page_sections
 
 
@@ -55,16 +54,11 @@ def _visible_offering(offering_id: int) -> Offering:
 def detail(offering_id: int):
     """One offering: sessions, place, seats left, and what registering will do."""
     offering = _visible_offering(offering_id)
-    counts = seat_counts(offering)
-    registration = register_button.registration_for(current_user, offering)
     return render_template(
         "lms/events/detail.html",
         offering=offering,
         online_url=online_url_for(current_user, offering),
-        counts=counts,
-        registration=registration,
-        action=register_button.register_action(current_user, offering, counts, registration),
-        my_registrations_url=url_or_none("lms_registrations.mine"),
+        box=register_button.register_box(current_user, offering),
         sections=page_sections(offering, current_user),
     )
 

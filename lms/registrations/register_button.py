@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
+from lms.core.urls import url_or_none
 from lms.events.models import Offering
 from lms.events.services import is_network_member
 from lms.extensions import db
 from lms.registrations.models import Registration
-from lms.registrations.seats import SeatCounts
+from lms.registrations.seats import SeatCounts, seat_counts
 from lms.registrations.statuses import ACTIVE, HAS_PLACE
 from lms.timeutil import utcnow
 
@@ -51,3 +54,27 @@ def register_action(
     if counts.seats_left > 0 and counts.waitlisted == 0:
         return "register"
     return "waitlist"
+
+
+@dataclass(frozen=True)
+class RegisterBox:
+    """What the registration box of an offering's page shows (``_register_box.html``):
+    the seats, the viewer's own registration and what pressing the button would do."""
+
+    offering: Offering
+    counts: SeatCounts
+    registration: Registration | None
+    action: str
+    my_registrations_url: str | None
+
+
+def register_box(user, offering: Offering) -> RegisterBox:
+    counts = seat_counts(offering)
+    registration = registration_for(user, offering)
+    return RegisterBox(
+        offering=offering,
+        counts=counts,
+        registration=registration,
+        action=register_action(user, offering, counts, registration),
+        my_registrations_url=url_or_none("lms_registrations.mine"),
+    )

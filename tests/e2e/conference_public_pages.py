@@ -10,22 +10,30 @@ from __future__ import annotations
 from itertools import count
 
 from conference_public_support import LONG_WORD, item_named, make_conference, publish
+from factories import make
 
+from lms.conference.registration import ensure_item_seats
 from lms.conference.release_models import Star
 from lms.extensions import db
+from lms.registrations.services import register
 
 E = "lms_conference."
 READERS = ("anonymous", "participant")
 _serial = count(1)
 
 
-def _conference(v, *, stars=(), cancelled=()):
+def _conference(v, *, stars=(), cancelled=(), seated=()):
     """A published conference of its own (pages share a test's database), with a long
-    word in a title, the named items starred by the visitor, and some cancelled."""
+    word in a title, the named items starred by the visitor, some cancelled, and some
+    with limited seats (one taken)."""
     conference = make_conference(slug=f"konferanse-{next(_serial)}")
     item_named(conference, "Klimakrav").title = f"Klimakrav: {LONG_WORD}"
     for title in cancelled:
         item_named(conference, title).status = "cancelled"
+    for title in seated:
+        organiser = make.user(f"seats{next(_serial)}@example.no", roles=("organiser",))
+        seats = ensure_item_seats(organiser, item_named(conference, title), 12)
+        register(organiser, seats.id)
     release = publish(conference)
     assert release.number == 1
     if v.user is not None:
@@ -51,7 +59,7 @@ def programme_bad_filter(v):
 
 
 def item_page(v):
-    conference = _conference(v, stars=("Klimakrav: " + LONG_WORD, "Rundbord"))
+    conference = _conference(v, stars=("Klimakrav: " + LONG_WORD, "Rundbord"), seated=("Rundbord",))
     item = item_named(conference, "Rundbord")
     v.goto(f"/conferences/{conference.slug}/items/{item.id}")
 

@@ -35,6 +35,7 @@ INVITATION_RE = re.compile(r"https?://\S+/conferences/speaker-invitations/[\w-]+
 def _invite(page, base, speaker_name):
     from lms.conference import speakers as sp
     from lms.conference.models import Speaker
+
     db.session.rollback()
     s = db.session.scalar(select(Speaker).where(Speaker.name == speaker_name))
     sp.invite(make_user("organiser", "en"), s, "en")
