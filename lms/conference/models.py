@@ -273,3 +273,8 @@ class Item(db.Model):
     @property
     def is_placed(self) -> bool:
         return self.room_id is not None and self.starts_at is not None and self.ends_at is not None
+
+    @property
+    def can_have_seats(self) -> bool:
+        """Round tables and workshops may have limited seats of their own."""
+        return self.kind in SEATED_TYPES
