@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from lms.conference import snapshot
 from lms.conference.models import Conference, ConferenceDay, Item, Room, Speaker, Track
 from lms.conference.release_models import Release
+from lms.events.models import Offering
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 
@@ -26,15 +27,15 @@ class Attack:
     unchanged: Callable[[], None]
 
 
+COUNTED = (Conference, ConferenceDay, Room, Track, Speaker, Item, Release, OutboxMessage, Offering)
+
+
 def _state(conference_id: int):
     db.session.expire_all()
     conference = db.session.get(Conference, conference_id)
     items = db.session.scalars(select(Item).where(Item.conference_id == conference_id)).all()
     speakers = db.session.scalars(select(Speaker)).all()
-    counts = [
-        db.session.scalar(select(func.count()).select_from(model))
-        for model in (Conference, ConferenceDay, Room, Track, Speaker, Item, Release, OutboxMessage)
-    ]
+    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in COUNTED]
     return snapshot.take(conference, items, speakers), conference.day_starts, counts
 
 
@@ -45,7 +46,10 @@ def _attack(path: str, data: dict | None = None):
         login(factory.user("victim@example.no", roles=("organiser",)))
         conference = make_conference("offer")
         item = make_item(conference, "Åpning", room=conference.rooms[0], start=at(first_day(), 9))
-        ids = {"conference": conference.id, "day": conference.days[0].id, "item": item.id}
+        table = make_item(conference, "Rundebord", room=conference.rooms[1],
+                          start=at(first_day(), 11), kind="round_table")  # fmt: skip
+        ids = {"conference": conference.id, "day": conference.days[0].id, "item": item.id,
+               "table": table.id}  # fmt: skip
         before = _state(conference.id)
 
         def unchanged():
@@ -76,4 +80,5 @@ CONFERENCE_BUILD_CSRF_ATTACKS = {
     "lms_conference.move_item": _attack(
         f"{C}/items/{{item}}/move", {"day": "2040-01-01", "start": "10:00", "end": "11:00"}),
     "lms_conference.publish": _attack(f"{C}/publish"),
+    "lms_conference.item_seats": _attack(f"{C}/items/{{table}}/seats", {"capacity": "5"}),
 }  # fmt: skip

@@ -37,6 +37,8 @@ CONFERENCE_BUILD_ROUTES = [
     ("GET", "item_form", f"{C}/items/new", _organisers(200), {}),
     ("GET", "item_form", f"{C}/items/{{b_item}}", _organisers(200), {}),
     ("POST", "item_form", f"{C}/items/new", _organisers(400), {}),
+    ("GET", "item_seats", f"{C}/items/{{b_table}}/seats", _organisers(200), {}),
+    ("POST", "item_seats", f"{C}/items/{{b_table}}/seats", _organisers(400), {}),
     ("GET", "move_item", f"{C}/items/{{b_item}}/move", _organisers(200), {}),
     ("POST", "move_item", f"{C}/items/{{b_item}}/move", _organisers(400), {}),
     ("GET", "publish_page", f"{C}/publish", _organisers(200), {}),
@@ -46,12 +48,15 @@ CONFERENCE_BUILD_ROUTES = [
 
 
 def conference_build_fixtures() -> dict:
-    """A conference with a room booked twice at once, a speaker and a track."""
+    """A conference with a room booked twice at once, a round table, a speaker and a
+    track."""
     conference = make_conference("matrise")
     hall = conference.rooms[0]
     speaker = make_speaker(conference)
     item = make_item(conference, "Åpning", room=hall, start=at(first_day(), 9))
     make_item(conference, "Panel", room=hall, start=at(first_day(), 9, 30))
+    table = make_item(conference, "Rundebord", room=conference.rooms[1], start=at(first_day(), 11),
+                      kind="round_table")  # fmt: skip
     return {
         "b_conference": conference.id,
         "b_day": conference.days[0].id,
@@ -59,4 +64,5 @@ def conference_build_fixtures() -> dict:
         "b_track": conference.tracks[0].id,
         "b_speaker": speaker.id,
         "b_item": item.id,
+        "b_table": table.id,
     }

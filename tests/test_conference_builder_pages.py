@@ -5,11 +5,13 @@ JavaScript; publishing is a 409 page listing the clashes with links to fix them.
 from __future__ import annotations
 
 import pytest
-from conference_build_support import at, first_day, make_conference, make_item
+from conference_build_support import at, first_day, make_conference, make_item, make_speaker
+from factories import outbox
 
 from lms.conference.models import Conference, Item, Track
 from lms.conference.release_models import Release
 from lms.extensions import db
+from lms.mail.rendering import materialize
 from tests.conftest import post_form
 
 
@@ -140,3 +142,51 @@ def test_a_part_of_another_conference_is_not_found(client, organiser):
     page(client, f"/manage/conferences/{conference.id}/items/{item.id}", 404)
     page(client, f"/manage/conferences/{conference.id}/rooms/{other.rooms[0].id}", 404)
     page(client, f"/manage/conferences/{conference.id}/days/{other.days[0].id}", 404)
+
+
+def _speaker_row(text: str, speaker_id: int) -> str:
+    """The builder's list entry of one speaker."""
+    start = text.index(f'id="speaker-{speaker_id}"')
+    return text[start : text.index("</li>", start)]
+
+
+def test_the_speaker_list_shows_each_invitation_state_and_invites_from_it(
+    client, factory, organiser
+):
+    conference = make_conference()
+    account = factory.user("kari@example.no", name="Kari Konto")
+    linked = make_speaker(conference, "Kari Konto", user=account, email="kari@example.no")
+    silent = make_speaker(conference, "Uten Adresse")
+    fresh = make_speaker(conference, "Ny Taler", email="ny@example.org")
+    c = f"/manage/conferences/{conference.id}"
+    text = page(client, c)
+    invite = f"/manage/conferences/{conference.slug}/speakers/{fresh.id}/invite"
+    assert "linked to the account of Kari Konto" in _speaker_row(text, linked.id)
+    assert "No e-mail address" in _speaker_row(text, silent.id)
+    assert "Not invited yet." in _speaker_row(text, fresh.id)
+    assert f'action="{invite}"' in _speaker_row(text, fresh.id)
+    for without_button in (linked, silent):
+        assert "/invite" not in _speaker_row(text, without_button.id)
+
+    response = post_form(client, invite, {}, c)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{c}#speaker-{fresh.id}")
+    [mail] = outbox(to="ny@example.org", kind="conference_speaker_invitation")
+    materialize(mail.id)
+    db.session.refresh(mail)
+    assert "http://lms.test/conferences/speaker-invitations/" in mail.body_text
+    row = _speaker_row(page(client, c), fresh.id)
+    assert "waiting for the speaker to confirm" in row and "Invite again" in row
+    db.session.refresh(fresh)
+    first_link = fresh.invite_token_hash
+
+    assert post_form(client, invite, {}, c).status_code == 302  # a new link replaces the old
+    db.session.refresh(fresh)
+    assert fresh.invite_token_hash != first_link
+    assert len(outbox(to="ny@example.org")) == 2
+
+    refused = f"/manage/conferences/{conference.slug}/speakers/{silent.id}/invite"
+    post_form(client, refused, {}, c)
+    assert "The speaker has no e-mail address." in page(client, c)
+    db.session.refresh(silent)
+    assert silent.invite_token_hash is None and silent.invited_at is None

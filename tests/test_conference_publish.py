@@ -130,7 +130,12 @@ def test_release_2_mails_each_person_once_in_their_language_listing_their_items(
     assert "Hello Emma English," in emma.body_text
     assert "Moved: Klimakrav" in emma.body_text and "10:00–10:45, Sal A" in emma.body_text
     assert "Changed: Rundebord om klima" in emma.body_text
-    assert "<li>Moved: Klimakrav" in emma.body_html
+    changes_page = "http://lms.test/conferences/anskaffelser/changes#release-2"
+    moved_page = f"http://lms.test/conferences/anskaffelser/items/{moved.id}"
+    table_page = f"http://lms.test/conferences/anskaffelser/items/{table.id}"
+    assert changes_page in emma.body_text and f'href="{changes_page}"' in emma.body_html
+    assert moved_page in emma.body_text and table_page in emma.body_text
+    assert f'<li><a href="{moved_page}">Moved: Klimakrav' in emma.body_html
 
     nora = mails["norsk@example.no"]  # starred one, holds a seat at the other
     assert nora.language == "nb"
@@ -141,6 +146,7 @@ def test_release_2_mails_each_person_once_in_their_language_listing_their_items(
     guest = mails["guest@example.org"]  # a speaker without an account: the default language
     assert guest.language == "nb" and "Rundebord om klima" in guest.body_text
     assert "Klimakrav" not in guest.body_text
+    assert table_page in guest.body_text and moved_page not in guest.body_text
     sam = mails["speaker@example.no"]
     assert "Klimakrav" in sam.body_text and "Rundebord om klima" in sam.body_text
 

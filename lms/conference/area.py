@@ -22,6 +22,7 @@ def init_area(app: Flask, lms: LMSState) -> None:
         models,
         programme_views,
         release_models,
+        seat_views,
         speaker_views,
     )
     from lms.conference.blueprint import bp

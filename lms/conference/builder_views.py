@@ -13,6 +13,7 @@ from lms.conference import forms, items, services
 from lms.conference.blueprint import bp
 from lms.conference.models import Conference, ConferenceDay, Item, Room, Speaker, Track
 from lms.conference.published import release_of
+from lms.conference.registration import item_seat_counts
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 
@@ -82,11 +83,13 @@ def new_conference():
 @role_required("organiser")
 def manage_conference(conference_id: int):
     conference = conference_or_404(conference_id)
+    programme_items = items.items_of(conference)
     return render_template(
         "lms/conference/manage_conference.html",
         conference=conference,
         speakers=services.speakers_of(conference),
-        items=items.items_of(conference),
+        items=programme_items,
+        seats=item_seat_counts(programme_items),
         newest=release_of(conference),
         day_form=forms.DayForm(),
         confirm_form=forms.ConfirmForm(),

@@ -18,7 +18,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.conference.programme_labels import KIND_LABELS
-from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS, checkboxes, options
+from lms.events.forms import (
+    LANGUAGE_LABELS,
+    PRINCIPLE_LABELS,
+    THEME_LABELS,
+    checkboxes,
+    keep_held_field,
+    options,
+)
 
 ITEM_STATUS_LABELS = {"scheduled": _l("Scheduled"), "cancelled": _l("Cancelled")}
 CLASH_LABELS = {
@@ -142,3 +149,13 @@ class MoveForm(FlaskForm):
         self.day.choices = options(
             (day.day.isoformat(), format_day(day.day)) for day in conference.days
         )
+
+
+class SeatsForm(FlaskForm):
+    """A number of seats (an item's limited seats, or the conference's registration);
+    below the seats already held, the box confirms keeping everyone."""
+
+    capacity = IntegerField(
+        _l("Number of seats"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
+    )
+    allow_below_held = keep_held_field()

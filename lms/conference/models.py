@@ -201,6 +201,22 @@ class Speaker(db.Model):
     user: Mapped[User | None] = relationship()
     items: Mapped[list[Item]] = relationship(secondary=item_speakers, back_populates="speakers")
 
+    @property
+    def invitation_state(self) -> str:
+        """Where the speaker's invitation stands: ``linked`` (to an account, by
+        confirming or by an organiser), ``no_email`` (nothing to send it to),
+        ``invited`` (a link is out, unused) or ``not_invited``."""
+        if self.user_id is not None:
+            return "linked"
+        if not self.email:
+            return "no_email"
+        return "invited" if self.invite_token_hash else "not_invited"
+
+    @property
+    def can_be_invited(self) -> bool:
+        """An invitation (or a new one, replacing the link) can be mailed."""
+        return self.invitation_state in ("invited", "not_invited")
+
 
 class Item(db.Model):
     """A programme item as the draft has it. ``guid`` names it for life (calendar UIDs,
@@ -257,3 +273,8 @@ class Item(db.Model):
     @property
     def is_placed(self) -> bool:
         return self.room_id is not None and self.starts_at is not None and self.ends_at is not None
+
+    @property
+    def can_have_seats(self) -> bool:
+        """Round tables and workshops may have limited seats of their own."""
+        return self.kind in SEATED_TYPES

@@ -21,12 +21,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from lms.conference.models import SEATED_TYPES, Conference, Item
+from sqlalchemy import select
+
+from lms.conference.models import Conference, Item
 from lms.core.service_errors import ServiceError
 from lms.events.models import Offering, OfferingSession
 from lms.events.services import require_organiser
 from lms.extensions import db
 from lms.registrations import services as registrations
+from lms.registrations.seats import SeatCounts, seat_counts_for
 
 CONFERENCE_QUESTIONS = ["dietary", "accessibility", "days"]
 MAX_NEED_LENGTH = 1000
@@ -60,20 +63,23 @@ def _set_sessions(offering: Offering, wanted: list[tuple[datetime, datetime, str
         session.sequence += 1
 
 
-def _set_capacity(actor, offering: Offering, capacity: int) -> None:
+def _set_capacity(actor, offering: Offering, capacity: int, allow_below_held: bool) -> None:
     if capacity < 0:
         raise ConferenceError("invalid_capacity")
     if offering.id is None:
         offering.capacity = capacity
     elif offering.capacity != capacity:
-        # The engine's own rule: below the seats held it warns (CapacityWarning), more
-        # seats promote from the waiting list.
-        registrations.set_capacity(actor, offering.id, capacity)
+        # The engine's own rule: below the seats held it warns (CapacityWarning) unless
+        # confirmed, more seats promote from the waiting list.
+        registrations.set_capacity(actor, offering.id, capacity, allow_below_held=allow_below_held)
 
 
-def ensure_offering(actor, conference: Conference, *, capacity: int) -> Offering:
+def ensure_offering(
+    actor, conference: Conference, *, capacity: int, allow_below_held: bool = False
+) -> Offering:
     """Create or update the conference's registration offering (published, one session
-    per day across the conference's hours, the title and place of the conference)."""
+    per day across the conference's hours, the title and place of the conference).
+    Fewer seats than those held raise ``CapacityWarning`` unless ``allow_below_held``."""
     require_organiser(actor)
     if not conference.days:
         raise ConferenceError("no_days")
@@ -94,16 +100,19 @@ def ensure_offering(actor, conference: Conference, *, capacity: int) -> Offering
             for d in conference.days
         ],
     )
-    _set_capacity(actor, offering, capacity)
+    _set_capacity(actor, offering, capacity, allow_below_held)
     db.session.flush()
     return offering
 
 
-def ensure_item_seats(actor, item: Item, capacity: int) -> Offering:
+def ensure_item_seats(
+    actor, item: Item, capacity: int, *, allow_below_held: bool = False
+) -> Offering:
     """Create or update the limited seats of a round table or workshop: an offering of
-    kind ``conference_item`` with one session at the item's time and room."""
+    kind ``conference_item`` with one session at the item's time and room. Fewer seats
+    than those held raise ``CapacityWarning`` unless ``allow_below_held``."""
     require_organiser(actor)
-    if item.kind not in SEATED_TYPES:
+    if not item.can_have_seats:
         raise ConferenceError("not_seated")
     if item.starts_at is None or item.ends_at is None:
         raise ConferenceError("unplaced")
@@ -120,7 +129,7 @@ def ensure_item_seats(actor, item: Item, capacity: int) -> Offering:
     room = item.room.name if item.room is not None else ""
     offering.room = room
     _set_sessions(offering, [(item.starts_at, item.ends_at, room)])
-    _set_capacity(actor, offering, capacity)
+    _set_capacity(actor, offering, capacity, allow_below_held)
     db.session.flush()
     return offering
 
@@ -171,3 +180,16 @@ def days_of(conference: Conference, answers: dict | None) -> list[date]:
         if picked:
             return picked
     return known
+
+
+def item_seat_counts(items) -> dict[int, SeatCounts]:
+    """item id -> the seats of its own it has (held, waiting), for the items that have
+    some; two queries however many items."""
+    by_offering = {item.offering_id: item.id for item in items if item.offering_id}
+    if not by_offering:
+        return {}
+    offerings = db.session.scalars(select(Offering).where(Offering.id.in_(list(by_offering))))
+    return {
+        by_offering[offering_id]: counts
+        for offering_id, counts in seat_counts_for(list(offerings)).items()
+    }

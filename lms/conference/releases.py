@@ -206,6 +206,7 @@ def queue_change_mails(conference: Conference, release: Release) -> int:
     returns how many were queued."""
     changes = {change["guid"]: change for change in release.changes}
     recipients = _recipients(release.snapshot, set(changes))
+    item_ids = {item["guid"]: item["id"] for item in release.snapshot["items"]}
     default = current_app.config["LMS_DEFAULT_LOCALE"]
     for address, entry in sorted(recipients.items()):
         user = entry["user"]
@@ -219,8 +220,12 @@ def queue_change_mails(conference: Conference, release: Release) -> int:
             language,
             name=entry["name"],
             conference_title=conference.title,
+            conference_slug=conference.slug,
             release_number=release.number,
             change_count=len(lines),
             changes_text="\n".join(lines),
+            # The template links each line to its item's public page; the links are
+            # built when the mail is rendered, on the base the mail recorded.
+            item_ids=",".join(str(item_ids[change["guid"]]) for change in theirs),
         )
     return len(recipients)

@@ -17,6 +17,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from lms.conference.colours import is_hex_colour, readable_on_white
 from lms.conference.models import Conference, ConferenceDay, Room, Speaker, Track
@@ -244,6 +245,7 @@ def speakers_of(conference: Conference) -> list[Speaker]:
         db.session.scalars(
             select(Speaker)
             .where(Speaker.conference_id == conference.id)
+            .options(selectinload(Speaker.user))
             .order_by(Speaker.name, Speaker.id)
         )
     )

@@ -3,7 +3,7 @@ confirm (signed in), the speaker's own profile with their items, and the public 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -54,7 +54,10 @@ def invite_speaker(slug: str, speaker_id: int):
     else:
         db.session.commit()
         flash(_("The invitation is on its way to %(email)s.", email=speaker.email), "success")
-    return redirect(request.referrer or url_for("lms_core.home"))
+    return redirect(
+        url_for(".manage_conference", conference_id=speaker.conference_id)
+        + f"#speaker-{speaker.id}"
+    )
 
 
 @bp.route("/conferences/speaker-invitations/<token>", methods=["GET", "POST"])

@@ -37,10 +37,9 @@ def invite(actor, speaker: Speaker, language: str) -> str:
     """Mail the speaker a link to confirm their profile; a new invitation replaces an
     earlier one (its link stops working). Returns the token (for tests)."""
     require_organiser(actor)
-    if not speaker.email:
-        raise ConferenceError("no_email")
-    if speaker.user_id is not None:
-        raise ConferenceError("already_confirmed")
+    if not speaker.can_be_invited:
+        state = speaker.invitation_state
+        raise ConferenceError("no_email" if state == "no_email" else "already_confirmed")
     raw = secrets.token_urlsafe(32)
     speaker.invite_token_hash = hash_token(raw)
     speaker.invited_at = utcnow()

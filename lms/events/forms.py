@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -95,6 +97,26 @@ def checkboxes(label, choices, coerce=str):
     )
 
 
+def keep_held_field() -> BooleanField:
+    """The box that confirms a number of seats below those already held (asked after a
+    ``CapacityWarning``; nobody is ever dropped)."""
+    return BooleanField(
+        _l("Yes, keep everyone already holding a seat, even above the new number of seats")
+    )
+
+
+def capacity_warning_text(warning) -> str:
+    """What a ``CapacityWarning`` says at the seats field: how many hold a seat, the new
+    number, and that confirming keeps them all."""
+    return " ".join(
+        (
+            ngettext("%(num)s person holds a seat,", "%(num)s people hold a seat,", warning.held),
+            ngettext("more than %(num)s place.", "more than the %(num)s places.", warning.capacity),
+            _("Nobody is removed: confirm below to keep them all."),
+        )
+    )
+
+
 class SessionRow(Form):
     """One session; all empty means "no session here"."""
 
@@ -146,9 +168,7 @@ class OfferingForm(FlaskForm):
     capacity = IntegerField(
         _l("Seats"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
     )
-    allow_below_held = BooleanField(
-        _l("Yes, keep everyone already holding a seat, even above the new number of seats")
-    )
+    allow_below_held = keep_held_field()
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()])
     cancellation_deadline = DateTimeLocalField(_l("Last time to cancel"), validators=[Optional()])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from lms.accounts.permissions import role_required
@@ -141,23 +140,7 @@ def manage_edit(offering_id: int):
             abort(403)
         except services.CapacityWarning as warning:
             db.session.rollback()
-            form.capacity.errors.append(
-                " ".join(
-                    (
-                        ngettext(
-                            "%(num)s person holds a seat,",
-                            "%(num)s people hold a seat,",
-                            warning.held,
-                        ),
-                        ngettext(
-                            "more than %(num)s place.",
-                            "more than the %(num)s places.",
-                            warning.capacity,
-                        ),
-                        _("Nobody is removed: confirm below to keep them all."),
-                    )
-                )
-            )
+            form.capacity.errors.append(forms.capacity_warning_text(warning))
         except services.EventError as error:
             db.session.rollback()
             show_form_error(form, error)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 
 from lms.conference import releases
+from lms.conference.registration import ensure_item_seats
 from lms.conference.release_models import Star
 from lms.extensions import db
+from lms.registrations import services as registrations
 
 LONG_WORD = "Leverandørkjedeansvarlighetsvurderingsseminar"
 _serial = iter(range(1, 10**6))
@@ -86,6 +88,22 @@ def conference_items(conference):
     return items_of(conference)
 
 
+def seats_page(v) -> None:
+    """The round table's seats page, its two seats taken and one person waiting."""
+    conference = _conference(v)
+    table = next(item for item in conference_items(conference) if item.kind == "round_table")
+    offering = ensure_item_seats(v.new_user("organiser"), table, 2)
+    for _ in range(3):
+        registrations.register(v.new_user(), offering.id)
+    db.session.commit()
+    v.goto(f"/manage/conferences/{conference.id}/items/{table.id}/seats")
+
+
+def seats_warning(v) -> None:
+    seats_page(v)
+    v.submit("main form.lms-form", {"capacity": "1"}, status=400)
+
+
 def move_page(v) -> None:
     conference = _conference(v)
     item = conference_items(conference)[1]
@@ -125,6 +143,8 @@ CONFERENCE_BUILD_PAGES = [
     ("conference-track-errors", ORGANISERS, f"{E}track_form", track_errors, 200),
     ("conference-speaker", ORGANISERS, f"{E}speaker_form", speaker_page, 200),
     ("conference-item", ORGANISERS, f"{E}item_form", item_page, 200),
+    ("conference-seats", ORGANISERS, f"{E}item_seats", seats_page, 200),
+    ("conference-seats-warning", ORGANISERS, f"{E}item_seats", seats_warning, 200),
     ("conference-move", ORGANISERS, f"{E}move_item", move_page, 200),
     ("conference-move-errors", ORGANISERS, f"{E}move_item", move_errors, 200),
     ("conference-grid", ORGANISERS, f"{E}day_grid", grid_page, 200),
