@@ -16,6 +16,7 @@ from lms.conference.atom import AtomEntry, build_feed, entry_id
 from lms.conference.blueprint import bp
 from lms.conference.programme_views import published_programme
 from lms.conference.release_models import Release
+from lms.conference.releases import CHANGE_LABELS, change_places
 from lms.core.urls import configured_base_url, external_url
 from lms.extensions import db
 
@@ -30,15 +31,6 @@ def _releases(conference) -> list[Release]:
             .order_by(Release.number.desc())
         )
     )
-
-
-def change_labels() -> dict[str, str]:
-    return {
-        "new": _("New"),
-        "moved": _("Moved"),
-        "changed": _("Changed"),
-        "cancelled": _("Cancelled"),
-    }
 
 
 def _grouped(release: Release) -> list[tuple[str, list[dict]]]:
@@ -64,9 +56,16 @@ def changes(slug: str):
         "lms/conference/changes.html",
         conference=conference,
         programme=programme,
-        releases=[(release, _grouped(release)) for release in _releases(conference)],
+        releases=[
+            (
+                release,
+                _grouped(release),
+                change_places(conference, release.snapshot, release.changes),
+            )
+            for release in _releases(conference)
+        ],
         item_ids=_item_ids(programme),
-        labels=change_labels(),
+        labels=CHANGE_LABELS,
     )
 
 
@@ -107,7 +106,7 @@ def changes_feed(slug: str):
     releases = _releases(conference)
     host = host_of(configured_base_url())
     year = conference.created_at.year
-    labels = change_labels()
+    labels = CHANGE_LABELS
     item_ids = _item_ids(programme)
     data = build_feed(
         feed_id=f"tag:{host},{year}:conference/{conference.slug}/changes",

@@ -175,29 +175,44 @@ def _recipients(content: dict, guids: set[str]) -> dict[str, dict]:
     return recipients
 
 
-def change_lines(conference: Conference, content: dict, changes: list[dict]) -> list[str]:
-    """One line per changed item, in the current language: what happened, the title, and
-    (unless cancelled) its day, time and room in the conference's zone."""
-    labels = {
-        "new": _l("New"),
-        "moved": _l("Moved"),
-        "changed": _l("Changed"),
-        "cancelled": _l("Cancelled"),
-    }
+# What happened to an item in a release, as the changes page, its feed and the mail say it.
+CHANGE_LABELS = {
+    "new": _l("New"),
+    "moved": _l("Moved"),
+    "changed": _l("Changed"),
+    "cancelled": _l("Cancelled"),
+}
+
+
+def change_places(conference: Conference, content: dict, changes: list[dict]) -> dict[str, str]:
+    """Each changed item's day, time and room in the conference's zone as of ``content``
+    (a release's snapshot), by guid; empty for a cancelled item."""
     items = {item["guid"]: item for item in content["items"]}
     rooms = {room["id"]: room["name"] for room in content["rooms"]}
     zone = zone_of(conference)
-    lines = []
+    places = {}
     for change in changes:
         item = items[change["guid"]]
-        line = f"{labels[change['kind']]}: {item['title']}"
+        place = ""
         if item["status"] != "cancelled":
             start = snapshot.parse(item["starts_at"]).astimezone(zone)
             end = snapshot.parse(item["ends_at"]).astimezone(zone)
-            place = rooms.get(item["room_id"], "")
-            line += f" – {format_date(start.date())} {start:%H:%M}–{end:%H:%M}"
-            line += f", {place}" if place else ""
-        lines.append(line)
+            place = f"{format_date(start.date())} {start:%H:%M}–{end:%H:%M}"
+            room = rooms.get(item["room_id"], "")
+            place += f", {room}" if room else ""
+        places[change["guid"]] = place
+    return places
+
+
+def change_lines(conference: Conference, content: dict, changes: list[dict]) -> list[str]:
+    """One line per changed item, in the current language: what happened, the title, and
+    (unless cancelled) its day, time and room."""
+    titles = {item["guid"]: item["title"] for item in content["items"]}
+    places = change_places(conference, content, changes)
+    lines = []
+    for change in changes:
+        line = f"{CHANGE_LABELS[change['kind']]}: {titles[change['guid']]}"
+        lines.append(f"{line} – {places[change['guid']]}" if places[change["guid"]] else line)
     return lines
 
 

@@ -32,14 +32,13 @@ pytestmark = pytest.mark.browser
 INVITATION_RE = re.compile(r"https?://\S+/conferences/speaker-invitations/[\w-]+")
 
 
-def _invite(page, base, speaker_name):
-    from lms.conference import speakers as sp
-    from lms.conference.models import Speaker
-
-    db.session.rollback()
-    s = db.session.scalar(select(Speaker).where(Speaker.name == speaker_name))
-    sp.invite(make_user("organiser", "en"), s, "en")
-    db.session.commit()
+def _invite(page, base: str, speaker_name: str) -> None:
+    """The organiser sends the speaker's invitation from the builder's speaker list."""
+    page.goto(base)
+    with page.expect_navigation():
+        page.locator("li", has_text=speaker_name).get_by_role("button", name="Invite").click()
+    assert "The invitation is on its way" in page.inner_text(".lms-flashes")
+    assert "waiting for the speaker to confirm" in page.inner_text("main")
 
 
 def _save(page) -> None:
@@ -204,6 +203,11 @@ def test_organiser_builds_and_publishes_a_programme_a_speaker_confirms_an_attend
         subject, text = _mail_to(address, MAIL_KIND)
         assert subject == "Programme changes: Anskaffelseskonferansen"
         assert "Panel" in text and "11:00–11:45, Sal B" in text
+    # The attendee follows the mail's link to the release's changes.
+    [changes] = re.findall(r"https?://\S+/changes#release-2", text)
+    attendee.goto(changes)
+    release_2 = attendee.inner_text("#release-2-section")
+    assert "Moved\nPanel, now" in release_2 and "11:00–11:45, Sal B" in release_2
     after = _feed_event(attendee, "Panel")
     assert after.decoded("DTSTART") == at(first_day(), 11)
     assert after.decoded("DTEND") == at(first_day(), 11, 45)
