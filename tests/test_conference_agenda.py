@@ -106,6 +106,38 @@ def test_overlap_warning_when_starring_on_the_item_page_and_the_agenda(client, c
     assert "“Klimakrav” and “Rundbord” run at the same time" in page
 
 
+def test_starring_on_the_list_comes_back_to_the_card_which_names_the_overlap(
+    client, conference, person
+):
+    talk, table = item_named(conference, "Klimakrav"), item_named(conference, "Rundbord")
+    page = text(client.get(BASE))
+    assert f'name="next" value="{BASE}#item-{table.id}"' in page
+    star(client, talk, next_path=BASE)
+    response = star(client, table, next_path=f"{BASE}#item-{table.id}")
+    assert response.headers["Location"].endswith(f"{BASE}#item-{table.id}")
+    for path in (BASE, f"{BASE}/agenda"):
+        page = text(client.get(path))
+        card = page[page.index(f'id="item-{table.id}"') :]
+        card = card[: card.index("</article>")]
+        assert "Overlaps with “Klimakrav” in your agenda." in card
+    opening = text(client.get(BASE))
+    opening = opening[opening.index(f'id="item-{item_named(conference, "Åpning").id}"') :]
+    assert "Overlaps with" not in opening[: opening.index("</article>")]
+
+
+def test_a_break_has_no_star(client, conference, person):
+    pause = item_named(conference, "Åpning")
+    pause.kind = "break"
+    publish(conference)
+    page = text(client.get(BASE))
+    card = page[page.index(f'id="item-{pause.id}"') :]
+    assert "Add to my agenda" not in card[: card.index("</article>")]
+    response = star(client, pause)
+    assert response.status_code == 302
+    assert stars_of(person) == set()
+    assert "it is not added to agendas" in text(client.get(response.headers["Location"]))
+
+
 def test_no_warning_for_items_that_only_touch_or_are_on_other_days(client, conference, person):
     star(client, item_named(conference, "Åpning"))
     star(client, item_named(conference, "Klimakrav"))  # starts 15 minutes after

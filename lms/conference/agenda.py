@@ -48,7 +48,7 @@ def agenda_items(user, conference: Conference, programme: Programme) -> list[Pro
 
 def star(user, conference: Conference, programme: Programme, item_id: int) -> bool:
     """Put the published item ``item_id`` in ``user``'s agenda; False when it already
-    was. Refused for an item the release does not have or has cancelled."""
+    was. Refused for an item the release does not have, has cancelled, or that is a break."""
     if not _signed_in(user):
         raise PermissionDenied()
     item = programme.item(item_id)
@@ -56,6 +56,8 @@ def star(user, conference: Conference, programme: Programme, item_id: int) -> bo
         raise AgendaError("not_found")
     if item.cancelled:
         raise AgendaError("cancelled")
+    if not item.starrable:
+        raise AgendaError("not_starrable")
     if item_id in starred_ids(user, conference):
         return False
     try:

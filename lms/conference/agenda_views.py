@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from lms.conference import agenda
 from lms.conference.agenda import AgendaError
 from lms.conference.blueprint import bp
-from lms.conference.programme import overlapping
+from lms.conference.programme import overlapping, overlaps_of
 from lms.conference.programme_views import published_programme
 from lms.core.security import is_safe_redirect
 from lms.extensions import db
@@ -33,19 +33,17 @@ def star(slug: str, item_id: int):
     except AgendaError as error:
         if error.code == "not_found":
             abort(404)
-        flash(_("A cancelled item cannot be added to your agenda."), "error")
+        if error.code == "not_starrable":
+            flash(_("A break is in everyone's day: it is not added to agendas."), "error")
+        else:
+            flash(_("A cancelled item cannot be added to your agenda."), "error")
         return _back(slug, item_id)
     db.session.commit()
     title = programme.item(item_id).data["title"]
     if added:
         flash(_("“%(title)s” is in your agenda.", title=title), "success")
-    clashes = [
-        other
-        for pair in overlapping(agenda.agenda_items(current_user, conference, programme))
-        if item_id in (pair[0].id, pair[1].id)
-        for other in pair
-        if other.id != item_id
-    ]
+    mine = agenda.agenda_items(current_user, conference, programme)
+    clashes = overlaps_of(mine).get(item_id, [])
     if clashes:
         flash(
             _(
@@ -82,4 +80,5 @@ def my_agenda(slug: str):
         programme=programme,
         days=agenda.agenda_days(items),
         clashes=overlapping(items),
+        overlaps=overlaps_of(items),
     )

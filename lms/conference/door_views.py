@@ -15,7 +15,7 @@ from lms.accounts.permissions import role_required
 from lms.conference import attendees, badges, door_forms, registration
 from lms.conference.blueprint import bp
 from lms.conference.models import Conference, Item
-from lms.conference.published import conference_by_slug
+from lms.conference.published import conference_by_slug, is_published
 from lms.extensions import db
 from lms.registrations import register_button
 from lms.registrations.seats import seat_counts
@@ -132,6 +132,7 @@ def register(slug: str):
     return render_template(
         "lms/conference/register.html",
         conference=conference,
+        published=is_published(conference),
         offering=offering,
         form=form,
         counts=counts,

@@ -52,6 +52,12 @@ class ProgrammeItem:
     def cancelled(self) -> bool:
         return self.data["status"] == "cancelled"
 
+    @property
+    def starrable(self) -> bool:
+        """Whether it can go in an agenda: not cancelled, and not a break (everyone has
+        the breaks; a star on one would only crowd the agenda and the feed)."""
+        return not self.cancelled and self.data["kind"] != "break"
+
     def overlaps(self, other: ProgrammeItem) -> bool:
         """Whether the two run at the same time (touching ends do not overlap)."""
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
@@ -180,3 +186,12 @@ def overlapping(items: list[ProgrammeItem]) -> list[tuple[ProgrammeItem, Program
                 break
             pairs.append((first, second))
     return pairs
+
+
+def overlaps_of(items: list[ProgrammeItem]) -> dict[int, list[ProgrammeItem]]:
+    """For each of ``items`` that overlaps others of them, those others, in time order."""
+    found: dict[int, list[ProgrammeItem]] = {}
+    for first, second in overlapping(items):
+        found.setdefault(first.id, []).append(second)
+        found.setdefault(second.id, []).append(first)
+    return found

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from lms.conference import agenda
 from lms.conference.blueprint import bp
-from lms.conference.programme import Programme, ProgrammeFilters, grid
+from lms.conference.programme import Programme, ProgrammeFilters, grid, overlaps_of
 from lms.conference.programme_labels import KIND_LABELS
 from lms.conference.published import conference_by_slug, release_of
 from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS
@@ -66,6 +66,7 @@ def programme(slug: str):
     day, bad_day = _day_asked(programme)
     view = "grid" if request.args.get("view") == "grid" else "list"
     items = programme.day_items(day, filters) if day is not None else []
+    mine = agenda.agenda_items(current_user, conference, programme)
     page = render_template(
         "lms/conference/programme_day.html",
         conference=conference,
@@ -77,7 +78,8 @@ def programme(slug: str):
         view=view,
         items=items,
         grid=grid(programme, items) if view == "grid" else None,
-        starred=agenda.starred_ids(current_user, conference),
+        starred={each.id for each in mine},
+        overlaps=overlaps_of(mine),
         themes=THEME_LABELS,
     )
     return page, 400 if filters.invalid or bad_day else 200

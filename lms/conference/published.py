@@ -27,3 +27,9 @@ def release_of(conference: Conference, number: int | None = None) -> Release | N
     else:
         statement = statement.where(Release.number == number)
     return db.session.scalar(statement)
+
+
+def is_published(conference: Conference) -> bool:
+    """Whether the conference has a public programme (at least one release)."""
+    found = select(Release.id).where(Release.conference_id == conference.id).limit(1)
+    return db.session.scalar(found) is not None
