@@ -81,4 +81,5 @@ CONFERENCE_BUILD_CSRF_ATTACKS = {
         f"{C}/items/{{item}}/move", {"day": "2040-01-01", "start": "10:00", "end": "11:00"}),
     "lms_conference.publish": _attack(f"{C}/publish"),
     "lms_conference.item_seats": _attack(f"{C}/items/{{table}}/seats", {"capacity": "5"}),
+    "lms_conference.conference_registration": _attack(f"{C}/registration", {"capacity": "600"}),
 }  # fmt: skip

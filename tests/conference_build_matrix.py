@@ -23,6 +23,7 @@ CONFERENCE_BUILD_ROUTES = [
     ("GET", "conference_settings", f"{C}/settings", _organisers(200), {}),
     ("POST", "conference_settings", f"{C}/settings", _organisers(400), {"slug": "Ikke gyldig"}),
     ("POST", "add_day", f"{C}/days", _organisers(400), {}),
+    ("POST", "conference_registration", f"{C}/registration", _organisers(400), {}),
     ("POST", "remove_day", f"{C}/days/{{b_day}}/delete", _organisers(302), {}),
     ("GET", "day_grid", f"{C}/days/{{b_day}}", _organisers(200), {}),
     ("GET", "room_form", f"{C}/rooms/new", _organisers(200), {}),

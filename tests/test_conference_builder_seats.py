@@ -9,6 +9,7 @@ import pytest
 from conference_build_support import at, first_day, make_conference, make_item
 
 from lms.conference.models import Item
+from lms.conference.registration import register_attendee
 from lms.events.models import Offering
 from lms.extensions import db
 from lms.registrations import services as registrations
@@ -96,3 +97,57 @@ def test_an_unplaced_workshop_is_refused_and_a_talk_has_no_seats_page(client, or
     assert db.session.scalar(db.select(Offering)) is None
     text_of(client, f"{builder}/items/{talk.id}/seats", 404)
     assert f"/items/{talk.id}/seats" not in text_of(client, builder)
+
+
+def test_registration_opens_from_the_builder_and_shows_its_counts_and_door_links(
+    client, factory, organiser
+):
+    conference = make_conference()
+    builder = f"/manage/conferences/{conference.id}"
+    registration = f"{builder}/registration"
+    assert "Registration is not open yet." in text_of(client, builder)
+
+    response = post_form(client, registration, {"capacity": "2"}, builder)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{builder}#registration")
+    db.session.expire_all()
+    offering = conference.offering
+    assert (offering.kind, offering.capacity, len(offering.sessions)) == ("conference", 2, 2)
+    page = text_of(client, builder)
+    assert "Registration is open. 0 of 2 seats taken." in page
+    for link in (f"/manage/offerings/{offering.id}/participants",
+                 f"/manage/conferences/{conference.slug}/check-in",
+                 f"/manage/conferences/{conference.slug}/badges.pdf",
+                 f"/conferences/{conference.slug}/register"):  # fmt: skip
+        assert f'href="{link}"' in page
+
+    days = [day.day.isoformat() for day in conference.days]
+    for n in range(3):
+        register_attendee(factory.user(f"a{n}@example.no"), conference, days=days)
+    db.session.commit()
+    assert "2 of 2 seats taken, 1 waiting." in text_of(client, builder)
+
+    refused = post_form(client, registration, {"capacity": "1"}, builder)
+    assert refused.status_code == 400
+    assert "2 people hold a seat, more than 1 place." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert conference.offering.capacity == 2
+    kept = post_form(client, registration, {"capacity": "1", "allow_below_held": "y"}, builder)
+    assert kept.status_code == 302
+    db.session.expire_all()
+    assert conference.offering.capacity == 1
+    assert "2 of 1 seats taken, 1 waiting." in text_of(client, builder)
+
+
+def test_registration_needs_days_and_a_whole_number(client, organiser):
+    conference = make_conference(days=0)
+    builder = f"/manage/conferences/{conference.id}"
+    assert "days first, then open registration." in text_of(client, builder)
+    response = post_form(client, f"{builder}/registration", {"capacity": "600"}, builder)
+    assert response.status_code == 400
+    assert "days first.</a>" in response.get_data(as_text=True)  # the error summary's link
+    other = make_conference("annen")
+    response = post_form(client, f"/manage/conferences/{other.id}/registration",
+                         {"capacity": "mange"}, builder)  # fmt: skip
+    assert response.status_code == 400
+    assert db.session.scalar(db.select(Offering)) is None

@@ -16,6 +16,7 @@ from lms.conference.published import release_of
 from lms.conference.registration import item_seat_counts
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
+from lms.registrations.seats import seat_counts
 
 
 def show_error(form, error: services.ConferenceError) -> None:
@@ -79,23 +80,32 @@ def new_conference():
     )
 
 
-@bp.get("/manage/conferences/<lms_id:conference_id>")
-@role_required("organiser")
-def manage_conference(conference_id: int):
-    conference = conference_or_404(conference_id)
+def builder_page(conference: Conference, registration_form=None, status: int = 200):
+    """The builder's home: days, rooms, tracks, speakers, items and registration (the
+    registration form as posted when it was refused, else a fresh one)."""
     programme_items = items.items_of(conference)
+    offering = conference.offering
     return render_template(
         "lms/conference/manage_conference.html",
         conference=conference,
         speakers=services.speakers_of(conference),
         items=programme_items,
         seats=item_seat_counts(programme_items),
+        registration=seat_counts(offering) if offering is not None else None,
+        registration_form=registration_form
+        or forms.SeatsForm(capacity=offering.capacity if offering is not None else None),
         newest=release_of(conference),
         day_form=forms.DayForm(),
         confirm_form=forms.ConfirmForm(),
         kind_labels=forms.KIND_LABELS,
         local_time=lambda moment: items.local_time(conference, moment),
-    )
+    ), status
+
+
+@bp.get("/manage/conferences/<lms_id:conference_id>")
+@role_required("organiser")
+def manage_conference(conference_id: int):
+    return builder_page(conference_or_404(conference_id))
 
 
 @bp.route("/manage/conferences/<lms_id:conference_id>/settings", methods=["GET", "POST"])

@@ -13,9 +13,14 @@ from flask_login import current_user
 from lms.accounts.permissions import role_required
 from lms.conference import forms, items
 from lms.conference.blueprint import bp
-from lms.conference.builder_views import conference_or_404, part_or_404
+from lms.conference.builder_views import builder_page, conference_or_404, part_or_404
 from lms.conference.models import Item
-from lms.conference.registration import ConferenceError, ensure_item_seats, item_seat_counts
+from lms.conference.registration import (
+    ConferenceError,
+    ensure_item_seats,
+    ensure_offering,
+    item_seat_counts,
+)
 from lms.core.service_errors import PermissionDenied
 from lms.events.forms import capacity_warning_text
 from lms.events.services import CapacityWarning
@@ -83,3 +88,28 @@ def item_seats(conference_id: int, item_id: int):
         counts=item_seat_counts([item]).get(item.id),
         local_time=lambda moment: items.local_time(conference, moment),
     ), (400 if request.method == "POST" else 200)
+
+
+@bp.post("/manage/conferences/<lms_id:conference_id>/registration")
+@role_required("organiser")
+def conference_registration(conference_id: int):
+    """Open the conference's registration with a number of seats, or change it."""
+    conference = conference_or_404(conference_id)
+    was_open = conference.offering is not None
+    form = forms.SeatsForm()
+    saved = save_seats(
+        form,
+        lambda: ensure_offering(
+            current_user,
+            conference,
+            capacity=form.capacity.data,
+            allow_below_held=form.allow_below_held.data,
+        ),
+    )
+    if not saved:
+        return builder_page(conference, registration_form=form, status=400)
+    flash(
+        _("The number of seats is saved.") if was_open else _("Registration is open."),
+        "success",
+    )
+    return redirect(url_for(".manage_conference", conference_id=conference.id) + "#registration")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 
 from lms.conference import releases
-from lms.conference.registration import ensure_item_seats
+from lms.conference.registration import ensure_item_seats, ensure_offering, register_attendee
 from lms.conference.release_models import Star
 from lms.extensions import db
 from lms.registrations import services as registrations
@@ -56,6 +56,22 @@ def new_conference_errors(v) -> None:
 
 def conference_page(v) -> None:
     v.goto(_base(v))
+
+
+def registration_open(v) -> None:
+    """The builder's home with registration open: two seats, both taken, one waiting."""
+    conference = _conference(v)
+    ensure_offering(v.new_user("organiser"), conference, capacity=2)
+    days = [day.day.isoformat() for day in conference.days]
+    for _ in range(3):
+        register_attendee(v.new_user(), conference, days=days)
+    db.session.commit()
+    v.goto(f"/manage/conferences/{conference.id}")
+
+
+def registration_warning(v) -> None:
+    registration_open(v)
+    v.submit("section[aria-labelledby=registration] form", {"capacity": "1"}, status=400)
 
 
 def settings_page(v) -> None:
@@ -138,6 +154,14 @@ CONFERENCE_BUILD_PAGES = [
     ("conference-new", ORGANISERS, f"{E}new_conference", "/manage/conferences/new", 200),
     ("conference-new-errors", ORGANISERS, f"{E}new_conference", new_conference_errors, 200),
     ("conference", ORGANISERS, f"{E}manage_conference", conference_page, 200),
+    ("conference-registration", ORGANISERS, f"{E}manage_conference", registration_open, 200),
+    (
+        "conference-registration-warning",
+        ORGANISERS,
+        f"{E}manage_conference",
+        registration_warning,
+        200,
+    ),
     ("conference-settings", ORGANISERS, f"{E}conference_settings", settings_page, 200),
     ("conference-room", ORGANISERS, f"{E}room_form", room_page, 200),
     ("conference-track-errors", ORGANISERS, f"{E}track_form", track_errors, 200),
