@@ -11,6 +11,7 @@ from conference_build_support import at, first_day, make_conference, make_item, 
 from factories import outbox
 
 from lms.conference import items, releases
+from lms.conference.registration import ensure_item_seats
 from lms.conference.release_models import Release, Star
 from lms.conference.services import ConferenceError
 from lms.core.service_errors import PermissionDenied
@@ -188,3 +189,59 @@ def test_the_room_size_warning_counts_each_person_who_starred_or_holds_a_seat_on
     db.session.commit()
     [warning] = releases.programme_clashes(conference)
     assert (warning.kind, warning.hard, warning.numbers) == ("capacity", False, (3, 2))
+
+
+def test_a_round_tables_seats_follow_the_item_when_a_release_publishes_it(factory, organiser):
+    conference = make_conference()
+    hall, small = conference.rooms
+    day = first_day()
+    table = make_item(conference, "Rundebord", room=hall, start=at(day, 9), kind="round_table")
+    seats = ensure_item_seats(organiser, table, 10)
+    releases.publish(organiser, conference)
+    db.session.commit()
+    [session] = seats.sessions
+    first_sequence = session.sequence
+
+    items.place_item(organiser, table, small.id, at(day, 14), at(day, 15))
+    table.title = "Rundebord om åpenhet"
+    db.session.commit()
+    # The draft alone moves nothing that people see.
+    assert (session.starts_at, session.room, seats.title) == (at(day, 9), hall.name, "Rundebord")
+    releases.publish(organiser, conference)
+    db.session.commit()
+    assert (session.starts_at, session.ends_at, session.room) == (
+        at(day, 14),
+        at(day, 15),
+        small.name,
+    )
+    assert session.sequence == first_sequence + 1 and seats.title == "Rundebord om åpenhet"
+
+    items.unplace_item(organiser, table)
+    releases.publish(organiser, conference)
+    db.session.commit()
+    assert (session.status, seats.status) == ("cancelled", "cancelled")
+    items.place_item(organiser, table, hall.id, at(day, 9), at(day, 10))
+    releases.publish(organiser, conference)
+    db.session.commit()
+    assert seats.status == "published"
+    assert [(s.starts_at, s.status) for s in seats.sessions if s.status != "cancelled"] == [
+        (at(day, 9), "scheduled")
+    ]
+
+
+def test_a_speakers_profile_alone_makes_a_release_and_nothing_at_all_does_not(organiser):
+    conference = make_conference()
+    speaker = make_speaker(conference, "Kari Taler")
+    make_item(conference, "Foredrag", room=conference.rooms[0], start=at(first_day(), 9),
+              speakers=[speaker])  # fmt: skip
+    releases.publish(organiser, conference)
+    speaker.bio = "Rådgiver i innkjøp."
+    db.session.commit()
+    second = releases.publish(organiser, conference)
+    db.session.commit()
+    assert second.number == 2 and second.changes == []
+    assert [s["bio"] for s in second.snapshot["speakers"]] == ["Rådgiver i innkjøp."]
+    assert outbox(kind=releases.MAIL_KIND) == []
+    with pytest.raises(ConferenceError) as refused:
+        releases.publish(organiser, conference)
+    assert refused.value.code == "nothing_changed"

@@ -122,16 +122,37 @@ def ensure_item_seats(
         offering = Offering(kind="conference_item", status="published", created_by_id=actor.id)
         db.session.add(offering)
         item.offering = offering
+    _follow(offering, item, conference)
+    _set_capacity(actor, offering, capacity, allow_below_held)
+    db.session.flush()
+    return offering
+
+
+def _follow(offering: Offering, item: Item, conference: Conference) -> None:
+    """The seats' offering says what the item says: title, abstract, language, place and
+    one session at its time; a cancelled or unplaced item's session and offering are
+    cancelled (kept, so calendars learn it), and come back if the item does."""
     offering.title = item.title
     offering.description_md = item.abstract
     offering.language = item.language
     offering.venue, offering.address = conference.venue, conference.address
     room = item.room.name if item.room is not None else ""
     offering.room = room
+    if item.status == "cancelled" or item.starts_at is None or item.ends_at is None:
+        _set_sessions(offering, [])
+        offering.status = "cancelled"
+        return
     _set_sessions(offering, [(item.starts_at, item.ends_at, room)])
-    _set_capacity(actor, offering, capacity, allow_below_held)
+    offering.status = "published"
+
+
+def follow_published_items(conference: Conference, items: list[Item]) -> None:
+    """After a release: the limited seats of each of ``items`` follow the item as now
+    published. The release's own mail tells the seat holders, so nothing is mailed here."""
+    for item in items:
+        if item.offering is not None:
+            _follow(item.offering, item, conference)
     db.session.flush()
-    return offering
 
 
 def checked_days(conference: Conference, days: list[str]) -> list[str]:

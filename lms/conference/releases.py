@@ -25,6 +25,7 @@ from lms.conference.clashes import Clash, Slot, find_clashes, hard_clashes
 from lms.conference.items import items_of, zone_of
 from lms.conference.models import Conference, Speaker
 from lms.conference.published import release_of
+from lms.conference.registration import follow_published_items
 from lms.conference.release_models import Release, Star
 from lms.conference.services import ConferenceError, speakers_of
 from lms.core.dates import format_date
@@ -118,7 +119,9 @@ def publish(actor, conference: Conference, now: datetime | None = None) -> Relea
     draft = snapshot.take(conference, items, speakers_of(conference))
     stamp = now or utcnow()
     content, changes = snapshot.carry(newest.snapshot if newest else None, draft, stamp)
-    if newest is not None and not changes:
+    # A release with no item changed is still one when a speaker's profile, a room or a
+    # track changed: those show on the public pages and in the schedule files.
+    if newest is not None and content == newest.snapshot:
         raise ConferenceError("nothing_changed", _l("Nothing changed since the last release."))
     release = Release(
         conference_id=conference.id,
@@ -130,6 +133,8 @@ def publish(actor, conference: Conference, now: datetime | None = None) -> Relea
     )
     db.session.add(release)
     db.session.flush()
+    changed = {change["guid"] for change in changes}
+    follow_published_items(conference, [item for item in items if item.guid in changed])
     if newest is not None:
         queue_change_mails(conference, release)
     return release
