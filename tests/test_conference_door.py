@@ -15,8 +15,9 @@ from sqlalchemy import select
 
 from lms.conference import attendees, speakers
 from lms.conference.models import Speaker
-from lms.conference.registration import ConferenceError, register_attendee
+from lms.conference.registration import register_attendee
 from lms.conference.release_models import Attendee
+from lms.conference.services import ConferenceError
 from lms.extensions import db
 from lms.learning.attachments import AttachmentError
 from lms.mail.models import OutboxMessage

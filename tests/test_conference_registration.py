@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from lms.conference import attendees
 from lms.conference.registration import (
-    ConferenceError,
     ensure_item_seats,
     register_attendee,
 )
 from lms.conference.release_models import Attendee
 from lms.conference.releases import publish
+from lms.conference.services import ConferenceError
 from lms.extensions import db
 from lms.mail.models import OutboxMessage
 from lms.mail.rendering import render_message

@@ -23,8 +23,9 @@ from sqlalchemy import select
 
 from lms.accounts.models import User
 from lms.conference.models import Conference
-from lms.conference.registration import ConferenceError, days_of
+from lms.conference.registration import days_of
 from lms.conference.release_models import Attendee
+from lms.conference.services import ConferenceError
 from lms.core.dates import to_local
 from lms.events.services import require_organiser
 from lms.extensions import db

@@ -16,6 +16,7 @@ from lms.conference import attendees, badges, door_forms, registration
 from lms.conference.blueprint import bp
 from lms.conference.models import Conference, Item
 from lms.conference.published import conference_by_slug, is_published
+from lms.conference.services import ConferenceError
 from lms.extensions import db
 from lms.registrations import register_button
 from lms.registrations.seats import seat_counts
@@ -104,7 +105,7 @@ def register(slug: str):
                 dietary=form.dietary.data or "",
                 accessibility=form.accessibility.data or "",
             )
-        except registration.ConferenceError as error:
+        except ConferenceError as error:
             db.session.rollback()
             flash(str(ERRORS.get(error.code, _l("That could not be done."))), "error")
             status = 400
@@ -150,7 +151,7 @@ def check_in(slug: str):
     if form.validate_on_submit():
         try:
             result = attendees.check_in(current_user, conference, form.code.data)
-        except registration.ConferenceError as error:
+        except ConferenceError as error:
             db.session.rollback()
             problem, status = ERRORS.get(error.code, _l("That could not be done.")), 422
         else:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from lms.conference.models import Conference, Item
-from lms.core.service_errors import ServiceError
+from lms.conference.services import ConferenceError
 from lms.events.models import Offering, OfferingSession
 from lms.events.services import require_organiser
 from lms.extensions import db
@@ -33,10 +33,6 @@ from lms.registrations.seats import SeatCounts, seat_counts_for
 
 CONFERENCE_QUESTIONS = ["dietary", "accessibility", "days"]
 MAX_NEED_LENGTH = 1000
-
-
-class ConferenceError(ServiceError):
-    """A refused conference operation; ``code`` says why."""
 
 
 def _utc(day: date, clock: time, zone: str) -> datetime:

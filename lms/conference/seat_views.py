@@ -16,11 +16,11 @@ from lms.conference.blueprint import bp
 from lms.conference.builder_views import builder_page, conference_or_404, part_or_404
 from lms.conference.models import Item
 from lms.conference.registration import (
-    ConferenceError,
     ensure_item_seats,
     ensure_offering,
     item_seat_counts,
 )
+from lms.conference.services import ConferenceError
 from lms.core.service_errors import PermissionDenied
 from lms.events.forms import capacity_warning_text
 from lms.events.services import CapacityWarning

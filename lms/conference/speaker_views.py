@@ -14,7 +14,7 @@ from lms.conference import door_forms, speakers
 from lms.conference.blueprint import bp
 from lms.conference.models import Conference, Speaker
 from lms.conference.published import conference_by_slug
-from lms.conference.registration import ConferenceError
+from lms.conference.services import ConferenceError
 from lms.core.service_errors import PermissionDenied
 from lms.extensions import db
 from lms.learning.attachments import AttachmentError

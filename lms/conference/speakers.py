@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from lms.accounts.models import hash_token
 from lms.conference.models import Conference, Item, Speaker
 from lms.conference.published import release_of
-from lms.conference.registration import ConferenceError
+from lms.conference.services import ConferenceError
 from lms.conference.snapshot import parse
 from lms.core.service_errors import PermissionDenied
 from lms.events.services import require_organiser
