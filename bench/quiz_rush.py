@@ -23,7 +23,6 @@ import argparse
 import json
 import os
 import secrets
-import signal
 import statistics
 import sys
 import tempfile
@@ -39,13 +38,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import get, load, measured, percentile  # noqa: E402
-from bench.rush import (  # noqa: E402
-    _stop_on_signal,
-    analyze,
-    create_pg_database,
-    drop_pg_database,
-    ratios,
-)
+from bench.rush_common import analyze, ratios, stop_on_sigterm, throwaway_database  # noqa: E402
 from bench.servers import Server, _run, baseline_env, lms_env, prepare_baseline_database  # noqa: E402
 from bench.targets import USER_AGENT  # noqa: E402
 
@@ -295,19 +288,12 @@ def print_report(args, report: dict) -> bool:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_signal)
+    stop_on_sigterm()
     with tempfile.TemporaryDirectory(prefix="lms-quiz-") as tmp:
         workdir = Path(tmp)
-        if args.db == "postgresql":
-            url = create_pg_database(args.pg_url, args.pg_database)
-        else:
-            url = f"sqlite:///{workdir / 'lms.sqlite3'}"
         began = time.monotonic()
-        try:
+        with throwaway_database(args.db, workdir, args.pg_url, args.pg_database) as url:
             report = run(args, workdir, url)
-        finally:
-            if args.db == "postgresql":
-                drop_pg_database(args.pg_url, args.pg_database)
     print(f"(ran {time.monotonic() - began:.0f} s)")
     ok = print_report(args, report)
     if args.json:

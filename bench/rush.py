@@ -35,7 +35,6 @@ import argparse
 import json
 import os
 import secrets
-import signal
 import sys
 import tempfile
 import time
@@ -49,6 +48,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import get, load, measured  # noqa: E402
+from bench.rush_common import analyze, ratios, stop_on_sigterm, throwaway_database  # noqa: E402
 from bench.rush_report import SAME_DB, print_report  # noqa: E402
 from bench.servers import (  # noqa: E402
     Server,
@@ -93,26 +93,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 # --- the database ----------------------------------------------------------------------
-
-
-def create_pg_database(server_url: str, name: str) -> str:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{server_url}/{name}"
-
-
-def drop_pg_database(server_url: str, name: str) -> None:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(f"{server_url}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
 
 
 def seed(env: dict[str, str], args) -> tuple[int, list[str], int, list[str]]:
@@ -170,19 +150,6 @@ def seed(env: dict[str, str], args) -> tuple[int, list[str], int, list[str]]:
         rush_id, warmup_id = offerings[0].id, offerings[1].id
         db.engine.dispose()
     return rush_id, raws[: args.people], warmup_id, raws[args.people :]
-
-
-def analyze(env: dict[str, str]) -> None:
-    """Give PostgreSQL's planner statistics, as autovacuum would have within a minute of a
-    bulk load: without them it plans the catalogue for empty tables."""
-    import sqlalchemy as sa
-
-    if not env["DATABASE_URL"].startswith("postgresql"):
-        return
-    engine = sa.create_engine(env["DATABASE_URL"], isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE")
-    engine.dispose()
 
 
 def outbox_mark(env: dict[str, str]) -> int:
@@ -356,17 +323,6 @@ def registration(lms_url: str, offering_id: int, raw_token: str) -> urllib.reque
     )
 
 
-def ratios(result: dict, before: dict, after: dict) -> dict:
-    """Throughput against the mean of the baseline runs around it, and the CPU ratio."""
-    around = (before["requests_per_second"] + after["requests_per_second"]) / 2
-    cpu = [r.get("server_cpu_ms_per_request") for r in (before, result, after)]
-    return {
-        "baseline_around": around,
-        "ratio": result["requests_per_second"] / around,
-        "cpu_ratio": (cpu[0] + cpu[2]) / 2 / cpu[1] if None not in cpu and cpu[1] else None,
-    }
-
-
 def catalogue(args, servers: dict[str, Server], baselines: list[str], token: str) -> dict:
     """wrk on the catalogue pages, each between runs of every baseline (as bench/run.py)."""
     require_wrk()
@@ -415,25 +371,14 @@ def catalogue(args, servers: dict[str, Server], baselines: list[str], token: str
     return out
 
 
-def _stop_on_signal(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_signal)
+    stop_on_sigterm()
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="lms-rush-") as tmp:
         workdir = Path(tmp)
-        if args.db == "postgresql":
-            url = create_pg_database(args.pg_url, args.pg_database)
-        else:
-            url = f"sqlite:///{workdir / 'lms.sqlite3'}"
-        try:
+        with throwaway_database(args.db, workdir, args.pg_url, args.pg_database) as url:
             report = run(args, workdir, url)
-        finally:
-            if args.db == "postgresql":
-                drop_pg_database(args.pg_url, args.pg_database)
     print(f"\nload average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
     ok = print_report(args, report)
     if args.json:

@@ -1,6 +1,7 @@
 """The registration race, fought for real: a multi-worker gunicorn on the suite's
 database (SQLite, or PostgreSQL when ``LMS_TEST_DATABASE_URL`` is set), 40 people
-posting at the same instant for 10 seats.
+posting at the same instant for 10 seats; and 20 at once for a conference's 8 places,
+each place getting its own attendee code.
 
 With the lock (the default) exactly 10 get a seat and 30 a place in line. The
 control test switches the lock off and widens the window between counting seats
@@ -22,12 +23,14 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+import conference_door_support as door
 import pytest
 from conftest import database_url, free_port
 from factories import make
 from sqlalchemy import func, select
 
 from lms.accounts import services
+from lms.conference.release_models import Attendee
 from lms.extensions import db
 from lms.registrations.models import Registration
 from lms.timeutil import utcnow
@@ -215,3 +218,32 @@ def test_control_without_the_lock_the_race_oversells(app, factory, live_server):
         f"{Counter(code for code, _ in results)} {results[:3]}"
     )
     assert sum(1 for _c, body in results if body.get("status") == "confirmed") > SEATS
+
+
+CONFERENCE_PEOPLE, CONFERENCE_PLACES = 20, 8
+
+
+def test_conference_rush_gives_each_place_one_distinct_code(app, factory, live_server):
+    """The conference's registration is the engine's: 20 people at once for 8 places,
+    no overbooking, and each place's attendee code (issued under the same lock) distinct."""
+    conference = door.conference(factory.user(roles=("organiser",)), capacity=CONFERENCE_PLACES)
+    offering = conference.offering
+    _seminar, tokens = rush(factory)
+    server = live_server()
+    results = fire(
+        f"{server.url}/api/v1/events/{offering.id}/registrations", tokens[:CONFERENCE_PEOPLE]
+    )
+
+    codes = Counter(code for code, _body in results)
+    assert codes == {201: CONFERENCE_PEOPLE}, (codes, server.log.read_text()[-3000:])
+    assert statuses_in_database(offering) == {
+        "confirmed": CONFERENCE_PLACES,
+        "waitlisted": CONFERENCE_PEOPLE - CONFERENCE_PLACES,
+    }
+    issued = db.session.scalars(
+        select(Attendee.code)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(Registration.offering_id == offering.id)
+    ).all()
+    assert len(issued) == CONFERENCE_PLACES, "a code for each place, none for the line"
+    assert len(set(issued)) == CONFERENCE_PLACES, "no two attendees share a code"

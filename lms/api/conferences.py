@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from lms.api.blueprint import bp, cacheable, json_bytes, public
 from lms.api.serialise import iso
 from lms.conference.models import Conference
-from lms.conference.published import conference_by_slug, release_of
+from lms.conference.published import published_release
 from lms.conference.release_models import Release
 from lms.conference.snapshot import parse
 from lms.core.errors import api_error
@@ -151,8 +151,7 @@ def conference(slug: str):
     number = request.args.get("release")
     if number is not None and not _NUMBER.fullmatch(number):
         return api_error(400, "'release' must be a whole number from 1 up.", "invalid_parameter")
-    found = conference_by_slug(slug)
-    release = release_of(found, int(number) if number else None) if found else None
-    if release is None:
+    found = published_release(slug, int(number) if number else None)
+    if found is None:
         return api_error(404, NOT_FOUND, "not_found")
-    return cacheable(json_bytes(detail(found, release)))
+    return cacheable(json_bytes(detail(*found)))

@@ -17,9 +17,10 @@ import io
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 import segno
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lms.accounts.models import User
 from lms.conference.models import Conference
@@ -49,13 +50,32 @@ def normalised(typed: str) -> str:
     return "".join(ch for ch in (typed or "").upper() if ch not in " -\t\r\n")[:40]
 
 
+@cache
+def _place_statement():
+    """Built once per process (a registration's commit runs it under the offering's
+    lock, so its cost is paid by everyone waiting): the conference of an offering, and
+    the attendee row a registration already has (None when it has none)."""
+    existing = (
+        select(Attendee.id)
+        .where(Attendee.registration_id == bindparam("registration"))
+        .scalar_subquery()
+    )
+    return select(Conference.id, existing).where(Conference.offering_id == bindparam("offering"))
+
+
+@cache
+def _code_taken_statement():
+    """Built once per process: whether a code is taken in a conference."""
+    return select(Attendee.id).where(
+        Attendee.conference_id == bindparam("conference"), Attendee.code == bindparam("code")
+    )
+
+
 def _unused_code(conference_id: int) -> str:
     while True:
         code = new_code()
         taken = db.session.scalar(
-            select(Attendee.id).where(
-                Attendee.conference_id == conference_id, Attendee.code == code
-            )
+            _code_taken_statement(), {"conference": conference_id, "code": code}
         )
         if taken is None:
             return code
@@ -63,20 +83,15 @@ def _unused_code(conference_id: int) -> str:
 
 def give_code(offering_kind, *, registration, registration_id, offering_id, status) -> None:
     """The receiver of ``status_written`` for conference offerings: a registration that
-    now has a place gets its attendee row and code, once."""
+    now has a place gets its attendee row and code, once (registering again keeps it)."""
     if status not in HAS_PLACE:
         return
-    conference_id = db.session.scalar(
-        select(Conference.id).where(Conference.offering_id == offering_id)
-    )
-    if conference_id is None:
+    found = db.session.execute(
+        _place_statement(), {"offering": offering_id, "registration": registration_id}
+    ).first()
+    if found is None or found[1] is not None:
         return
-    if registration_id is not None:
-        existing = db.session.scalar(
-            select(Attendee.id).where(Attendee.registration_id == registration_id)
-        )
-        if existing is not None:
-            return
+    conference_id = found[0]
     code = _unused_code(conference_id)
     if registration is not None:
         db.session.add(Attendee(conference_id=conference_id, registration=registration, code=code))

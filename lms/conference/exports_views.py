@@ -22,7 +22,7 @@ from lms.calendar.entries import host_of
 from lms.calendar.views import ics_response
 from lms.conference import frab, ical_entries, programme_table
 from lms.conference.blueprint import bp
-from lms.conference.published import conference_by_slug, release_of
+from lms.conference.published import published_release
 from lms.core.errors import ExplainedBadRequest
 from lms.core.fragments import MemoCache, fragment_cache
 from lms.core.service_errors import PermissionDenied
@@ -49,14 +49,13 @@ def release_number() -> int | None:
     return int(value)
 
 
-def published(slug: str):
-    """``(conference, release)`` the request asks for, or a 404."""
-    number = release_number()
-    conference = conference_by_slug(slug)
-    release = release_of(conference, number) if conference is not None else None
-    if release is None:
+def published(slug: str, *, snapshot: bool = True):
+    """``(conference, release)`` the request asks for, or a 404. ``snapshot=False``
+    leaves the release's snapshot unread until something reads it (a kept file does not)."""
+    found = published_release(slug, release_number(), snapshot=snapshot)
+    if found is None:
         abort(404)
-    return conference, release
+    return found
 
 
 def item_url_of(slug: str):
@@ -99,10 +98,10 @@ def _respond(data: bytes, filename: str, **kwargs):
 @bp.get("/conferences/<slug>/schedule.ics")
 def schedule_ics(slug: str):
     """The whole programme (cancelled items marked so), for download or subscription."""
-    conference, release = published(slug)
-    snapshot = release.snapshot
+    conference, release = published(slug, snapshot=False)
 
     def build():
+        snapshot = release.snapshot
         title = snapshot["conference"]["title"]
         return ical_entries.calendar_bytes(snapshot, title, ical_links(slug))
 
@@ -146,7 +145,7 @@ def session_ics(slug: str, item_id: int):
 @bp.get("/conferences/<slug>/schedule.<any(xml, json):fmt>")
 def schedule_file(slug: str, fmt: str):
     """The frab / c3voc schedule that conference apps read."""
-    _conference, release = published(slug)
+    _conference, release = published(slug, snapshot=False)
     write = frab.schedule_xml if fmt == "xml" else frab.schedule_json
 
     def build():

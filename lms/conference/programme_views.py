@@ -1,6 +1,6 @@
 """The public programme (``/conferences/<slug>…``): a day as a list or a grid, with
 filters; an item's page; the speakers and a speaker's page. Every page reads the newest
-release (``published.release_of``), never the draft rows; a conference with no release
+release (``published.published_release``), never the draft rows; a conference with no release
 has no public programme (404)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from lms.conference import agenda
 from lms.conference.blueprint import bp
 from lms.conference.programme import Programme, ProgrammeFilters, grid, overlaps_of
 from lms.conference.programme_labels import KIND_LABELS
-from lms.conference.published import conference_by_slug, release_of
+from lms.conference.published import published_release
 from lms.events.forms import LANGUAGE_LABELS, PRINCIPLE_LABELS, THEME_LABELS
 from lms.events.models import Offering
 from lms.extensions import db
@@ -25,10 +25,10 @@ from lms.registrations import register_button
 def published_programme(slug: str):
     """``(conference, release, programme)`` of the newest release, or a 404; times on
     the page are shown in the conference's own zone."""
-    conference = conference_by_slug(slug)
-    release = release_of(conference) if conference is not None else None
-    if release is None:
+    found = published_release(slug)
+    if found is None:
         abort(404)
+    conference, release = found
     programme = Programme(release.snapshot)
     g.lms_timezone = programme.conference["timezone"]
     refresh()  # the zone may have been looked up already in this request

@@ -3,11 +3,17 @@
 The public pages, feeds, schedule files and API read a ``Release`` (the newest, or the
 one a versioned address asks for), never the draft rows; a conference with no release
 yet has no public programme.
+
+A release's snapshot is the whole programme as JSON (some 60 kB for 80 items). A file
+kept per release needs none of it to be served, so callers that only need the release's
+identity ask for it without the snapshot (``snapshot=False``): the column is then read,
+and decoded, only if the file has to be built.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from lms.conference.models import Conference
 from lms.conference.release_models import Release
@@ -18,15 +24,35 @@ def conference_by_slug(slug: str) -> Conference | None:
     return db.session.scalar(select(Conference).where(Conference.slug == slug))
 
 
-def release_of(conference: Conference, number: int | None = None) -> Release | None:
-    """Release ``number`` of the conference's programme, or the newest when ``number``
-    is None; None when there is no such release."""
-    statement = select(Release).where(Release.conference_id == conference.id)
+def _numbered(statement, number: int | None, snapshot: bool):
     if number is None:
         statement = statement.order_by(Release.number.desc()).limit(1)
     else:
         statement = statement.where(Release.number == number)
-    return db.session.scalar(statement)
+    return statement if snapshot else statement.options(defer(Release.snapshot))
+
+
+def release_of(
+    conference: Conference, number: int | None = None, *, snapshot: bool = True
+) -> Release | None:
+    """Release ``number`` of the conference's programme, or the newest when ``number``
+    is None; None when there is no such release."""
+    statement = select(Release).where(Release.conference_id == conference.id)
+    return db.session.scalar(_numbered(statement, number, snapshot))
+
+
+def published_release(
+    slug: str, number: int | None = None, *, snapshot: bool = True
+) -> tuple[Conference, Release] | None:
+    """``(conference, release)`` as ``release_of`` finds it, in one statement; None when
+    there is no such conference or release."""
+    statement = (
+        select(Conference, Release)
+        .join(Release, Release.conference_id == Conference.id)
+        .where(Conference.slug == slug)
+    )
+    row = db.session.execute(_numbered(statement, number, snapshot)).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def is_published(conference: Conference) -> bool:
