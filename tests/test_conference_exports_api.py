@@ -66,6 +66,33 @@ def test_the_detail_has_days_rooms_tracks_and_items_with_speakers(client, progra
     assert "email" not in str(body)  # a speaker's address is never public
 
 
+def test_the_detail_publishes_exactly_its_documented_fields(client, programme):
+    """The API is a contract: a field added to the snapshot (or a speaker's address)
+    reaches it only when it is named here too."""
+    body = client.get(f"/api/v1/conferences/{SLUG}").json
+    assert set(body) == {
+        "slug", "title", "timezone", "venue", "days", "release", "published_at", "url",
+        "ics_url", "schedule_xml_url", "schedule_json_url", "description_md", "address",
+        "rooms", "tracks", "speakers", "items",
+    }  # fmt: skip
+    assert {frozenset(room) for room in body["rooms"]} == {
+        frozenset({"guid", "name", "capacity", "accessibility_notes"})
+    }
+    assert {frozenset(track) for track in body["tracks"]} == {
+        frozenset({"slug", "name", "colour", "description"})
+    }
+    assert {frozenset(speaker) for speaker in body["speakers"]} == {
+        frozenset({"guid", "name", "organisation", "job_title", "bio"})
+    }
+    assert {frozenset(item) for item in body["items"]} == {
+        frozenset({
+            "id", "guid", "title", "abstract", "kind", "track", "themes", "principles",
+            "language", "room", "starts_at", "ends_at", "status", "sequence",
+            "last_modified", "limited_seats", "speakers",
+        })
+    }  # fmt: skip
+
+
 def test_the_detail_has_a_strong_etag_and_answers_304(client, programme):
     first = client.get(f"/api/v1/conferences/{SLUG}")
     etag = first.headers["ETag"]

@@ -13,17 +13,15 @@ from __future__ import annotations
 import re
 
 from flask import request
-from sqlalchemy import func, select
 
 from lms.api.blueprint import bp, cacheable, json_bytes, public
 from lms.api.serialise import iso
 from lms.conference.models import Conference
-from lms.conference.published import published_release
+from lms.conference.published import newest_releases, published_release
 from lms.conference.release_models import Release
 from lms.conference.snapshot import parse
 from lms.core.errors import api_error
 from lms.core.urls import external_url
-from lms.extensions import db
 
 _NUMBER = re.compile(r"[1-9][0-9]{0,6}")
 NOT_FOUND = "No such conference (or none of its programme is published yet)."
@@ -78,39 +76,25 @@ def _item(item: dict, rooms: dict, tracks: dict, speakers: dict) -> dict:
     }
 
 
+# What the API shows of a release's rooms, tracks and speakers: named here, so a field
+# added to the snapshot for the organisers' pages is not published by accident.
+ROOM_KEYS = ("guid", "name", "capacity", "accessibility_notes")
+TRACK_KEYS = ("slug", "name", "colour", "description")
+SPEAKER_KEYS = ("guid", "name", "organisation", "job_title", "bio")
+
+
+def _by_id(rows: list[dict], keys: tuple[str, ...]) -> dict[int, dict]:
+    return {row["id"]: {key: row[key] for key in keys} for row in rows}
+
+
 def detail(conference: Conference, release: Release) -> dict:
     """A release of the programme: days, rooms, tracks, speakers, and every item (the
     cancelled ones too, marked) with its speakers."""
     snapshot = release.snapshot
     part = snapshot["conference"]
-    rooms = {
-        room["id"]: {
-            "guid": room["guid"],
-            "name": room["name"],
-            "capacity": room["capacity"],
-            "accessibility_notes": room["accessibility_notes"],
-        }
-        for room in snapshot["rooms"]
-    }
-    tracks = {
-        track["id"]: {
-            "slug": track["slug"],
-            "name": track["name"],
-            "colour": track["colour"],
-            "description": track["description"],
-        }
-        for track in snapshot["tracks"]
-    }
-    speakers = {
-        speaker["id"]: {
-            "guid": speaker["guid"],
-            "name": speaker["name"],
-            "organisation": speaker["organisation"],
-            "job_title": speaker["job_title"],
-            "bio": speaker["bio"],
-        }
-        for speaker in snapshot["speakers"]
-    }
+    rooms = _by_id(snapshot["rooms"], ROOM_KEYS)
+    tracks = _by_id(snapshot["tracks"], TRACK_KEYS)
+    speakers = _by_id(snapshot["speakers"], SPEAKER_KEYS)
     return {
         **_summary(conference, release),
         "description_md": part["description_md"],
@@ -126,20 +110,7 @@ def detail(conference: Conference, release: Release) -> dict:
 @public
 def conferences():
     """Every conference with a published programme, by title: its newest release."""
-    newest = (
-        select(Release.conference_id, func.max(Release.number).label("number"))
-        .group_by(Release.conference_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(Conference, Release)
-        .join(newest, newest.c.conference_id == Conference.id)
-        .join(
-            Release,
-            (Release.conference_id == Conference.id) & (Release.number == newest.c.number),
-        )
-        .order_by(Conference.title, Conference.id)
-    ).all()
+    rows = newest_releases()
     body = {"conferences": [_summary(conference, release) for conference, release in rows]}
     return cacheable(json_bytes(body))
 

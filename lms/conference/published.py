@@ -12,7 +12,7 @@ and decoded, only if the file has to be built.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from lms.conference.models import Conference
@@ -59,3 +59,22 @@ def is_published(conference: Conference) -> bool:
     """Whether the conference has a public programme (at least one release)."""
     found = select(Release.id).where(Release.conference_id == conference.id).limit(1)
     return db.session.scalar(found) is not None
+
+
+def newest_releases() -> list[tuple[Conference, Release]]:
+    """Each conference with a published programme and its newest release, by title."""
+    newest = (
+        select(Release.conference_id, func.max(Release.number).label("number"))
+        .group_by(Release.conference_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Conference, Release)
+        .join(newest, newest.c.conference_id == Conference.id)
+        .join(
+            Release,
+            (Release.conference_id == Conference.id) & (Release.number == newest.c.number),
+        )
+        .order_by(Conference.title, Conference.id)
+    ).all()
+    return [(conference, release) for conference, release in rows]
