@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from lms.conference.models import Conference, Item, Speaker
 from lms.conference.release_models import Attendee, Release, Star
-from lms.events.models import THEMES, Network, Offering
+from lms.events.models import THEMES, Network, Offering, OfferingSession
 from lms.extensions import db
 from lms.learning.progress_models import LessonView
-from lms.registrations.models import Registration
+from lms.registrations.models import Registration, SessionAttendance
 
 
 def counts():
@@ -62,12 +62,13 @@ def test_demo_content_and_idempotent(runner, client):
 
 
 def _check_the_conference():
-    """The Public Procurement Conference: two days, four theme tracks, 78 items with a
-    round table per theme whose seats fill up, 60 speakers, release 1, and 600
-    attendees registered through the engine, each with a code and an agenda."""
+    """The Public Procurement Conference: two days from the day it is loaded, four theme
+    tracks, 78 items with a round table per theme whose seats fill up, 60 speakers,
+    release 1, and 600 attendees registered through the engine, each with a code and an
+    agenda, a third of the first day's already checked in at the door."""
     conference = db.session.scalar(select(Conference))
     assert len(conference.days) == 2 and len(conference.tracks) == 4
-    assert conference.days[0].day > date.today()
+    assert conference.days[0].day == date.today()
     items = db.session.scalars(select(Item)).all()
     assert len(items) == 78
     round_tables = [item for item in items if item.kind == "round_table"]
@@ -78,7 +79,7 @@ def _check_the_conference():
     registered = db.session.scalars(
         select(Registration.status).where(Registration.offering_id == conference.offering_id)
     ).all()
-    assert registered.count("confirmed") == 600
+    assert registered.count("confirmed") + registered.count("attended") == 600
     assert db.session.scalar(select(func.count()).select_from(Attendee)) == 600
     assert db.session.scalar(select(func.count(func.distinct(Star.user_id)))) == 600
     seats = db.session.scalars(
@@ -87,3 +88,25 @@ def _check_the_conference():
         )
     ).all()
     assert seats.count("confirmed") == 160 and seats.count("waitlisted") == 20
+    first_day = conference.days[0].day.isoformat()
+    coming = [
+        code
+        for code, answers in db.session.execute(
+            select(Attendee.code, Registration.answers)
+            .join(Registration, Registration.id == Attendee.registration_id)
+            .order_by(Attendee.id)
+        )
+        if first_day in answers["days"]
+    ]
+    checked_in = db.session.scalars(
+        select(Attendee.code).where(Attendee.checked_in_at.is_not(None)).order_by(Attendee.id)
+    ).all()
+    assert 0 < len(checked_in) < len(coming) and set(checked_in) <= set(coming)
+    # Each went through the door: the engine's attendance for the first day's session.
+    attended = db.session.scalar(
+        select(func.count())
+        .select_from(SessionAttendance)
+        .join(OfferingSession, OfferingSession.id == SessionAttendance.session_id)
+        .where(OfferingSession.offering_id == conference.offering_id)
+    )
+    assert attended == len(checked_in)

@@ -1,13 +1,14 @@
 """The demo conference: its rows (days, rooms, tracks, speakers and the programme of
 ``conference_programme``), its registration and round-table seats, release 1, and 600
 registered attendees with personal agendas. Keyed on the conference's slug, so a second
-run adds nothing. Its two days are the first Tuesday and Wednesday at least 120 days
-ahead, so the demo always has a conference to come; for that reason nobody is checked
-in yet (check-in opens on the conference's first day).
+run adds nothing. It runs on the day the demo is loaded and the day after, so that the
+door can be tried at once: the attendees registered two weeks before, and a third of
+those who come on the first day are already checked in with the code of their mail.
 
-Registering goes through the registration engine (seats, waiting lists, the mail with
-the QR code), exactly as a person would; only the attendees' accounts and their stars
-are written directly, as the demo's other participants are."""
+Registering and checking in go through the registration engine and the door (seats,
+waiting lists, the mail with the QR code), exactly as a person would; only the
+attendees' accounts and their stars are written directly, as the demo's other
+participants are."""
 
 from __future__ import annotations
 
@@ -17,13 +18,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from lms.accounts.models import User
+from lms.conference.attendees import check_in
 from lms.conference.models import Conference, ConferenceDay, Item, Room, Speaker, Track
-from lms.conference.registration import ensure_item_seats, ensure_offering, register_attendee
-from lms.conference.release_models import Star
+from lms.conference.registration import (
+    days_of,
+    ensure_item_seats,
+    ensure_offering,
+    register_attendee,
+)
+from lms.conference.release_models import Attendee, Star
 from lms.conference.releases import publish
 from lms.demo import conference_programme as demo
 from lms.extensions import db
 from lms.registrations import services as registrations
+from lms.registrations.models import Registration
 from lms.timeutil import utcnow
 
 ZONE = "Europe/Oslo"
@@ -32,10 +40,13 @@ CAPACITY = 650
 STARS_EACH = 5
 
 
+REGISTERED_DAYS_BEFORE = 14
+CHECKED_IN_EACH = 3  # one in three of the first day's attendees is in already
+
+
 def first_day(today: date) -> date:
-    """The first Tuesday at least 120 days after ``today``."""
-    start = today + timedelta(days=120)
-    return start + timedelta(days=(1 - start.weekday()) % 7)
+    """The conference opens on the day the demo is loaded."""
+    return today
 
 
 def load_conference(today: date) -> Conference | None:
@@ -116,6 +127,7 @@ def load_conference_demo(today: date, organiser: User, password_hash: str) -> in
     ]
     publish(organiser, conference)
     people = _attendees(password_hash)
+    registered_at = utcnow() - timedelta(days=REGISTERED_DAYS_BEFORE)
     days = [day.day.isoformat() for day in conference.days]
     placed = [item for item in items if item.kind not in ("break", "networking")]
     for n, person in enumerate(people):
@@ -123,7 +135,10 @@ def load_conference_demo(today: date, organiser: User, password_hash: str) -> in
         chosen = days[:1] if n % 5 == 0 else days[1:] if n % 7 == 0 else days
         needs = "Vegetar" if n % 9 == 0 else ""
         access = "Rullestolbruker: trenger plass ved midtgangen" if n % 50 == 0 else ""
-        register_attendee(person, conference, days=chosen, dietary=needs, accessibility=access)
+        register_attendee(
+            person, conference, days=chosen, dietary=needs, accessibility=access,
+            now=registered_at,
+        )  # fmt: skip
         for k in range(STARS_EACH):
             db.session.add(
                 Star(user_id=person.id, item_id=placed[(n * 7 + k * 13) % len(placed)].id)
@@ -131,9 +146,25 @@ def load_conference_demo(today: date, organiser: User, password_hash: str) -> in
     # The round tables fill up: 45 ask for 40 seats, so five wait.
     for r, offering in enumerate(seated):
         for person in people[r * 45 : r * 45 + 45]:
-            registrations.register(person, offering.id)
+            registrations.register(person, offering.id, now=registered_at)
     db.session.flush()
+    _check_in_some(organiser, conference)
     return len(people)
+
+
+def _check_in_some(organiser: User, conference: Conference) -> None:
+    """The first morning has begun: one in three of the day's attendees is in."""
+    first = conference.days[0].day
+    rows = db.session.execute(
+        select(Attendee.code, Registration.answers)
+        .join(Registration, Registration.id == Attendee.registration_id)
+        .where(Attendee.conference_id == conference.id)
+        .order_by(Attendee.id)
+    ).all()
+    coming = [code for code, answers in rows if first in days_of(conference, answers)]
+    for code in coming[::CHECKED_IN_EACH]:
+        check_in(organiser, conference, code)
+    db.session.flush()
 
 
 def _attendees(password_hash: str) -> list[User]:
