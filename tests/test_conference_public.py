@@ -81,6 +81,11 @@ def test_filters(client, conference, query, shown, hidden):
         assert f">{title}</a>" in page
     for title in hidden:
         assert f">{title}</a>" not in page
+    # The form says what it filters by: each chosen value is the selected option.
+    for pair in query.split("&"):
+        name, value = pair.split("=")
+        chosen = re.search(rf'<select[^>]*name="{name}".*?</select>', page).group(0)
+        assert re.findall(r'<option value="([^"]*)" selected', chosen) == [value]
 
 
 @pytest.mark.parametrize(

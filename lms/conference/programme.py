@@ -98,6 +98,10 @@ class Programme:
         """The speakers of the release by name (those in no item too: they are listed)."""
         return sorted(self.speakers.values(), key=lambda s: (s["name"].casefold(), s["id"]))
 
+    def track_choices(self) -> list[tuple[str, str]]:
+        """The tracks as (slug, name), in the programme's order, for the track filter."""
+        return [(track["slug"], track["name"]) for track in self.snapshot["tracks"]]
+
     def track_by_slug(self, slug: str) -> dict | None:
         return next((t for t in self.tracks.values() if t["slug"] == slug), None)
 
