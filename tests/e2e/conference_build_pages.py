@@ -10,6 +10,7 @@ from __future__ import annotations
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 
 from lms.conference import releases
+from lms.conference.models import Room
 from lms.conference.registration import ensure_item_seats, ensure_offering, register_attendee
 from lms.conference.release_models import Star
 from lms.extensions import db
@@ -132,7 +133,14 @@ def move_errors(v) -> None:
 
 
 def grid_page(v) -> None:
+    """The day's grid with four rooms, each named with a long word, and an item in the
+    last: wider than a 1280 px screen, so it must scroll in its own box, not the page."""
     conference = _conference(v)
+    for position, name in ((2, f"Møterom {LONG_WORD}"), (3, f"Kjellersal {LONG_WORD}")):
+        conference.rooms.append(Room(name=name, capacity=30, position=position))
+    db.session.commit()
+    make_item(conference, f"Verksted {LONG_WORD}", room=conference.rooms[-1],
+              start=at(first_day(), 14))  # fmt: skip
     v.goto(f"/manage/conferences/{conference.id}/days/{conference.days[0].id}")
 
 
