@@ -144,7 +144,8 @@ def test_publishing_with_a_clash_is_a_409_page_with_links_to_fix_it(client, orga
     c = f"/manage/conferences/{conference.id}"
     text = page(client, f"{c}/publish")
     assert "The room is booked twice at once" in text
-    assert f'href="{c}/items/{second.id}/move"' in text
+    assert f'href="{c}/items/{second.id}/move">Fix it: Panel</a>' in text
+    assert "<li>Åpning</li><li>Panel</li>" in text, "each item of the clash on its own line"
     assert "Publishing is refused while there are clashes." in text
     response = post_form(client, f"{c}/publish", {}, c)
     assert response.status_code == 409
