@@ -4,6 +4,8 @@ JavaScript; publishing is a 409 page listing the clashes with links to fix them.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 from factories import outbox
@@ -107,6 +109,17 @@ def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, or
     assert "10:00–10:45" in grid and "conference-grid.js" in grid
     form = page(client, move)
     assert 'value="10:00"' in form and 'value="10:45"' in form
+
+
+def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organiser):
+    conference = make_conference()
+    text = page(client, f"/manage/conferences/{conference.id}")
+    toc = text[text.index('<nav class="lms-toc"') : text.index("</nav>", text.index("lms-toc"))]
+    anchors = re.findall(r'href="#([\w-]+)"', toc)
+    assert anchors == ["days", "registration", "rooms", "tracks", "speakers", "items"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in text, f"#{anchor} leads nowhere"
+    assert text.index("lms-toc") < text.index('id="days"'), "the links come first"
 
 
 def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, organiser, factory):
