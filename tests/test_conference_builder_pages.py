@@ -4,12 +4,14 @@ JavaScript; publishing is a 409 page listing the clashes with links to fix them.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 from factories import outbox
 
 from lms.conference.models import Conference, Item, Track
-from lms.conference.release_models import Release
+from lms.conference.release_models import Release, Star
 from lms.extensions import db
 from lms.mail.rendering import materialize
 from tests.conftest import post_form
@@ -109,6 +111,43 @@ def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, or
     assert 'value="10:00"' in form and 'value="10:45"' in form
 
 
+def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organiser):
+    conference = make_conference()
+    text = page(client, f"/manage/conferences/{conference.id}")
+    toc = text[text.index('<nav class="lms-toc"') : text.index("</nav>", text.index("lms-toc"))]
+    anchors = re.findall(r'href="#([\w-]+)"', toc)
+    assert anchors == ["days", "registration", "rooms", "tracks", "speakers", "items"]
+    for anchor in anchors:
+        assert f'id="{anchor}"' in text, f"#{anchor} leads nowhere"
+    assert text.index("lms-toc") < text.index('id="days"'), "the links come first"
+
+
+def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, organiser, factory):
+    conference = make_conference(rooms=(("Sal A", 200), ("Lite rom", 1)))
+    hall, small = conference.rooms
+    day = conference.days[0]
+    wanted = make_item(conference, "Rundebord", kind="round_table")
+    make_item(conference, "Åpning", room=hall, start=at(day.day, 9))
+    for person in (factory.user() for _ in range(2)):
+        db.session.add(Star(user_id=person.id, item_id=wanted.id))
+    db.session.commit()
+    move = f"/manage/conferences/{conference.id}/items/{wanted.id}/move"
+    into = {"room_id": str(small.id), "day": day.day.isoformat(), "start": "11:00"}
+
+    response = post_form(client, move, into | {"end": "11:45"}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Rundebord is moved." in text
+    warning = text[text.index('data-color="warning"') :][:400]
+    assert "Warning:" in warning
+    assert "Lite rom may be too small for Rundebord: 2 people are interested" in warning
+    assert "Room too small: 2 interested, 1 seats" in text, "the grid marks it too"
+
+    onto = into | {"room_id": str(hall.id), "start": "09:00", "end": "09:30"}
+    text = post_form(client, move, onto, follow_redirects=True).get_data(as_text=True)
+    assert "Rundebord now clashes. The room is booked twice at once: Rundebord / Åpning." in text
+    assert "may be too small" not in text
+
+
 def test_publishing_with_a_clash_is_a_409_page_with_links_to_fix_it(client, organiser):
     conference = make_conference()
     hall = conference.rooms[0]
@@ -118,7 +157,8 @@ def test_publishing_with_a_clash_is_a_409_page_with_links_to_fix_it(client, orga
     c = f"/manage/conferences/{conference.id}"
     text = page(client, f"{c}/publish")
     assert "The room is booked twice at once" in text
-    assert f'href="{c}/items/{second.id}/move"' in text
+    assert f'href="{c}/items/{second.id}/move">Fix it: Panel</a>' in text
+    assert "<li>Åpning</li><li>Panel</li>" in text, "each item of the clash on its own line"
     assert "Publishing is refused while there are clashes." in text
     response = post_form(client, f"{c}/publish", {}, c)
     assert response.status_code == 409

@@ -4,7 +4,7 @@ code), the badges PDF, speaker invitations (single use, another's refused) and p
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import conference_door_support as door
 import pytest
@@ -86,6 +86,52 @@ def test_check_in_page_answers_at_once(client, login, factory, organiser):
     assert 'data-outcome="already"' in again
     unknown = post_form(client, path, {"code": "XXXX"})
     assert unknown.status_code == 404 and 'data-outcome="unknown"' in unknown.get_data(True)
+
+
+def test_door_day_says_whether_today_is_one_of_the_conferences_days(organiser):
+    on_the_day = attendees.door_day(_today_conference(organiser))
+    assert on_the_day.is_a_conference_day
+    ahead = attendees.door_day(door.conference(organiser, days_ahead=10))
+    assert not ahead.is_a_conference_day and ahead.before_the_first_day
+    over = door.conference(organiser, days_ahead=-5)
+    after = attendees.door_day(over)
+    assert not after.is_a_conference_day and not after.before_the_first_day
+    assert after.counts_for == over.days[0].day
+
+
+def test_check_in_page_says_plainly_when_today_is_not_a_conference_day(
+    client, login, factory, organiser
+):
+    login(factory.user(roles=("organiser",), language="en"))
+    today = client.get(f"/manage/conferences/{_today_conference(organiser).slug}/check-in")
+    assert 'id="not-today"' not in today.get_data(as_text=True)
+
+    ahead = door.conference(organiser, days_ahead=10)
+    page = client.get(f"/manage/conferences/{ahead.slug}/check-in").get_data(as_text=True)
+    assert 'id="not-today"' in page and "is not one of the conference's days" in page
+    assert "codes can be checked in from then" in page
+
+    over = door.conference(organiser, days_ahead=-5)
+    _person, attendee = _attendee_before(factory, over)
+    path = f"/manage/conferences/{over.slug}/check-in"
+    answer = post_form(client, path, {"code": attendee.code}).get_data(as_text=True)
+    assert 'id="not-today"' in answer and "A check-in now counts for" in answer
+    assert 'data-outcome="checked_in"' in answer, "the check-in still works"
+
+
+def _attendee_before(factory, conference):
+    """An attendee who registered before ``conference`` began (its days may be past)."""
+    person = factory.user()
+    registered = register_attendee(
+        person,
+        conference,
+        days=[conference.days[0].day.isoformat()],
+        now=datetime.combine(conference.days[0].day, time(0), UTC) - timedelta(days=7),
+    )
+    db.session.commit()
+    return person, db.session.scalar(
+        select(Attendee).where(Attendee.registration_id == registered.id)
+    )
 
 
 def test_badges_pdf_has_every_name(client, login, factory, organiser):

@@ -150,6 +150,39 @@ class CheckIn:
         return self.attendee.registration if self.attendee else None
 
 
+@dataclass(frozen=True)
+class DoorDay:
+    """Today at the door: the conference's days, and the day a check-in made now counts
+    for (the day the registrations area's check-in picks: today if it is one of them,
+    else the first)."""
+
+    today: date
+    days: tuple[date, ...]
+    counts_for: date | None
+
+    @property
+    def is_a_conference_day(self) -> bool:
+        return self.today in self.days
+
+    @property
+    def before_the_first_day(self) -> bool:
+        return bool(self.days) and self.today < self.days[0]
+
+
+def door_day(conference: Conference, now: datetime | None = None) -> DoorDay:
+    """What the check-in page says about today (``now``, in the LMS's zone, like the
+    check-in itself), so a wrong date on the door's phone or a test run the day before is
+    seen before the first code is typed."""
+    today = to_local(now or utcnow()).date()
+    days = tuple(sorted(day.day for day in conference.days))
+    offering = conference.offering
+    session = (
+        session_attendance.default_session(offering.active_sessions, today) if offering else None
+    )
+    counts_for = to_local(session.starts_at).date() if session else None
+    return DoorDay(today=today, days=days, counts_for=counts_for)
+
+
 def check_in(actor, conference: Conference, typed: str, now: datetime | None = None) -> CheckIn:
     """Check in the attendee whose code was typed or scanned, at today's day of the
     conference (or its first). A second scan the same day says when they came."""

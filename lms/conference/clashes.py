@@ -124,3 +124,13 @@ def hard_clashes(clashes: Iterable[Clash]) -> list[Clash]:
 def clashing_item_ids(clashes: Iterable[Clash]) -> set[int]:
     """The items any hard clash names (the grid marks them)."""
     return {item_id for clash in clashes if clash.hard for item_id in clash.item_ids}
+
+
+def too_small_rooms(clashes: Iterable[Clash]) -> dict[int, Clash]:
+    """The room-size warning of each item that has one, by item id (the grid marks them)."""
+    return {clash.target: clash for clash in clashes if clash.kind == "capacity"}
+
+
+def clashes_of(clashes: Iterable[Clash], item_id: int) -> list[Clash]:
+    """The clashes and warnings that name the item (what a move into place is told)."""
+    return [clash for clash in clashes if item_id in clash.item_ids]

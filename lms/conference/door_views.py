@@ -166,6 +166,7 @@ def check_in(slug: str):
         form=form,
         result=result,
         problem=problem,
+        door_day=attendees.door_day(conference),
     ), status
 
 

@@ -18,7 +18,7 @@ from lms.accounts.permissions import role_required
 from lms.conference import forms, items, releases
 from lms.conference.blueprint import bp
 from lms.conference.builder_views import conference_or_404, part_or_404, show_error
-from lms.conference.clashes import clashing_item_ids
+from lms.conference.clashes import clashes_of, clashing_item_ids, too_small_rooms
 from lms.conference.models import ConferenceDay, Item
 from lms.conference.services import ConferenceError
 from lms.core.dates import format_date
@@ -46,7 +46,8 @@ def day_grid(conference_id: int, day_id: int):
     conference = conference_or_404(conference_id)
     day = part_or_404(ConferenceDay, conference, day_id)
     everything = items.items_of(conference)
-    clashing = clashing_item_ids(releases.programme_clashes(conference, everything))
+    clashes = releases.programme_clashes(conference, everything)
+    clashing = clashing_item_ids(clashes)
     slots = _slots(conference, day.day)
     cells: dict[tuple[int, int], list[Item]] = {}
     elsewhere = []  # on this day, but not in a row of the grid (outside the hours)
@@ -74,6 +75,7 @@ def day_grid(conference_id: int, day_id: int):
         cells_in_row={row for row, _room in cells},
         elsewhere=elsewhere,
         clashing=clashing,
+        too_small=too_small_rooms(clashes),
         unplaced=[item for item in everything if not item.is_placed],
         local_time=lambda moment: items.local_time(conference, moment),
         move_form=forms.ConfirmForm(),
@@ -126,12 +128,38 @@ def move_item(conference_id: int, item_id: int):
             else:
                 db.session.commit()
                 flash(_("%(title)s is moved.", title=item.title), "success")
+                _warn_of_clashes(conference, item)
                 target = url_for(".day_grid", conference_id=conference.id, day_id=day.id)
                 return redirect(f"{target}#item-{item.id}")
     status = 400 if request.method == "POST" else 200
     return render_template(
         "lms/conference/manage_move.html", conference=conference, item=item, form=form
     ), status
+
+
+def _warn_of_clashes(conference, item) -> None:
+    """After a move, say at once what the item now clashes with, as warnings: the move is
+    kept (a draft may clash), and publishing will name them again."""
+    rooms = {room.id: room for room in conference.rooms}
+    for clash in clashes_of(releases.programme_clashes(conference), item.id):
+        if clash.kind == "capacity":
+            interested, seats = clash.numbers
+            message = _(
+                "%(room)s may be too small for %(title)s: %(interested)s people are "
+                "interested, and it seats %(seats)s.",
+                room=rooms[clash.room_id].name,
+                title=item.title,
+                interested=interested,
+                seats=seats,
+            )
+        else:
+            message = _(
+                "%(title)s now clashes. %(clash)s: %(titles)s.",
+                title=item.title,
+                clash=forms.CLASH_LABELS[clash.kind],
+                titles=" / ".join(clash.titles),
+            )
+        flash(message, "warning")
 
 
 @bp.get("/manage/conferences/<lms_id:conference_id>/publish")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from conference_build_support import at, first_day, make_conference, make_item, make_speaker
 
 from lms.conference import releases
+from lms.conference.models import Room
 from lms.conference.registration import ensure_item_seats, ensure_offering, register_attendee
 from lms.conference.release_models import Star
 from lms.extensions import db
@@ -131,8 +132,23 @@ def move_errors(v) -> None:
     v.submit("main form.lms-form", {"start": "12:00", "end": "11:00"}, status=400)
 
 
-def grid_page(v) -> None:
+def moved_warning(v) -> None:
+    """The grid after a move into a room too small for those interested: a warning flash."""
     conference = _conference(v)
+    table = next(item for item in conference_items(conference) if item.kind == "round_table")
+    v.goto(f"/manage/conferences/{conference.id}/items/{table.id}/move")
+    v.submit("main form.lms-form", {})
+
+
+def grid_page(v) -> None:
+    """The day's grid with four rooms, each named with a long word, and an item in the
+    last: wider than a 1280 px screen, so it must scroll in its own box, not the page."""
+    conference = _conference(v)
+    for position, name in ((2, f"Møterom {LONG_WORD}"), (3, f"Kjellersal {LONG_WORD}")):
+        conference.rooms.append(Room(name=name, capacity=30, position=position))
+    db.session.commit()
+    make_item(conference, f"Verksted {LONG_WORD}", room=conference.rooms[-1],
+              start=at(first_day(), 14))  # fmt: skip
     v.goto(f"/manage/conferences/{conference.id}/days/{conference.days[0].id}")
 
 
@@ -172,6 +188,7 @@ CONFERENCE_BUILD_PAGES = [
     ("conference-move", ORGANISERS, f"{E}move_item", move_page, 200),
     ("conference-move-errors", ORGANISERS, f"{E}move_item", move_errors, 200),
     ("conference-grid", ORGANISERS, f"{E}day_grid", grid_page, 200),
+    ("conference-grid-moved-warning", ORGANISERS, f"{E}move_item", moved_warning, 200),
     ("conference-publish", ORGANISERS, f"{E}publish_page", publish_with_clashes, 200),
     ("conference-releases", ORGANISERS, f"{E}release_list", releases_page, 200),
 ]

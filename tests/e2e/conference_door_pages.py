@@ -39,6 +39,12 @@ def check_in_page(v) -> None:
     v.goto(f"/manage/conferences/{conference.slug}/check-in")
 
 
+def check_in_not_today(v) -> None:
+    """The check-in page ten days before the conference: it says today is not one of its days."""
+    conference = door.conference(_organiser(v), days_ahead=10)
+    v.goto(f"/manage/conferences/{conference.slug}/check-in")
+
+
 def check_in_done(v) -> None:
     conference = door.conference(_organiser(v), days_ahead=0)
     person = v.new_user(name="Ingrid Deltakersen")
@@ -88,6 +94,13 @@ DOOR_PAGES = [
         200,
     ),
     ("conference-check-in", ("organiser",), "lms_conference.check_in", check_in_page, 200),
+    (
+        "conference-check-in-not-today",
+        ("organiser",),
+        "lms_conference.check_in",
+        check_in_not_today,
+        200,
+    ),
     ("conference-check-in-done", ("organiser",), "lms_conference.check_in", check_in_done, 200),
     (
         "conference-speaker-invitation",
