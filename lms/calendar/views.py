@@ -61,6 +61,11 @@ bp.add_app_template_global(webcal_url, "lms_webcal_url")
 bp.add_app_template_global(personal_feed_url, "lms_personal_feed_url")
 
 
+def file_etag(data: bytes) -> str:
+    """The strong ETag of a file's bytes: their hash, so the same bytes always match."""
+    return hashlib.sha256(data).hexdigest()[:40]
+
+
 def ics_response(
     data: bytes,
     filename: str,
@@ -68,11 +73,13 @@ def ics_response(
     cache: str,
     attachment: bool,
     mimetype: str = "text/calendar",
+    etag: str | None = None,
 ) -> Response:
-    """A file's bytes with a strong ETag (their hash) and ``304`` when it matches: the
-    one rule of every download and feed (the conference's schedule files too)."""
+    """A file's bytes with a strong ETag (``file_etag``; ``etag`` when the caller kept it
+    with the bytes) and ``304`` when it matches: the one rule of every download and feed
+    (the conference's schedule files too)."""
     response = Response(data, mimetype=mimetype)  # Flask adds charset=utf-8 to text/*
-    response.set_etag(hashlib.sha256(data).hexdigest()[:40])
+    response.set_etag(etag or file_etag(data))
     response.headers["Cache-Control"] = cache
     kind = "attachment" if attachment else "inline"
     response.headers["Content-Disposition"] = f'{kind}; filename="{filename}"'

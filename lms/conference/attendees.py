@@ -20,7 +20,7 @@ from datetime import date, datetime
 from functools import cache
 
 import segno
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, String, bindparam, exists, insert, select
 
 from lms.accounts.models import User
 from lms.conference.models import Conference
@@ -52,9 +52,8 @@ def normalised(typed: str) -> str:
 
 @cache
 def _place_statement():
-    """Built once per process (a registration's commit runs it under the offering's
-    lock, so its cost is paid by everyone waiting): the conference of an offering, and
-    the attendee row a registration already has (None when it has none)."""
+    """Built once per process: the conference of an offering, and the attendee row a
+    registration already has (None when it has none)."""
     existing = (
         select(Attendee.id)
         .where(Attendee.registration_id == bindparam("registration"))
@@ -69,6 +68,25 @@ def _code_taken_statement():
     return select(Attendee.id).where(
         Attendee.conference_id == bindparam("conference"), Attendee.code == bindparam("code")
     )
+
+
+@cache
+def _give_statement():
+    """Built once per process, and one round trip under the offering's lock (which every
+    other registration of the rush waits for): the attendee row of registration
+    ``:registration`` with code ``:code``, inserted only when the offering is a
+    conference's, the registration has no row yet and the code is free; RETURNING says
+    whether it was."""
+    registration = bindparam("registration", type_=Integer)
+    code = bindparam("code", type_=String)
+    taken = exists().where(Attendee.conference_id == Conference.id, Attendee.code == code)
+    has_one = exists().where(Attendee.registration_id == registration)
+    chosen = select(Conference.id, registration, code).where(
+        Conference.offering_id == bindparam("offering"), ~taken, ~has_one
+    )
+    table = Attendee.__table__  # Core, not the ORM's bulk insert of parameter lists
+    columns = [table.c.conference_id, table.c.registration_id, table.c.code]
+    return insert(table).from_select(columns, chosen).returning(table.c.id)
 
 
 def _unused_code(conference_id: int) -> str:
@@ -86,19 +104,26 @@ def give_code(offering_kind, *, registration, registration_id, offering_id, stat
     now has a place gets its attendee row and code, once (registering again keeps it)."""
     if status not in HAS_PLACE:
         return
+    if registration_id is not None:
+        values = {"offering": offering_id, "registration": registration_id}
+        while True:
+            given = db.session.execute(_give_statement(), {**values, "code": new_code()})
+            if given.first() is not None:
+                return
+            # Nothing inserted: not a conference's offering, a row already there, or (very
+            # rarely) the code drawn was taken, the one case worth another draw.
+            found = db.session.execute(_place_statement(), values).first()
+            if found is None or found[1] is not None:
+                return
     found = db.session.execute(
-        _place_statement(), {"offering": offering_id, "registration": registration_id}
+        _place_statement(), {"offering": offering_id, "registration": None}
     ).first()
-    if found is None or found[1] is not None:
+    if found is None:
         return
-    conference_id = found[0]
-    code = _unused_code(conference_id)
-    if registration is not None:
-        db.session.add(Attendee(conference_id=conference_id, registration=registration, code=code))
-    else:
-        db.session.add(
-            Attendee(conference_id=conference_id, registration_id=registration_id, code=code)
-        )
+    # A new row not yet flushed (an import): no row can be there yet.
+    db.session.add(
+        Attendee(conference_id=found[0], registration=registration, code=_unused_code(found[0]))
+    )
 
 
 def confirmation_mail(offering_kind, *, status):

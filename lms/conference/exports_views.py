@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.calendar.entries import host_of
-from lms.calendar.views import ics_response
+from lms.calendar.views import file_etag, ics_response
 from lms.conference import frab, ical_entries, programme_table
 from lms.conference.blueprint import bp
 from lms.conference.published import published_release
@@ -75,10 +75,11 @@ def frab_links(slug: str, fmt: str) -> frab.Links:
     )
 
 
-def _file(release, variant: tuple, build) -> bytes:
-    """The bytes of ``variant`` of ``release``, built the first time they are asked for.
-    The key holds everything they depend on: the release (which never changes) and
-    where their links and UIDs point."""
+def _file(release, variant: tuple, build) -> tuple[bytes, str]:
+    """The bytes of ``variant`` of ``release`` and their ETag, both made the first time
+    they are asked for, so a kept file is never hashed again per request. The key holds
+    everything they depend on: the release (which never changes) and where their links
+    and UIDs point."""
     key = (
         release.id,
         release.number,
@@ -87,12 +88,18 @@ def _file(release, variant: tuple, build) -> bytes:
         configured_base_url(),
         *variant,
     )
-    return fragment_cache("conference_files", FILE_CACHE_SIZE, kind=MemoCache).get(key, build)
+
+    def kept():
+        data = build()
+        return data, file_etag(data)
+
+    return fragment_cache("conference_files", FILE_CACHE_SIZE, kind=MemoCache).get(key, kept)
 
 
-def _respond(data: bytes, filename: str, **kwargs):
+def _respond(file: tuple[bytes, str], filename: str, **kwargs):
+    data, etag = file
     cache = LATEST if request.args.get("release") is None else VERSIONED
-    return ics_response(data, filename, cache=cache, attachment=False, **kwargs)
+    return ics_response(data, filename, cache=cache, attachment=False, etag=etag, **kwargs)
 
 
 @bp.get("/conferences/<slug>/schedule.ics")
@@ -122,8 +129,8 @@ def track_ics(slug: str, track_slug: str):
         name = f"{snapshot['conference']['title']}: {track['name']}"
         return ical_entries.calendar_bytes(snapshot, name, ical_links(slug), items)
 
-    data = _file(release, ("track", track_slug), build)
-    return _respond(data, f"{conference.slug}-{track_slug}.ics")
+    file = _file(release, ("track", track_slug), build)
+    return _respond(file, f"{conference.slug}-{track_slug}.ics")
 
 
 @bp.get("/conferences/<slug>/sessions/<lms_id:item_id>.ics")
@@ -138,8 +145,8 @@ def session_ics(slug: str, item_id: int):
     def build():
         return ical_entries.calendar_bytes(snapshot, item["title"], ical_links(slug), [item])
 
-    data = _file(release, ("session", item_id), build)
-    return _respond(data, f"{conference.slug}-session-{item_id}.ics")
+    file = _file(release, ("session", item_id), build)
+    return _respond(file, f"{conference.slug}-session-{item_id}.ics")
 
 
 @bp.get("/conferences/<slug>/schedule.<any(xml, json):fmt>")
@@ -151,9 +158,9 @@ def schedule_file(slug: str, fmt: str):
     def build():
         return write(release.snapshot, release.number, frab_links(slug, fmt))
 
-    data = _file(release, ("frab", fmt), build)
+    file = _file(release, ("frab", fmt), build)
     mimetype = frab.XML_TYPE if fmt == "xml" else frab.JSON_TYPE
-    return _respond(data, f"schedule.{fmt}", mimetype=mimetype)
+    return _respond(file, f"schedule.{fmt}", mimetype=mimetype)
 
 
 @bp.get("/conferences/<slug>/calendars")

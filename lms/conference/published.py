@@ -12,7 +12,9 @@ and decoded, only if the file has to be built.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from functools import cache
+
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer
 
 from lms.conference.models import Conference
@@ -24,11 +26,22 @@ def conference_by_slug(slug: str) -> Conference | None:
     return db.session.scalar(select(Conference).where(Conference.slug == slug))
 
 
-def _numbered(statement, number: int | None, snapshot: bool):
-    if number is None:
-        statement = statement.order_by(Release.number.desc()).limit(1)
+@cache
+def _statement(entities: tuple, numbered: bool, snapshot: bool):
+    """Built once per process (building it costs about what running it does, on a kept
+    file's every request): ``entities`` of the conference's newest release, or of release
+    ``:number`` when ``numbered``; the conference is ``:conference`` or ``:slug``."""
+    statement = select(*entities)
+    if Conference in entities:
+        statement = statement.join(Release, Release.conference_id == Conference.id).where(
+            Conference.slug == bindparam("slug")
+        )
     else:
-        statement = statement.where(Release.number == number)
+        statement = statement.where(Release.conference_id == bindparam("conference"))
+    if numbered:
+        statement = statement.where(Release.number == bindparam("number"))
+    else:
+        statement = statement.order_by(Release.number.desc()).limit(1)
     return statement if snapshot else statement.options(defer(Release.snapshot))
 
 
@@ -37,8 +50,8 @@ def release_of(
 ) -> Release | None:
     """Release ``number`` of the conference's programme, or the newest when ``number``
     is None; None when there is no such release."""
-    statement = select(Release).where(Release.conference_id == conference.id)
-    return db.session.scalar(_numbered(statement, number, snapshot))
+    statement = _statement((Release,), number is not None, snapshot)
+    return db.session.scalar(statement, {"conference": conference.id, "number": number})
 
 
 def published_release(
@@ -46,12 +59,8 @@ def published_release(
 ) -> tuple[Conference, Release] | None:
     """``(conference, release)`` as ``release_of`` finds it, in one statement; None when
     there is no such conference or release."""
-    statement = (
-        select(Conference, Release)
-        .join(Release, Release.conference_id == Conference.id)
-        .where(Conference.slug == slug)
-    )
-    row = db.session.execute(_numbered(statement, number, snapshot)).first()
+    statement = _statement((Conference, Release), number is not None, snapshot)
+    row = db.session.execute(statement, {"slug": slug, "number": number}).first()
     return (row[0], row[1]) if row is not None else None
 
 
