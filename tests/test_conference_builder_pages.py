@@ -122,6 +122,17 @@ def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organ
     assert text.index("lms-toc") < text.index('id="days"'), "the links come first"
 
 
+def test_placing_an_item_is_a_verb_in_norwegian_too(client, factory, login):
+    """ "Place" (put an item in the grid) is not the noun "Sted" of an offering's place."""
+    login(factory.user(roles=("organiser",), language="nb"))
+    conference = make_conference()
+    make_item(conference, "Ikke plassert")
+    for path in (f"/manage/conferences/{conference.id}",
+                 f"/manage/conferences/{conference.id}/days/{conference.days[0].id}"):  # fmt: skip
+        text = page(client, path)
+        assert ">Gi rom og tid<" in text and ">Sted<" not in text
+
+
 def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, organiser, factory):
     conference = make_conference(rooms=(("Sal A", 200), ("Lite rom", 1)))
     hall, small = conference.rooms
@@ -133,6 +144,9 @@ def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, orga
     db.session.commit()
     move = f"/manage/conferences/{conference.id}/items/{wanted.id}/move"
     into = {"room_id": str(small.id), "day": day.day.isoformat(), "start": "11:00"}
+    form = page(client, move)
+    assert ">Lite rom (1 seat)</option>" in form and ">Sal A (200 seats)</option>" in form
+    assert "2 people have starred it or hold a seat: choose a room that seats them." in form
 
     response = post_form(client, move, into | {"end": "11:45"}, follow_redirects=True)
     text = response.get_data(as_text=True)
