@@ -111,6 +111,21 @@ def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, or
     assert 'value="10:00"' in form and 'value="10:45"' in form
 
 
+def test_a_form_for_an_existing_part_names_it_in_its_heading(client, organiser):
+    conference = make_conference(rooms=(("Store sal", 300),))
+    speaker = make_speaker(conference, "Kari Taler")
+    item = make_item(conference, "Klimakrav i praksis")
+    c = f"/manage/conferences/{conference.id}"
+    for path, heading in (
+        (f"{c}/rooms/{conference.rooms[0].id}", "Room: Store sal"),
+        (f"{c}/tracks/{conference.tracks[0].id}", "Track: Klima og miljø"),
+        (f"{c}/speakers/{speaker.id}", "Speaker: Kari Taler"),
+        (f"{c}/items/{item.id}", "Programme item: Klimakrav i praksis"),
+        (f"{c}/rooms/new", "New room"),
+    ):
+        assert f'data-size="lg">{heading}<' in page(client, path), path
+
+
 def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organiser):
     conference = make_conference()
     text = page(client, f"/manage/conferences/{conference.id}")
