@@ -160,6 +160,9 @@ class SeatsForm(FlaskForm):
     """A number of seats (an item's limited seats, or the conference's registration);
     below the seats already held, the box confirms keeping everyone."""
 
+    # Set when the number is below the seats held: a warning to confirm, not an error.
+    below_held_warning = ""
+
     capacity = IntegerField(
         _l("Number of seats"), validators=[InputRequired(), NumberRange(min=0, max=100000)]
     )
