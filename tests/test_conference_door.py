@@ -87,6 +87,28 @@ def test_check_in_page_answers_at_once(client, login, factory, organiser):
     assert unknown.status_code == 404 and 'data-outcome="unknown"' in unknown.get_data(True)
 
 
+def test_a_check_in_on_a_day_the_person_did_not_register_for_is_a_warning(
+    client, login, factory, organiser
+):
+    conference = _today_conference(organiser)
+    person = factory.user(name="Ola Andredag")
+    registered = register_attendee(
+        person,
+        conference,
+        days=[conference.days[1].day.isoformat()],
+        now=utcnow() - timedelta(days=2),
+    )
+    db.session.commit()
+    code = db.session.scalar(select(Attendee.code).where(Attendee.registration_id == registered.id))
+    login(organiser)
+    path = f"/manage/conferences/{conference.slug}/check-in"
+    body = post_form(client, path, {"code": code}).get_data(as_text=True)
+    assert 'data-color="warning" data-outcome="checked_in"' in body
+    _other, theirs = _attendee(factory, conference)
+    body = post_form(client, path, {"code": theirs.code}).get_data(as_text=True)
+    assert 'data-color="success" data-outcome="checked_in"' in body
+
+
 def test_door_day_says_whether_today_is_one_of_the_conferences_days(organiser):
     on_the_day = attendees.door_day(_today_conference(organiser))
     assert on_the_day.is_a_conference_day
