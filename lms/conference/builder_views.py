@@ -153,7 +153,9 @@ def _part_heading(headings: tuple[str, str], part) -> str:
     """A new part's heading, or an existing one's kind and name ("Room: Sal A"), so the
     organiser sees which one they are changing even when its name is long."""
     edit, new = headings
-    return new if part is None else f"{edit}: {part.name}"
+    if part is None:
+        return new
+    return f"{edit}: {part.title if isinstance(part, Item) else part.name}"
 
 
 def _part_view(conference_id, part_id, model, form_class, save, headings, saved):
@@ -218,7 +220,7 @@ def item_form(conference_id: int, item_id: int | None = None):
         lambda: items.save_item(current_user, conference, form.item_data(), item),
         template_args={
             "conference": conference,
-            "heading": f"{_('Programme item')}: {item.title}" if item else _("New programme item"),
+            "heading": _part_heading((_("Programme item"), _("New programme item")), item),
             "item": item,
         },
         success=_("The item is saved."),
