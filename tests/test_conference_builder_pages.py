@@ -111,6 +111,21 @@ def test_the_move_form_places_and_moves_an_item_and_the_grid_shows_it(client, or
     assert 'value="10:00"' in form and 'value="10:45"' in form
 
 
+def test_a_form_for_an_existing_part_names_it_in_its_heading(client, organiser):
+    conference = make_conference(rooms=(("Store sal", 300),))
+    speaker = make_speaker(conference, "Kari Taler")
+    item = make_item(conference, "Klimakrav i praksis")
+    c = f"/manage/conferences/{conference.id}"
+    for path, heading in (
+        (f"{c}/rooms/{conference.rooms[0].id}", "Room: Store sal"),
+        (f"{c}/tracks/{conference.tracks[0].id}", "Track: Klima og miljø"),
+        (f"{c}/speakers/{speaker.id}", "Speaker: Kari Taler"),
+        (f"{c}/items/{item.id}", "Programme item: Klimakrav i praksis"),
+        (f"{c}/rooms/new", "New room"),
+    ):
+        assert f'data-size="lg">{heading}<' in page(client, path), path
+
+
 def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organiser):
     conference = make_conference()
     text = page(client, f"/manage/conferences/{conference.id}")
@@ -120,6 +135,17 @@ def test_the_builder_home_opens_with_links_to_each_of_its_sections(client, organ
     for anchor in anchors:
         assert f'id="{anchor}"' in text, f"#{anchor} leads nowhere"
     assert text.index("lms-toc") < text.index('id="days"'), "the links come first"
+
+
+def test_placing_an_item_is_a_verb_in_norwegian_too(client, factory, login):
+    """ "Place" (put an item in the grid) is not the noun "Sted" of an offering's place."""
+    login(factory.user(roles=("organiser",), language="nb"))
+    conference = make_conference()
+    make_item(conference, "Ikke plassert")
+    for path in (f"/manage/conferences/{conference.id}",
+                 f"/manage/conferences/{conference.id}/days/{conference.days[0].id}"):  # fmt: skip
+        text = page(client, path)
+        assert ">Gi rom og tid<" in text and ">Sted<" not in text
 
 
 def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, organiser, factory):
@@ -133,6 +159,9 @@ def test_a_move_into_a_room_too_small_or_onto_a_clash_warns_at_once(client, orga
     db.session.commit()
     move = f"/manage/conferences/{conference.id}/items/{wanted.id}/move"
     into = {"room_id": str(small.id), "day": day.day.isoformat(), "start": "11:00"}
+    form = page(client, move)
+    assert ">Lite rom (1 seat)</option>" in form and ">Sal A (200 seats)</option>" in form
+    assert "2 people have starred it or hold a seat: choose a room that seats them." in form
 
     response = post_form(client, move, into | {"end": "11:45"}, follow_redirects=True)
     text = response.get_data(as_text=True)

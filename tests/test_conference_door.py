@@ -13,7 +13,7 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from lms.conference import attendees, speakers
+from lms.conference import attendees, badges, speakers
 from lms.conference.models import Speaker
 from lms.conference.registration import register_attendee
 from lms.conference.release_models import Attendee
@@ -88,6 +88,28 @@ def test_check_in_page_answers_at_once(client, login, factory, organiser):
     assert unknown.status_code == 404 and 'data-outcome="unknown"' in unknown.get_data(True)
 
 
+def test_a_check_in_on_a_day_the_person_did_not_register_for_is_a_warning(
+    client, login, factory, organiser
+):
+    conference = _today_conference(organiser)
+    person = factory.user(name="Ola Andredag")
+    registered = register_attendee(
+        person,
+        conference,
+        days=[conference.days[1].day.isoformat()],
+        now=utcnow() - timedelta(days=2),
+    )
+    db.session.commit()
+    code = db.session.scalar(select(Attendee.code).where(Attendee.registration_id == registered.id))
+    login(organiser)
+    path = f"/manage/conferences/{conference.slug}/check-in"
+    body = post_form(client, path, {"code": code}).get_data(as_text=True)
+    assert 'data-color="warning" data-outcome="checked_in"' in body
+    _other, theirs = _attendee(factory, conference)
+    body = post_form(client, path, {"code": theirs.code}).get_data(as_text=True)
+    assert 'data-color="success" data-outcome="checked_in"' in body
+
+
 def test_door_day_says_whether_today_is_one_of_the_conferences_days(organiser):
     on_the_day = attendees.door_day(_today_conference(organiser))
     assert on_the_day.is_a_conference_day
@@ -146,6 +168,73 @@ def test_badges_pdf_has_every_name(client, login, factory, organiser):
     text = " ".join(page.extract_text() for page in pages)
     assert all(name in text for name in names)
     assert len(pages) == 2  # six badges a page
+
+
+LONG = "Leverandørkjedeansvarlighetsvurderingsseminar"
+
+
+def test_badge_size_class_shrinks_long_names_step_by_step():
+    assert badges.size_class("Åse Li", badges.NAME_STEPS) == ""
+    assert badges.size_class("Hans-Christian Ødegård Wilhelmsen", badges.NAME_STEPS) == "long"
+    assert badges.size_class(f"Kari {LONG}", badges.NAME_STEPS) == "longer"
+    assert badges.size_class(f"Kari-Anne {LONG}sen-Bjørnstad", badges.NAME_STEPS) == "longest"
+    assert badges.size_class("", badges.ORGANISATION_STEPS) == ""
+
+
+def _boxes(box):
+    """``box`` and everything in it, absolutely placed boxes too (WeasyPrint's own
+    ``descendants()`` stops at their placeholders)."""
+    yield box
+    inner = getattr(box, "_box", None)  # an AbsolutePlaceholder's box
+    for child in [inner] if inner is not None else getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def _outside_their_badge(html: str) -> list[str]:
+    """The words WeasyPrint lays out past the edge of the badge they belong to, or under
+    its QR code."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import ReplacedBox, TextBox
+
+    problems = []
+    for page in HTML(string=html).render().pages:
+        for box in _boxes(page._page_box):
+            if box.element_tag != "div" or "badge" not in (box.element.get("class") or ""):
+                continue
+            left, top = box.border_box_x(), box.border_box_y()
+            right, bottom = left + box.border_width(), top + box.border_height()
+            [qr] = [image for image in _boxes(box) if isinstance(image, ReplacedBox)]
+            for text in _boxes(box):
+                if not isinstance(text, TextBox):
+                    continue
+                across = left <= text.position_x and text.position_x + text.width <= right + 0.5
+                down = top <= text.position_y and text.position_y + text.height <= bottom + 0.5
+                under_qr = (
+                    "code" not in (text.element.get("class") or "")  # the code printed under it
+                    and text.position_x < qr.position_x + qr.width
+                    and qr.position_x < text.position_x + text.width
+                    and text.position_y < qr.position_y + qr.height
+                    and qr.position_y < text.position_y + text.height
+                )
+                if not (across and down) or under_qr:
+                    problems.append(text.text)
+    return problems
+
+
+def test_very_long_names_and_organisations_stay_on_their_badges(app, factory, organiser):
+    conference = door.conference(organiser, title=f"Anskaffelseskonferansen: {LONG}")
+    people = [
+        (f"Kari-Anne Margrethe {LONG}sen-Bjørnstad", f"Direktoratet for {LONG} og økonomistyring, "
+         "avdeling for offentlige anskaffelser i kommunal og statlig sektor"),
+        (LONG, LONG * 2),
+        ("Maria Fernanda de los Santos Gutiérrez y Montenegro-Olsen", "KS Innkjøpsforum Nord"),
+    ]  # fmt: skip
+    for name, organisation in people:
+        _attendee(factory, conference, name=name, organisation=organisation)
+    with app.test_request_context():
+        html = badges.badges_html(conference)
+    assert all(name in html for name, _ in people)
+    assert _outside_their_badge(html) == []
 
 
 def test_invitation_is_single_use_and_links_the_speaker(factory, organiser):

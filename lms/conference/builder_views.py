@@ -149,6 +149,15 @@ def remove_day(conference_id: int, day_id: int):
     return redirect(url_for(".manage_conference", conference_id=conference.id) + "#days")
 
 
+def _part_heading(headings: tuple[str, str], part) -> str:
+    """A new part's heading, or an existing one's kind and name ("Room: Sal A"), so the
+    organiser sees which one they are changing even when its name is long."""
+    edit, new = headings
+    if part is None:
+        return new
+    return f"{edit}: {part.title if isinstance(part, Item) else part.name}"
+
+
 def _part_view(conference_id, part_id, model, form_class, save, headings, saved):
     conference = conference_or_404(conference_id)
     part = part_or_404(model, conference, part_id)
@@ -156,7 +165,7 @@ def _part_view(conference_id, part_id, model, form_class, save, headings, saved)
     return save_form(
         form,
         lambda: save(current_user, conference, form.data, part),
-        template_args={"conference": conference, "heading": headings[part is None]},
+        template_args={"conference": conference, "heading": _part_heading(headings, part)},
         success=saved,
         target=lambda _made: url_for(".manage_conference", conference_id=conference.id),
     )
@@ -211,7 +220,7 @@ def item_form(conference_id: int, item_id: int | None = None):
         lambda: items.save_item(current_user, conference, form.item_data(), item),
         template_args={
             "conference": conference,
-            "heading": _("Programme item") if item else _("New programme item"),
+            "heading": _part_heading((_("Programme item"), _("New programme item")), item),
             "item": item,
         },
         success=_("The item is saved."),

@@ -5,6 +5,7 @@ first reader)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -145,7 +146,11 @@ class MoveForm(FlaskForm):
     end = TimeField(_l("Ends"), validators=[InputRequired()])
 
     def fill_choices(self, conference, format_day) -> None:
-        self.room_id.choices = options((room.id, room.name) for room in conference.rooms)
+        # Each room with its seats, so a room is chosen knowing whether the item fits it.
+        self.room_id.choices = options(
+            (room.id, f"{room.name} ({ngettext('%(num)s seat', '%(num)s seats', room.capacity)})")
+            for room in conference.rooms
+        )
         self.day.choices = options(
             (day.day.isoformat(), format_day(day.day)) for day in conference.days
         )
@@ -154,6 +159,9 @@ class MoveForm(FlaskForm):
 class SeatsForm(FlaskForm):
     """A number of seats (an item's limited seats, or the conference's registration);
     below the seats already held, the box confirms keeping everyone."""
+
+    # Set when the number is below the seats held: a warning to confirm, not an error.
+    below_held_warning = ""
 
     capacity = IntegerField(
         _l("Number of seats"), validators=[InputRequired(), NumberRange(min=0, max=100000)]

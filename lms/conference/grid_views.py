@@ -133,7 +133,11 @@ def move_item(conference_id: int, item_id: int):
                 return redirect(f"{target}#item-{item.id}")
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "lms/conference/manage_move.html", conference=conference, item=item, form=form
+        "lms/conference/manage_move.html",
+        conference=conference,
+        item=item,
+        form=form,
+        interest=releases.interest_in(item),
     ), status
 
 

@@ -68,6 +68,12 @@ def _interest(items) -> dict[int, int]:
     return {item_id: len(users) for item_id, users in people.items()}
 
 
+def interest_in(item) -> int:
+    """How many different people starred ``item`` or hold a seat for it (what its room
+    must seat)."""
+    return _interest([item]).get(item.id, 0)
+
+
 def programme_clashes(conference: Conference, items=None) -> list[Clash]:
     """Every clash of the conference's draft (``clashes.find_clashes``)."""
     items = items_of(conference) if items is None else items

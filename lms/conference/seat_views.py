@@ -36,7 +36,8 @@ SEAT_ERRORS = {
 
 def save_seats(form: forms.SeatsForm, save) -> bool:
     """Validate ``form`` and call ``save()`` (a service), committing; False, with the
-    reason at the seats field (or a warning to confirm), when it is refused."""
+    reason at the seats field (or, below the seats held, ``form.below_held_warning`` to
+    confirm), when it is refused."""
     if not form.validate_on_submit():
         return False
     try:
@@ -45,7 +46,7 @@ def save_seats(form: forms.SeatsForm, save) -> bool:
         abort(403)
     except CapacityWarning as warning:
         db.session.rollback()
-        form.capacity.errors.append(capacity_warning_text(warning))
+        form.below_held_warning = capacity_warning_text(warning)
         return False
     except ConferenceError as error:
         db.session.rollback()

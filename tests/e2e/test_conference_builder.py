@@ -61,7 +61,10 @@ def _place(page, conference_id: int, title: str, room: str, start: str, end: str
     page.goto(f"/manage/conferences/{conference_id}")
     row = page.locator("tr", has=page.get_by_role("link", name=title, exact=True))
     row.get_by_role("link", name="Place").or_(row.get_by_role("link", name="Move")).click()
-    page.select_option("#room_id", label=room)
+    # Each room is offered with its seats ("Sal A (200 seats)").
+    page.select_option(
+        "#room_id", page.locator("#room_id option", has_text=room).get_attribute("value")
+    )
     page.fill("#start", start)
     page.fill("#end", end)
     _save(page)
