@@ -204,6 +204,14 @@ def test_publishing_with_a_clash_is_a_409_page_with_links_to_fix_it(client, orga
     assert response.status_code == 302  # back to the publish page with the message
     assert "Nothing changed since the last release." in page(client, f"{c}/publish")
 
+    second.starts_at, second.ends_at = at(day, 14), at(day, 15)
+    db.session.commit()
+    post_form(client, f"{c}/publish", {}, c)
+    text = page(client, f"{c}/releases")
+    # Each change says where the item is as of its release.
+    assert re.search(r"Moved: Panel – [^<]*14:00–15:00, Sal B", text)
+    assert re.search(r"New: Panel – [^<]*09:30–10:15, Sal B", text)
+
 
 def test_a_part_of_another_conference_is_not_found(client, organiser):
     conference, other = make_conference(), make_conference("annen")

@@ -216,5 +216,8 @@ def release_list(conference_id: int):
     return render_template(
         "lms/conference/manage_releases.html",
         conference=conference,
-        releases=releases.releases_of(conference),
+        releases=[
+            (each, releases.change_lines(conference, each.snapshot, each.changes))
+            for each in releases.releases_of(conference)
+        ],
     )
