@@ -4,6 +4,7 @@ code), the badges PDF, speaker invitations (single use, another's refused) and p
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, time, timedelta
 
 import conference_door_support as door
@@ -119,6 +120,29 @@ def test_door_day_says_whether_today_is_one_of_the_conferences_days(organiser):
     after = attendees.door_day(over)
     assert not after.is_a_conference_day and not after.before_the_first_day
     assert after.counts_for == over.days[0].day
+
+
+def test_the_door_counts_who_is_in_of_those_expected_today(client, login, factory, organiser):
+    conference = _today_conference(organiser)
+    _person, first = _attendee(factory, conference)
+    _attendee(factory, conference)
+    later = factory.user()
+    register_attendee(
+        later, conference, days=[conference.days[1].day.isoformat()],
+        now=utcnow() - timedelta(days=2),
+    )  # fmt: skip
+    db.session.commit()
+    figures = attendees.door_day(conference)
+    assert (figures.checked_in, figures.expected) == (0, 2)
+    attendees.check_in(organiser, conference, first.code)
+    db.session.commit()
+    figures = attendees.door_day(conference)
+    assert (figures.counts_for, figures.checked_in, figures.expected) == (
+        conference.days[0].day, 1, 2,
+    )  # fmt: skip
+    login(organiser)
+    page = client.get(f"/manage/conferences/{conference.slug}/check-in").get_data(as_text=True)
+    assert re.search(r'id="door-count">[^<]*: 1 [^<]* 2 ', page)
 
 
 def test_check_in_page_says_plainly_when_today_is_not_a_conference_day(

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from functools import cache
 
 import segno
-from sqlalchemy import Integer, String, bindparam, exists, insert, select
+from sqlalchemy import Integer, String, bindparam, exists, func, insert, select
 
 from lms.accounts.models import User
 from lms.conference.models import Conference
@@ -179,11 +179,13 @@ class CheckIn:
 class DoorDay:
     """Today at the door: the conference's days, and the day a check-in made now counts
     for (the day the registrations area's check-in picks: today if it is one of them,
-    else the first)."""
+    else the first), with how many are in of those expected that day."""
 
     today: date
     days: tuple[date, ...]
     counts_for: date | None
+    checked_in: int = 0
+    expected: int = 0
 
     @property
     def is_a_conference_day(self) -> bool:
@@ -204,8 +206,19 @@ def door_day(conference: Conference, now: datetime | None = None) -> DoorDay:
     session = (
         session_attendance.default_session(offering.active_sessions, today) if offering else None
     )
-    counts_for = to_local(session.starts_at).date() if session else None
-    return DoorDay(today=today, days=days, counts_for=counts_for)
+    if session is None:
+        return DoorDay(today=today, days=days, counts_for=None)
+    counts_for = to_local(session.starts_at).date()
+    checked_in = db.session.scalar(
+        select(func.count()).where(SessionAttendance.session_id == session.id)
+    )
+    answers = db.session.scalars(
+        select(Registration.answers).where(
+            Registration.offering_id == offering.id, Registration.status.in_(HAS_PLACE)
+        )
+    )
+    expected = sum(1 for each in answers if counts_for in days_of(conference, each))
+    return DoorDay(today, days, counts_for, checked_in=checked_in, expected=expected)
 
 
 def check_in(actor, conference: Conference, typed: str, now: datetime | None = None) -> CheckIn:
