@@ -35,7 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,9 +123,9 @@ def load_demo(app, password_hash: str):
 
 
 def open_the_door(conference) -> None:
-    """Move the conference's registration days so that the first is today: check-in opens
-    on the conference's first day, and the demo's is months ahead. Only the door reads
-    these rows; the published release keeps its own days."""
+    """Move the conference's registration days so that the first is today (check-in opens
+    on the conference's first day; the demo's is the day it is loaded, which a run past
+    midnight has left). Only the door reads these rows; the release keeps its own days."""
     from lms.core.dates import to_local
     from lms.timeutil import utcnow
 
@@ -238,6 +238,7 @@ def door(app, args, slug: str) -> dict:
         feeds = [f"/calendar/{feed_token(a.registration.user)}.ics" for a in attendees]
         open_the_door(conference)
         db.session.commit()
+        close_the_door(offering_id)  # the demo checks some in already
     organiser = app.test_client()
     login = _csrf(organiser, "/login")
     answer = organiser.post(
@@ -316,13 +317,16 @@ def code_in_the_lock(app, args, password_hash: str, slug: str) -> dict:
         db.session.add_all(people)
         db.session.commit()
         ids = iter([person.id for person in people])
+        # As of two weeks before: the demo's conference opens (and closes its registration)
+        # on the day it is loaded.
+        before = utcnow() - timedelta(days=14)
 
     def register_batch() -> float:
         with app.test_request_context():
             batch = [db.session.get(User, next(ids)) for _ in range(args.people)]
             began = time.perf_counter()
             for person in batch:
-                registered = registrations.register(person, offering_id)
+                registered = registrations.register(person, offering_id, now=before)
                 db.session.commit()
                 if registered.status != "confirmed":
                     raise RuntimeError(f"registered as {registered.status}")
