@@ -27,7 +27,6 @@ Every server is stopped and every bench database dropped on every way out.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import secrets
@@ -35,7 +34,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +42,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import conference_rush, icalendar_baseline  # noqa: E402
-from bench.rush_common import analyze, stop_on_sigterm, throwaway_database  # noqa: E402
+from bench.rush_common import (  # noqa: E402
+    RESULTS_DIR,
+    analyze,
+    run_main,
+    save_report,
+    stop_on_sigterm,
+    throwaway_database,
+)
 from bench.servers import _run, lms_env  # noqa: E402
 
-RESULTS_DIR = ROOT / "bench" / "results"
 ORGANISER = "organiser@bench.lms"
 DEMO_DOMAIN = "demo.lms"  # the demo's attendees' addresses
 # Targets of issue 12 §8: cold file within twice icalendar's own time; a kept file and a
@@ -429,15 +434,9 @@ def main(argv=None) -> int:
           f"after {os.getloadavg()[0]:.1f}")  # fmt: skip
     ok = print_report(args, report)
     if args.json:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        report["date"] = datetime.now(UTC).isoformat(timespec="seconds")
-        report["settings"] = vars(args)
-        (RESULTS_DIR / f"conference-{args.db}.json").write_text(json.dumps(report, indent=2) + "\n")
+        save_report(report, args, f"conference-{args.db}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit("interrupted; servers stopped")
+    run_main(main)

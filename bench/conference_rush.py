@@ -22,7 +22,14 @@ from datetime import UTC, datetime, time, timedelta
 from bench import rush
 from bench.load import get, load, measured
 from bench.rush_common import analyze, ratios
-from bench.servers import Server, _run, baseline_env, lms_env, prepare_baseline_database
+from bench.servers import (
+    Server,
+    _run,
+    baseline_env,
+    lms_env,
+    prepare_baseline_database,
+    serving,
+)
 
 RUSHES = ("seminar", "conference", "round_table", "seminar_again")
 
@@ -118,11 +125,7 @@ def run(args, workdir, database_url: str) -> dict:
                            workdir / "b.log"),
         "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
     }  # fmt: skip
-    try:
-        for server in servers.values():
-            server.start()
-        for server in servers.values():
-            server.wait_healthy()
+    with serving(servers):
         base_url, lms_url = servers["baseline"].base_url, servers["lms"].base_url
         load([get(base_url + "/") for _ in range(200)], args.concurrency)
         warm = load([rush.registration(lms_url, warmup_id, t) for t in warmup_tokens],
@@ -148,12 +151,6 @@ def run(args, workdir, database_url: str) -> dict:
                 check.update(check_codes(env_lms, offerings[name]))
             runs[name] = {**result, **ratios(result, before, after), "database": check}
             before = after
-        for server in servers.values():
-            if server.process is None or server.process.poll() is not None:
-                raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
-    finally:
-        for server in servers.values():
-            server.stop()
     seminar = (runs["seminar"]["ratio"] + runs["seminar_again"]["ratio"]) / 2
     for name in RUSHES:
         runs[name]["to_seminar"] = runs[name]["ratio"] / seminar

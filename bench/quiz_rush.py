@@ -30,7 +30,6 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +37,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import get, load, measured, percentile  # noqa: E402
-from bench.rush_common import analyze, ratios, stop_on_sigterm, throwaway_database  # noqa: E402
-from bench.servers import Server, _run, baseline_env, lms_env, prepare_baseline_database  # noqa: E402
+from bench.rush_common import (  # noqa: E402
+    RESULTS_DIR,
+    analyze,
+    ratios,
+    run_main,
+    save_report,
+    stop_on_sigterm,
+    throwaway_database,
+)
+from bench.servers import (  # noqa: E402
+    Server,
+    _run,
+    baseline_env,
+    lms_env,
+    prepare_baseline_database,
+    serving,
+)
 from bench.targets import USER_AGENT  # noqa: E402
-
-RESULTS_DIR = ROOT / "bench" / "results"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -217,11 +229,7 @@ def run(args, workdir: Path, database_url: str) -> dict:
         ),
         "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
     }
-    try:
-        for server in servers.values():
-            server.start()
-        for server in servers.values():
-            server.wait_healthy()
+    with serving(servers):
         lms, base = servers["lms"].base_url, servers["baseline"].base_url
         load([get(base + "/") for _ in range(200)], args.learners)
         warm = one_round(lms, quiz_id, tokens[: args.warmup], args.learners)
@@ -245,9 +253,6 @@ def run(args, workdir: Path, database_url: str) -> dict:
                 }
             )
         return {"rounds": rounds, "database": check_database(env_lms, quiz_id)}
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def _baseline(server: Server, args) -> dict:
@@ -297,15 +302,9 @@ def main(argv=None) -> int:
     print(f"(ran {time.monotonic() - began:.0f} s)")
     ok = print_report(args, report)
     if args.json:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        report["date"] = datetime.now(UTC).isoformat(timespec="seconds")
-        report["settings"] = vars(args)
-        (RESULTS_DIR / f"quiz-{args.db}.json").write_text(json.dumps(report, indent=2) + "\n")
+        save_report(report, args, f"quiz-{args.db}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit("interrupted; servers stopped")
+    run_main(main)

@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,12 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make ``bench`` and ``lms`` importable
     sys.path.insert(0, str(ROOT))
 
+from bench.rush_common import stop_on_sigterm  # noqa: E402
 from bench.servers import (  # noqa: E402
     Server,
     baseline_env,
     lms_env,
     prepare_baseline_database,
     prepare_lms_database,
+    serving,
 )
 from bench.targets import TARGETS, USER_AGENT, Context, Target  # noqa: E402
 from bench.wrk import WrkResult, require_wrk, run_wrk  # noqa: E402
@@ -275,10 +276,6 @@ def write_json(rows: list[dict], args, notes: dict) -> Path:
     return path
 
 
-def _stop_on_signal(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.list:
@@ -288,33 +285,28 @@ def main(argv: list[str] | None = None) -> int:
     require_wrk()
     targets = select_targets(args.only)
     notes = machine_notes()
-    signal.signal(signal.SIGTERM, _stop_on_signal)
+    stop_on_sigterm()
 
     from lms.demo import DEMO_PASSWORD
 
-    servers: dict[str, Server] = {}
     with tempfile.TemporaryDirectory(prefix="lms-bench-") as tmp:
         workdir = Path(tmp)
-        try:
-            print(f"preparing databases in {workdir}", file=sys.stderr)
-            env_lms = lms_env(workdir, secrets.token_hex(32))
-            env_base = baseline_env(workdir)
-            prepare_lms_database(env_lms)
-            prepare_baseline_database(env_base)
-            servers = {
-                "baseline": Server(
-                    "baseline",
-                    "bench.baseline_app:app",
-                    env_base,
-                    args.workers,
-                    workdir / "baseline.log",
-                ),
-                "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
-            }
-            for server in servers.values():
-                server.start()
-            for server in servers.values():
-                server.wait_healthy()
+        print(f"preparing databases in {workdir}", file=sys.stderr)
+        env_lms = lms_env(workdir, secrets.token_hex(32))
+        env_base = baseline_env(workdir)
+        prepare_lms_database(env_lms)
+        prepare_baseline_database(env_base)
+        servers = {
+            "baseline": Server(
+                "baseline",
+                "bench.baseline_app:app",
+                env_base,
+                args.workers,
+                workdir / "baseline.log",
+            ),
+            "lms": Server("lms", "wsgi:app", env_lms, args.workers, workdir / "lms.log"),
+        }
+        with serving(servers):
             ctx = Context({n: s.base_url for n, s in servers.items()}, DEMO_PASSWORD)
             for target in targets:
                 target.headers = {"User-Agent": USER_AGENT}
@@ -326,12 +318,6 @@ def main(argv: list[str] | None = None) -> int:
             started = time.monotonic()
             rows = run_rounds(args, targets, servers)
             print(f"  loaded for {time.monotonic() - started:.0f}s", file=sys.stderr)
-            for server in servers.values():
-                if server.process is None or server.process.poll() is not None:
-                    raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
-        finally:
-            for server in servers.values():
-                server.stop()
     notes["load_average_after"] = os.getloadavg()
     print_table(rows, args, notes)
     if any(row["failures"] for row in rows):

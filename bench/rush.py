@@ -40,7 +40,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +48,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.load import get, load, measured  # noqa: E402
-from bench.rush_common import analyze, ratios, stop_on_sigterm, throwaway_database  # noqa: E402
+from bench.rush_common import (  # noqa: E402
+    RESULTS_DIR,
+    analyze,
+    ratios,
+    run_main,
+    save_report,
+    stop_on_sigterm,
+    throwaway_database,
+)
 from bench.rush_report import SAME_DB, print_report  # noqa: E402
 from bench.servers import (  # noqa: E402
     Server,
@@ -57,11 +65,10 @@ from bench.servers import (  # noqa: E402
     database_cpu_seconds,
     lms_env,
     prepare_baseline_database,
+    serving,
 )
 from bench.targets import USER_AGENT  # noqa: E402
 from bench.wrk import require_wrk, run_wrk  # noqa: E402
-
-RESULTS_DIR = ROOT / "bench" / "results"
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -257,11 +264,7 @@ def run(args, workdir: Path, database_url: str) -> dict:
             SAME_DB, "bench.baseline_app:app", env_base_pg, args.workers, workdir / "bpg.log"
         )
     baselines = [name for name in servers if name != "lms"]
-    try:
-        for server in servers.values():
-            server.start()
-        for server in servers.values():
-            server.wait_healthy()
+    with serving(servers):
         lms_url = servers["lms"].base_url
         # Warm up: every worker compiles templates and fills its pool.
         for name in baselines:
@@ -305,13 +308,7 @@ def run(args, workdir: Path, database_url: str) -> dict:
         report["rush_ratio"] = report["rush_ratios"]["baseline"]["ratio"]
         if not args.no_catalogue:
             report["catalogue"] = catalogue(args, servers, baselines, tokens[0])
-        for server in servers.values():
-            if server.process is None or server.process.poll() is not None:
-                raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
         return report
-    finally:
-        for server in servers.values():
-            server.stop()
 
 
 def registration(lms_url: str, offering_id: int, raw_token: str) -> urllib.request.Request:
@@ -382,17 +379,10 @@ def main(argv=None) -> int:
     print(f"\nload average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
     ok = print_report(args, report)
     if args.json:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"rush-{args.db}.json"
-        report["date"] = datetime.now(UTC).isoformat(timespec="seconds")
-        report["settings"] = vars(args)
-        path.write_text(json.dumps(report, indent=2) + "\n")
+        path = save_report(report, args, f"rush-{args.db}")
         print(f"wrote {path.relative_to(ROOT)}")
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit("interrupted; servers stopped")
+    run_main(main)

@@ -1,14 +1,20 @@
 """What the rush benchmarks share (``bench/rush.py``, ``bench/quiz_rush.py``,
 ``bench/conference.py``): a throwaway PostgreSQL database, the planner's statistics,
-the ratio of a run to the baselines around it, and stopping cleanly on SIGTERM.
+the ratio of a run to the baselines around it, stopping cleanly on SIGTERM, and the
+report's JSON file and the entry point.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
+import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def create_pg_database(server_url: str, name: str) -> str:
@@ -79,3 +85,22 @@ def stop_on_sigterm() -> None:
     """Turn SIGTERM into KeyboardInterrupt, so the ``finally`` blocks stop the servers and
     drop the database."""
     signal.signal(signal.SIGTERM, _stop_on_signal)
+
+
+def save_report(report: dict, args, name: str) -> Path:
+    """Write ``report`` with the run's date and settings to ``bench/results/<name>.json``."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    report["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    report["settings"] = vars(args)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return path
+
+
+def run_main(main) -> None:
+    """A benchmark's entry point: its exit code, or a line when interrupted (the servers
+    and the database are gone by then: ``finally`` blocks)."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("interrupted; servers stopped")

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -207,3 +208,21 @@ def processes_cpu_seconds(wanted) -> float | None:
 def database_cpu_seconds() -> float | None:
     """CPU time used so far by the local PostgreSQL server's live processes."""
     return processes_cpu_seconds(lambda comm, _fields: comm == "postgres")
+
+
+@contextlib.contextmanager
+def serving(servers: dict[str, Server]) -> Iterator[dict[str, Server]]:
+    """Start every server and wait until each answers; after the block, refuse a run that
+    a server did not survive. Every server is stopped on every exit path."""
+    try:
+        for server in servers.values():
+            server.start()
+        for server in servers.values():
+            server.wait_healthy()
+        yield servers
+        for server in servers.values():
+            if server.process is None or server.process.poll() is not None:
+                raise RuntimeError(f"{server.name} died during the run:\n{server.log()}")
+    finally:
+        for server in servers.values():
+            server.stop()

@@ -73,3 +73,10 @@ def make_item(conference, title: str, *, room=None, start=None, minutes: int = 4
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def page(client, path: str, status: int = 200) -> str:
+    """The page at ``path`` as text, after checking it answered ``status``."""
+    response = client.get(path)
+    assert response.status_code == status, path
+    return response.get_data(as_text=True)

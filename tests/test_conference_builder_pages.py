@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conference_build_support import at, first_day, make_conference, make_item, make_speaker
+from conference_build_support import at, first_day, make_conference, make_item, make_speaker, page
 from factories import outbox
 
 from lms.conference.models import Conference, Item, Track
@@ -22,12 +22,6 @@ def organiser(factory, login):
     user = factory.user("org@example.no", roles=("organiser",), language="en")
     login(user)
     return user
-
-
-def page(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, path
-    return response.get_data(as_text=True)
 
 
 def test_an_organiser_creates_a_conference_through_the_form(client, organiser):

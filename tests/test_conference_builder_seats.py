@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conference_build_support import at, first_day, make_conference, make_item
+from conference_build_support import page as text_of
 
 from lms.conference.models import Item
 from lms.conference.registration import register_attendee
@@ -21,12 +22,6 @@ def organiser(factory, login):
     user = factory.user("org@example.no", roles=("organiser",), language="en")
     login(user)
     return user
-
-
-def text_of(client, path, status=200):
-    response = client.get(path)
-    assert response.status_code == status, path
-    return response.get_data(as_text=True)
 
 
 def seats_of(item_id: int) -> Offering | None:
