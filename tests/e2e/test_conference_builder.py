@@ -130,10 +130,12 @@ def test_organiser_builds_and_publishes_a_programme_a_speaker_confirms_an_attend
 
     # The grid shows both, marked as clashing; the publish page refuses and says why.
     page.goto(base)
-    page.get_by_role("link", name="Grid of").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Grid of").first.click()
     assert page.locator(".lms-grid-item--clash").count() == 2
     _shots(page, "grid-clash")
-    page.get_by_role("link", name="See the clashes").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="See the clashes").click()
     assert "The room is booked twice at once" in page.inner_text("main")
     assert "Publishing is refused while there are clashes." in page.inner_text("main")
     assert page.get_by_role("button", name="Publish").count() == 0
@@ -218,7 +220,8 @@ def test_organiser_builds_and_publishes_a_programme_a_speaker_confirms_an_attend
     assert int(after["SEQUENCE"]) > int(before["SEQUENCE"])
     # The speaker's own words are public from release 2 on.
     speaker.goto(f"/conferences/{conference.slug}/speakers")
-    speaker.get_by_role("link", name="Sara Foredragsholder").click()
+    with speaker.expect_navigation():
+        speaker.get_by_role("link", name="Sara Foredragsholder").click()
     assert "Leder nettverket for ansvarlige innkjøp." in speaker.inner_text("main")
 
 

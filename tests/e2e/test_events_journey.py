@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from factories import at_ten_in_oslo, make, year_like
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.events.models import Network, NetworkMembership, Offering
@@ -39,7 +40,8 @@ def test_instructor_edits_only_their_own_offering(page):
     login(page, instructor.email)
     page.get_by_role("link", name="Manage offerings").click()  # the overview first
     page.get_by_role("link", name="All offerings I manage").click()
-    assert page.get_by_role("link", name=mine.title).is_visible()
+    # A click starts a navigation and returns: expect waits for the new page.
+    expect(page.get_by_role("link", name=mine.title)).to_be_visible()
     assert page.get_by_role("link", name=theirs.title).count() == 0
     page.get_by_role("link", name=mine.title).click()
     page.fill("#summary", "Klimakrav og livssykluskostnader")
@@ -104,7 +106,8 @@ def test_organiser_cancels_an_offering_after_a_confirmation(page):
     db.session.commit()
     login(page, organiser.email)
     page.goto(f"/manage/offerings/{offering.id}")
-    page.locator(".lms-edit-bar").get_by_role("link", name="Cancel the offering").click()
+    with page.expect_navigation():
+        page.locator(".lms-edit-bar").get_by_role("link", name="Cancel the offering").click()
     assert "1 person is told by e-mail." in page.inner_text("main")
     page.fill("#cancel-reason", "Foredragsholderen er syk.")
     with page.expect_navigation():
@@ -138,7 +141,7 @@ def test_participant_filters_the_catalogue_and_opens_an_offering(page):
         page.get_by_role("button", name="Show").click()
     assert page.get_by_role("link", name="Klima og miljø i anskaffelser").count() == 0
     page.get_by_role("link", name="Lønns- og arbeidsvilkår i offentlige kontrakter").click()
-    assert page.get_by_role("link", name="Register").is_visible()
+    expect(page.get_by_role("link", name="Register")).to_be_visible()
     assert (
         page.get_by_role("link", name="Subscribe in your calendar app")
         .get_attribute("href")
@@ -161,7 +164,8 @@ def test_member_leaves_a_network_after_seeing_which_places_go(page):
     db.session.commit()
     login(page, member.email)
     page.goto(f"/networks/{network.id}")
-    page.get_by_role("link", name="Leave the network").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Leave the network").click()
     assert "Nettverk for klimakrav: juni" in page.inner_text("main")
     assert db.session.get(NetworkMembership, (network.id, member.id)) is not None
     with page.expect_navigation():

@@ -43,11 +43,13 @@ def test_an_instructor_writes_a_module_and_publishes_it(page):
     page.get_by_role("link", name="True or false").click()
     page.fill("#text_md", "Climate may weigh 30 %.")
     page.get_by_label("KL1: Weigh climate at 30 %.").check()
-    page.get_by_role("button", name="Save the question").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the question").click()
     assert "The question is saved." in page.content()
 
     page.get_by_role("link", name="Module", exact=True).click()
-    page.get_by_role("button", name="Publish").press("Enter")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish").press("Enter")
     page.get_by_text("Published as version 1.").wait_for()
     db.session.rollback()
     module = db.session.scalar(select(Module).filter_by(slug="climate-in-procurement"))
@@ -70,7 +72,8 @@ def test_the_lesson_preview_renders_the_markdown_sanitised(new_context, script):
     if script:
         page.locator("#lesson-preview strong").wait_for()  # no button pressed
     else:
-        page.get_by_role("button", name="Preview").click()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Preview").click()
         assert page.url.endswith("#lesson-preview")
     assert page.locator("#lesson-preview strong").inner_text() == "this"
     assert page.locator("#lesson-preview script").count() == 0
