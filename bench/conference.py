@@ -50,7 +50,7 @@ from bench.rush_common import (  # noqa: E402
     stop_on_sigterm,
     throwaway_database,
 )
-from bench.servers import _run, lms_env  # noqa: E402
+from bench.servers import lms_env, migrate  # noqa: E402
 
 ORGANISER = "organiser@bench.lms"
 DEMO_DOMAIN = "demo.lms"  # the demo's attendees' addresses
@@ -363,7 +363,7 @@ def code_in_the_lock(app, args, password_hash: str, slug: str) -> dict:
 def in_process(args, workdir: Path, database_url: str) -> dict:
     env = lms_env(workdir, secrets.token_hex(32))
     env["DATABASE_URL"] = database_url
-    _run([sys.executable, "-m", "flask", "--app", "wsgi", "lms", "upgrade-db"], env)
+    migrate(env)
     os.environ.update(env)
     from lms import create_app
     from lms.accounts.passwords import hash_password

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
-import sys
 from datetime import UTC, datetime, time, timedelta
 
 from bench import rush
@@ -24,9 +23,9 @@ from bench.load import get, load, measured
 from bench.rush_common import analyze, ratios
 from bench.servers import (
     Server,
-    _run,
     baseline_env,
     lms_env,
+    migrate,
     prepare_baseline_database,
     serving,
 )
@@ -113,7 +112,7 @@ def run(args, workdir, database_url: str) -> dict:
     env_lms = lms_env(workdir, secrets.token_hex(32))
     env_lms["DATABASE_URL"] = database_url
     env_base = baseline_env(workdir)
-    _run([sys.executable, "-m", "flask", "--app", "wsgi", "lms", "upgrade-db"], env_lms)
+    migrate(env_lms)
     prepare_baseline_database(env_base)
     shape = argparse.Namespace(people=args.rush_people, warmup=args.warmup, seats=args.rush_seats,
                                offerings=2, table_seats=args.table_seats)  # fmt: skip

@@ -48,9 +48,9 @@ from bench.rush_common import (  # noqa: E402
 )
 from bench.servers import (  # noqa: E402
     Server,
-    _run,
     baseline_env,
     lms_env,
+    migrate,
     prepare_baseline_database,
     serving,
 )
@@ -219,7 +219,7 @@ def run(args, workdir: Path, database_url: str) -> dict:
     env_lms = lms_env(workdir, secrets.token_hex(32))
     env_lms["DATABASE_URL"] = database_url
     env_base = baseline_env(workdir)
-    _run([sys.executable, "-m", "flask", "--app", "wsgi", "lms", "upgrade-db"], env_lms)
+    migrate(env_lms)
     prepare_baseline_database(env_base)
     quiz_id, tokens = seed(env_lms, args)
     analyze(env_lms)

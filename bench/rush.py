@@ -60,10 +60,10 @@ from bench.rush_common import (  # noqa: E402
 from bench.rush_report import SAME_DB, print_report  # noqa: E402
 from bench.servers import (  # noqa: E402
     Server,
-    _run,
     baseline_env,
     database_cpu_seconds,
     lms_env,
+    migrate,
     prepare_baseline_database,
     serving,
 )
@@ -240,8 +240,7 @@ def run(args, workdir: Path, database_url: str) -> dict:
     env_lms = lms_env(workdir, secrets.token_hex(32))
     env_lms["DATABASE_URL"] = database_url
     env_base = baseline_env(workdir)
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "lms"]
-    _run([*flask, "upgrade-db"], env_lms)
+    migrate(env_lms)
     prepare_baseline_database(env_base)
     began = time.monotonic()
     rush_id, tokens, warmup_id, warmup_tokens = seed(env_lms, args)

@@ -55,7 +55,11 @@ def baseline_env(workdir: Path) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], env: dict[str, str]) -> None:
+LMS_COMMAND = [sys.executable, "-m", "flask", "--app", "wsgi", "lms"]
+
+
+def run_or_exit(args: list[str], env: dict[str, str]) -> None:
+    """Run a setup command; on failure show its output and stop the benchmark."""
     result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
@@ -64,13 +68,17 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 
 def prepare_lms_database(env: dict[str, str]) -> None:
     """Migrate an empty SQLite database and load the demo users, as ``make run`` does."""
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "lms"]
-    _run([*flask, "upgrade-db"], env)
-    _run([*flask, "load-demo"], env)
+    migrate(env)
+    run_or_exit([*LMS_COMMAND, "load-demo"], env)
+
+
+def migrate(env: dict[str, str]) -> None:
+    """Bring the database ``env`` names up to the newest migration."""
+    run_or_exit([*LMS_COMMAND, "upgrade-db"], env)
 
 
 def prepare_baseline_database(env: dict[str, str]) -> None:
-    _run([sys.executable, "-m", "bench.baseline_app", "init"], env)
+    run_or_exit([sys.executable, "-m", "bench.baseline_app", "init"], env)
 
 
 @dataclass
