@@ -22,7 +22,11 @@ from lms.calendar.entries import host_of
 from lms.calendar.views import file_etag, ics_response
 from lms.conference import frab, ical_entries, programme_table
 from lms.conference.blueprint import bp
-from lms.conference.published import published_release
+from lms.conference.published import (
+    published_release,
+    published_release_key,
+    release_snapshot,
+)
 from lms.core.errors import ExplainedBadRequest
 from lms.core.fragments import MemoCache, fragment_cache
 from lms.core.service_errors import PermissionDenied
@@ -49,10 +53,18 @@ def release_number() -> int | None:
     return int(value)
 
 
-def published(slug: str, *, snapshot: bool = True):
-    """``(conference, release)`` the request asks for, or a 404. ``snapshot=False``
-    leaves the release's snapshot unread until something reads it (a kept file does not)."""
-    found = published_release(slug, release_number(), snapshot=snapshot)
+def published(slug: str):
+    """``(conference, release)`` the request asks for, or a 404."""
+    found = published_release(slug, release_number())
+    if found is None:
+        abort(404)
+    return found
+
+
+def published_key(slug: str):
+    """The identity of the release the request asks for (``published_release_key``), or
+    a 404: what finds a kept file."""
+    found = published_release_key(slug, release_number())
     if found is None:
         abort(404)
     return found
@@ -105,14 +117,14 @@ def _respond(file: tuple[bytes, str], filename: str, **kwargs):
 @bp.get("/conferences/<slug>/schedule.ics")
 def schedule_ics(slug: str):
     """The whole programme (cancelled items marked so), for download or subscription."""
-    conference, release = published(slug, snapshot=False)
+    release = published_key(slug)
 
     def build():
-        snapshot = release.snapshot
+        snapshot = release_snapshot(release.id)
         title = snapshot["conference"]["title"]
         return ical_entries.calendar_bytes(snapshot, title, ical_links(slug))
 
-    return _respond(_file(release, ("ics",), build), f"{conference.slug}.ics")
+    return _respond(_file(release, ("ics",), build), f"{slug}.ics")
 
 
 @bp.get("/conferences/<slug>/tracks/<track_slug>.ics")
@@ -152,11 +164,11 @@ def session_ics(slug: str, item_id: int):
 @bp.get("/conferences/<slug>/schedule.<any(xml, json):fmt>")
 def schedule_file(slug: str, fmt: str):
     """The frab / c3voc schedule that conference apps read."""
-    _conference, release = published(slug, snapshot=False)
+    release = published_key(slug)
     write = frab.schedule_xml if fmt == "xml" else frab.schedule_json
 
     def build():
-        return write(release.snapshot, release.number, frab_links(slug, fmt))
+        return write(release_snapshot(release.id), release.number, frab_links(slug, fmt))
 
     file = _file(release, ("frab", fmt), build)
     mimetype = frab.XML_TYPE if fmt == "xml" else frab.JSON_TYPE
